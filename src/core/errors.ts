@@ -1,0 +1,92 @@
+/**
+ * jacobi's one error type. Every input error carries where it happened, so the CLI
+ * prints `error: LINE:COL: message`, the source line and a caret — never a stack trace.
+ */
+
+/** A half-open range of character offsets in a source text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A named text that spans point into: the program, a `--decl`, an `--at` value. */
+export interface Source {
+  /** Shown before the position when it is not the main program, e.g. `--at x`. */
+  readonly label?: string;
+  readonly text: string;
+}
+
+export type ErrorKind =
+  | "syntax"
+  | "name"
+  | "shape"
+  | "arity"
+  | "value"
+  | "limit"
+  | "usage"
+  | "unsupported"
+  | "io";
+
+export class JacobiError extends Error {
+  readonly kind: ErrorKind;
+  readonly span: Span | undefined;
+  readonly source: Source | undefined;
+  constructor(kind: ErrorKind, message: string, span?: Span, source?: Source) {
+    super(message);
+    this.name = "JacobiError";
+    this.kind = kind;
+    this.span = span;
+    this.source = source;
+  }
+
+  /** The same error, placed in a source (when it has no source yet). */
+  at(source: Source, span?: Span): JacobiError {
+    if (this.source) return this;
+    return new JacobiError(this.kind, this.message, this.span ?? span, source);
+  }
+
+  /** 1-based line and column of the start of the span, or undefined without a place. */
+  get position(): { line: number; col: number } | undefined {
+    if (!this.span || !this.source) return undefined;
+    return lineCol(this.source.text, this.span.start);
+  }
+
+  /** `error: 3:7: message`, the line, and a caret under the place. */
+  format(): string {
+    const pos = this.position;
+    if (!pos || !this.source) return `error: ${this.message}`;
+    const label = this.source.label ? `${this.source.label}: ` : "";
+    const lines = this.source.text.split("\n");
+    const lineText = (lines[pos.line - 1] ?? "").replace(/\r$/, "");
+    const shown = visibleLine(lineText);
+    const width = Math.max(1, Math.min(this.span!.end - this.span!.start, lineText.length - (pos.col - 1)));
+    const pad = shown.prefix(pos.col - 1);
+    return `error: ${label}${pos.line}:${pos.col}: ${this.message}\n  ${shown.text}\n  ${pad}${"^".repeat(width)}`;
+  }
+}
+
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let k = 0; k < end; k++) {
+    if (text.charCodeAt(k) === 10) {
+      line++;
+      lineStart = k + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+/**
+ * A line as it can be shown on a terminal: control characters become `?` so the
+ * caret stays aligned and nothing is sent to the terminal; tabs are kept for alignment.
+ * Very long lines are shown whole (the caret still points right).
+ */
+function visibleLine(line: string): { text: string; prefix: (n: number) => string } {
+  // eslint-disable-next-line no-control-regex
+  const text = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  return { text, prefix: (n) => text.slice(0, n).replace(/[^\t]/g, " ") };
+}
+
+export const isJacobiError = (e: unknown): e is JacobiError => e instanceof JacobiError;

@@ -1,0 +1,242 @@
+/**
+ * Expression nodes: readonly and interned, so `===` is structural equality and a
+ * `Map<Expr, …>` memoizes any pass. Build them only through `build.ts` (canonical
+ * builders); `intern` here is the raw constructor those builders call.
+ *
+ * One node type serves both levels of the pipeline:
+ * - matrix level: `sym`, `num`, `add`, `mul`, `pow`, `call`, `matmul`, `transpose`,
+ *   `sum`, `diag`, `eye`, `matrix` — every node has a shape;
+ * - index level (scalars): `entry` (`x[i]`, `W[i,k]`), `delta` (δ(i,j)) and
+ *   `series` (Σ_k body), combined with the same `add`/`mul`/`pow`/`call` nodes.
+ *
+ * `mul` is the commutative product: scalar times anything, or elementwise (`.*`).
+ * `matmul` is the ordered matrix product of non-scalar operands.
+ */
+import type { Rational } from "./rational.js";
+import { SCALAR, type Shape, type Size } from "./shape.js";
+
+/** Elementwise functions. `sqrt(u)` is `u^(1/2)`; `sign` arises from `abs'`. */
+export const FUNCTIONS = [
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tan",
+  "asin",
+  "acos",
+  "atan",
+  "sinh",
+  "cosh",
+  "tanh",
+  "sigmoid",
+  "abs",
+  "sign",
+] as const;
+export type FnName = (typeof FUNCTIONS)[number];
+const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTIONS);
+export const isFnName = (name: string): name is FnName => FUNCTION_SET.has(name);
+
+/** An index variable of the index form. Free indices are `i`, `j`, `a`, `b`…; bound ones `k1`, `k2`… */
+export type Index = string;
+
+interface NodeBase {
+  /** Creation order: unique per node, used only as a cheap identity key. */
+  readonly id: number;
+  readonly shape: Shape;
+  /** Sorted free index variables (index level only; empty at matrix level). */
+  readonly indices: readonly Index[];
+  /** The highest binder level of any `series` inside (0 when none). */
+  readonly level: number;
+  /** Longest path to a leaf. */
+  readonly depth: number;
+}
+
+export interface Num extends NodeBase {
+  readonly kind: "num";
+  /** A constant; with a non-scalar shape it is that constant filled (`ones(n)`, `zeros(m,n)`). */
+  readonly value: Rational;
+}
+export interface Sym extends NodeBase {
+  readonly kind: "sym";
+  /** A declared value, a definition's name, a size name used as a scalar, or an undeclared scalar. */
+  readonly name: string;
+}
+export interface Add extends NodeBase {
+  readonly kind: "add";
+  readonly terms: readonly Expr[];
+}
+export interface Mul extends NodeBase {
+  readonly kind: "mul";
+  readonly factors: readonly Expr[];
+}
+export interface Pow extends NodeBase {
+  readonly kind: "pow";
+  readonly base: Expr;
+  readonly exponent: Expr;
+}
+export interface Call extends NodeBase {
+  readonly kind: "call";
+  readonly fn: FnName;
+  readonly arg: Expr;
+}
+export interface MatMul extends NodeBase {
+  readonly kind: "matmul";
+  readonly factors: readonly Expr[];
+}
+export interface Transpose extends NodeBase {
+  readonly kind: "transpose";
+  readonly arg: Expr;
+}
+export interface Sum extends NodeBase {
+  readonly kind: "sum";
+  /** Sum of all entries. */
+  readonly arg: Expr;
+}
+export interface Diag extends NodeBase {
+  readonly kind: "diag";
+  /** A vector becomes a diagonal matrix; a square matrix gives its diagonal. */
+  readonly arg: Expr;
+}
+export interface Eye extends NodeBase {
+  readonly kind: "eye";
+  readonly size: Size;
+}
+export interface MatrixLit extends NodeBase {
+  readonly kind: "matrix";
+  /** Row-major scalar entries; `rows`×`cols` is the shape. */
+  readonly items: readonly Expr[];
+}
+export interface Entry extends NodeBase {
+  readonly kind: "entry";
+  readonly name: string;
+  /** One index for a vector, two (row, column) for a matrix. */
+  readonly at: readonly Index[];
+}
+export interface Delta extends NodeBase {
+  readonly kind: "delta";
+  readonly a: Index;
+  readonly b: Index;
+}
+export interface Series extends NodeBase {
+  readonly kind: "series";
+  /** The bound index, always `k<level>` so that alpha-equivalent sums are the same node. */
+  readonly index: Index;
+  readonly size: Size;
+  readonly body: Expr;
+}
+
+export type Expr =
+  | Num
+  | Sym
+  | Add
+  | Mul
+  | Pow
+  | Call
+  | MatMul
+  | Transpose
+  | Sum
+  | Diag
+  | Eye
+  | MatrixLit
+  | Entry
+  | Delta
+  | Series;
+
+export type Kind = Expr["kind"];
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}
+
+/** The children of a node, in order. */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case "num":
+    case "sym":
+    case "eye":
+    case "entry":
+    case "delta":
+      return [];
+    case "add":
+      return e.terms;
+    case "mul":
+    case "matmul":
+      return e.factors;
+    case "pow":
+      return [e.base, e.exponent];
+    case "call":
+    case "transpose":
+    case "sum":
+    case "diag":
+      return [e.arg];
+    case "matrix":
+      return e.items;
+    case "series":
+      return [e.body];
+    default:
+      return assertNever(e);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Interning
+
+type Fields = { kind: Kind } & Record<string, unknown>;
+
+const table = new Map<string, Expr>();
+let nextId = 0;
+
+const sizeKey = (s: Size): string => (typeof s === "number" ? `${s}` : `$${s}`);
+const shapeKey = (s: Shape): string => `${sizeKey(s.rows)}x${sizeKey(s.cols)}`;
+
+function keyOf(f: Fields, shape: Shape): string {
+  const parts: string[] = [f.kind, shapeKey(shape)];
+  for (const [k, v] of Object.entries(f)) {
+    if (k === "kind") continue;
+    if (Array.isArray(v)) parts.push(v.map((x) => (typeof x === "string" ? JSON.stringify(x) : (x as Expr).id)).join(","));
+    else if (typeof v === "object" && v !== null && "id" in v) parts.push(`#${(v as Expr).id}`);
+    else if (typeof v === "object" && v !== null && "num" in v) parts.push(`${(v as Rational).num}/${(v as Rational).den}`);
+    else parts.push(JSON.stringify(v));
+  }
+  return parts.join("|");
+}
+
+const NO_INDICES: readonly Index[] = Object.freeze([]);
+
+function mergeIndices(own: readonly Index[], childList: readonly Expr[]): readonly Index[] {
+  let set: Set<Index> | undefined;
+  for (const i of own) (set ??= new Set()).add(i);
+  for (const c of childList) for (const i of c.indices) (set ??= new Set()).add(i);
+  return set ? [...set].sort() : NO_INDICES;
+}
+
+/**
+ * The one raw constructor: returns the existing node for these fields, or makes it.
+ * `childList` are the node's children (for depth, free indices and binder level).
+ */
+export function intern<T extends Expr>(fields: Fields, shape: Shape, childList: readonly Expr[], own: readonly Index[] = []): T {
+  const key = keyOf(fields, shape);
+  const found = table.get(key);
+  if (found) return found as T;
+  let depth = 0;
+  let level = 0;
+  for (const c of childList) {
+    if (c.depth + 1 > depth) depth = c.depth + 1;
+    if (c.level > level) level = c.level;
+  }
+  let indices = mergeIndices(own, childList);
+  if (fields.kind === "series") {
+    const bound = fields.index as Index;
+    indices = indices.filter((i) => i !== bound);
+    level = Math.max(level, Number(bound.slice(1)));
+  }
+  // `fields` is always a fresh literal from a builder; assigning is much faster than spreading.
+  const node = Object.freeze(Object.assign(fields, { id: nextId++, shape, indices, level, depth })) as unknown as T;
+  table.set(key, node);
+  return node;
+}
+
+/** How many distinct nodes exist (for tests and benchmarks). */
+export const internedCount = (): number => table.size;
+
+export const isScalar = (e: Expr): boolean => e.shape === SCALAR;

@@ -1,0 +1,60 @@
+/**
+ * A program: declarations, definitions in order, and the subject (the last statement).
+ * Definitions refer to each other by `sym` nodes with the definition's name.
+ */
+import type { Source, Span } from "./errors.js";
+import type { Expr } from "./expr.js";
+import type { Shape } from "./shape.js";
+
+export interface Declaration {
+  readonly name: string;
+  readonly shape: Shape;
+  readonly span: Span | undefined;
+  readonly source: Source | undefined;
+}
+
+export interface Definition {
+  readonly name: string;
+  /** The right-hand side, in terms of declared names and earlier definitions. */
+  readonly expr: Expr;
+  readonly span: Span | undefined;
+  readonly source: Source | undefined;
+}
+
+/** A `kernel NAME = EXPR` statement; `expr` keeps the syntax for code generation to read. */
+export interface KernelStatement {
+  readonly name: string;
+  readonly call: KernelCall;
+  readonly span: Span;
+  readonly source: Source;
+}
+
+/** What a kernel computes: a plain expression, or a derivative of one. */
+export type KernelCall =
+  | { readonly op: "expr"; readonly expr: Expr }
+  | { readonly op: "jacobian" | "grad" | "hessian"; readonly of: Expr; readonly wrt: readonly string[] }
+  | { readonly op: "vjp"; readonly of: Expr; readonly wrt: readonly string[]; readonly cotangent: string }
+  | { readonly op: "jvp"; readonly of: Expr; readonly wrt: readonly string[]; readonly tangent: string };
+
+export interface Program {
+  readonly source: Source;
+  /** Declared values by name (size names are not here). */
+  readonly decls: ReadonlyMap<string, Declaration>;
+  /** Size names, with the place each was first used. */
+  readonly sizes: ReadonlyMap<string, Span | undefined>;
+  /** Definitions in program order. */
+  readonly defs: ReadonlyMap<string, Definition>;
+  /** Where each name is first used in an expression (for "no value for x" errors). */
+  readonly uses: ReadonlyMap<string, Span>;
+  readonly kernels: readonly KernelStatement[];
+  /**
+   * The last statement's value; a definition there makes its name the subject.
+   * Undefined only for a file of kernel statements.
+   */
+  readonly subject: Expr | undefined;
+  readonly subjectName: string | undefined;
+  readonly subjectSpan: Span | undefined;
+}
+
+/** Is this name a value the program declares or defines (not an undeclared scalar)? */
+export const isKnownName = (p: Program, name: string): boolean => p.decls.has(name) || p.defs.has(name) || p.sizes.has(name);

@@ -1,0 +1,114 @@
+/**
+ * Exact rational numbers over bigint. Always normalized: gcd(num, den) = 1, den > 0.
+ * `0.2` in a formula is exactly 1/5; floats appear only when evaluating.
+ */
+export interface Rational {
+  readonly num: bigint;
+  readonly den: bigint;
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  if (b < 0n) b = -b;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+export function rat(num: bigint | number, den: bigint | number = 1n): Rational {
+  let n = BigInt(num);
+  let d = BigInt(den);
+  if (d === 0n) throw new RangeError("rational with zero denominator");
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
+  const g = gcd(n, d);
+  return g > 1n ? { num: n / g, den: d / g } : { num: n, den: d };
+}
+
+export const ZERO = rat(0);
+export const ONE = rat(1);
+export const MINUS_ONE = rat(-1);
+
+/** Parses a decimal literal such as `12`, `0.25`, `1e-3`, `2.5E+4` exactly. */
+export function parseDecimal(text: string): Rational {
+  const m = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) throw new SyntaxError(`not a number: ${text}`);
+  const intPart = m[1] ?? "";
+  const fracPart = m[2] ?? "";
+  const exponent = Number(m[3] ?? "0") - fracPart.length;
+  const digits = BigInt((intPart + fracPart) || "0");
+  return exponent >= 0 ? rat(digits * 10n ** BigInt(exponent)) : rat(digits, 10n ** BigInt(-exponent));
+}
+
+export const isZero = (a: Rational): boolean => a.num === 0n;
+export const isOne = (a: Rational): boolean => a.num === 1n && a.den === 1n;
+export const isInteger = (a: Rational): boolean => a.den === 1n;
+export const isNegative = (a: Rational): boolean => a.num < 0n;
+
+export const add = (a: Rational, b: Rational): Rational => rat(a.num * b.den + b.num * a.den, a.den * b.den);
+export const sub = (a: Rational, b: Rational): Rational => rat(a.num * b.den - b.num * a.den, a.den * b.den);
+export const mul = (a: Rational, b: Rational): Rational => rat(a.num * b.num, a.den * b.den);
+export const neg = (a: Rational): Rational => ({ num: -a.num, den: a.den });
+export const abs = (a: Rational): Rational => (a.num < 0n ? neg(a) : a);
+export function div(a: Rational, b: Rational): Rational {
+  if (b.num === 0n) throw new RangeError("division by zero");
+  return rat(a.num * b.den, a.den * b.num);
+}
+export const compare = (a: Rational, b: Rational): number => {
+  const d = a.num * b.den - b.num * a.den;
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+};
+export const equals = (a: Rational, b: Rational): boolean => a.num === b.num && a.den === b.den;
+
+/** The largest exponent magnitude folded exactly; beyond it a power stays symbolic. */
+export const MAX_EXACT_EXPONENT = 256n;
+/** Bits allowed in a folded numerator or denominator before a power stays symbolic. */
+const MAX_FOLD_BITS = 4096;
+
+const bitLength = (n: bigint): number => (n < 0n ? -n : n).toString(2).length;
+
+/**
+ * `a^k` for an integer k, or undefined when the result would be too large to fold
+ * (or would divide by zero).
+ */
+export function powInt(a: Rational, k: bigint): Rational | undefined {
+  if (k < -MAX_EXACT_EXPONENT || k > MAX_EXACT_EXPONENT) return undefined;
+  if (k < 0n && a.num === 0n) return undefined;
+  const e = k < 0n ? -k : k;
+  const size = Math.max(bitLength(a.num), bitLength(a.den)) * Number(e);
+  if (size > MAX_FOLD_BITS) return undefined;
+  const r = rat(a.num ** e, a.den ** e);
+  return k < 0n ? div(ONE, r) : r;
+}
+
+/** Exact integer k-th root of a non-negative bigint, or undefined when it is not exact. */
+function exactRoot(n: bigint, k: bigint): bigint | undefined {
+  if (n < 0n) return undefined;
+  if (n < 2n) return n;
+  const approx = BigInt(Math.round(Math.pow(Number(n), 1 / Number(k))));
+  for (const c of [approx - 1n, approx, approx + 1n]) if (c >= 0n && c ** k === n) return c;
+  return undefined;
+}
+
+/**
+ * `a^(p/q)` when it is rational (e.g. 4^(1/2) = 2, (8/27)^(-1/3) = 3/2), else undefined.
+ * Only non-negative bases take fractional powers.
+ */
+export function powRational(a: Rational, e: Rational): Rational | undefined {
+  if (e.den === 1n) return powInt(a, e.num);
+  if (a.num < 0n || e.den > 64n) return undefined;
+  const rn = exactRoot(a.num, e.den);
+  const rd = exactRoot(a.den, e.den);
+  if (rn === undefined || rd === undefined) return undefined;
+  return powInt(rat(rn, rd), e.num);
+}
+
+export const toNumber = (a: Rational): number => {
+  // When both parts are huge, drop common low bits first so the quotient stays finite.
+  const shift = BigInt(Math.max(0, Math.min(bitLength(a.num), bitLength(a.den)) - 64));
+  return Number(a.num >> shift) / Number(a.den >> shift);
+};
+
+/** Text form: `3`, `-2`, `1/5`. */
+export const toString = (a: Rational): string => (a.den === 1n ? `${a.num}` : `${a.num}/${a.den}`);
