@@ -108,13 +108,15 @@ export function addAll(terms: readonly Expr[]): Expr {
       for (const u of t.terms) visit(u);
       return;
     }
-    // A constant broadcasts in a sum, so `ones(n)` and `1` are one monomial there.
-    const [c, m] = t.kind === "num" ? [t.value, ONE] : splitCoefficient(t);
+    // A constant broadcasts in a sum, so `ones(n)` and `1` are one monomial there,
+    // and `a*ones(n)` is `a`.
+    const u = broadcastable(t);
+    const [c, m] = u.kind === "num" ? [u.value, ONE] : splitCoefficient(u);
     if (Q.isZero(c)) return;
     const prev = coefficient.get(m);
     if (prev === undefined) {
       coefficient.set(m, c);
-      firstTerm.set(m, t);
+      firstTerm.set(m, u);
     } else {
       coefficient.set(m, Q.add(prev, c));
       firstTerm.delete(m);
@@ -133,6 +135,13 @@ export function addAll(terms: readonly Expr[]): Expr {
   parts.sort((a, b) => compareExpr(a[0], b[0]));
   const sorted = parts.map((p) => p[1]);
   return intern<Add>({ kind: "add", terms: sorted }, shape, sorted);
+}
+
+/** In a sum, `c*ones(n)*a` (a scalar a) may stand as the scalar `c*a`: the sum broadcasts it. */
+function broadcastable(t: Expr): Expr {
+  if (t.kind !== "mul" || t.factors[0]!.kind !== "num" || t.factors[0]!.shape === SCALAR) return t;
+  const c = t.factors[0];
+  return mulAll([num(c.value), ...t.factors.slice(1)]);
 }
 
 export const neg = (e: Expr): Expr => mul(MINUS_ONE, e);
@@ -178,6 +187,11 @@ export function mulAll(factors: readonly Expr[]): Expr {
   else if (!Q.isOne(coefficient)) out.unshift(num(coefficient));
   if (out.length === 1) return out[0]!;
   if (out.length === 0) return num(coefficient, shape);
+  // c*(u + v) = c*u + c*v for a number c (as SymPy does): sums keep numbers outside.
+  if (out.length === 2 && out[0]!.kind === "num" && out[1]!.kind === "add" && out[0]!.shape === SCALAR) {
+    const c = out[0]!;
+    return addAll(out[1]!.terms.map((t) => mul(c, t)));
+  }
   return intern({ kind: "mul", factors: out }, shape, out);
 }
 
@@ -288,7 +302,13 @@ export function matmul(...operands: Expr[]): Expr {
   if (chain.length === 0) return mulAll(scalars);
   const resultShape = makeShape(chain[0]!.shape.rows, chain[chain.length - 1]!.shape.cols);
   if (chain.some((f) => f.kind === "num" && Q.isZero(f.value))) return num(0, resultShape);
-  const kept = chain.filter((f) => f.kind !== "eye");
+  let kept: Expr[] = chain.filter((f) => f.kind !== "eye");
+  if (kept.length === 2 && resultShape === SCALAR) {
+    // u'*v = v'*u: the dot product of two columns, ordered canonically
+    const u = transpose(kept[0]!);
+    const v = kept[1]!;
+    if (compareExpr(v, u) < 0) kept = [transpose(v), u];
+  }
   const product =
     kept.length === 0 ? chain[0]! : kept.length === 1 ? kept[0]! : intern({ kind: "matmul", factors: kept }, resultShape, kept);
   return scalars.length === 0 ? product : mulAll([...scalars, product]);
@@ -405,9 +425,13 @@ export function matrix(rows: number, cols: number, items: readonly Expr[]): Expr
 export const entry = (name: string, at: readonly Index[]): Entry =>
   intern<Entry>({ kind: "entry", name, at: [...at] }, SCALAR, [], at);
 
+/** A concrete index position (`"1"`, `"2"`, …), as used by the element-wise view. */
+export const isFixedIndex = (i: Index): boolean => /^\d+$/.test(i);
+
 /** δ(a,b): 1 when the indices agree, else 0. */
 export function delta(a: Index, b: Index): Expr {
   if (a === b) return ONE;
+  if (isFixedIndex(a) && isFixedIndex(b)) return ZERO;
   const [x, y] = a < b ? [a, b] : [b, a];
   return intern<Delta>({ kind: "delta", a: x, b: y }, SCALAR, [], [x, y]);
 }
@@ -418,6 +442,9 @@ export const isBoundIndex = (i: Index): boolean => /^k\d+$/.test(i);
 /** Σ_{index=1..size} body, with the bound index renamed canonically. */
 export function series(index: Index, size: Size, body: Expr): Expr {
   if (!body.indices.includes(index)) return mul(sizeExpr(size), body);
+  // Σ_k c u = c Σ_k u for a number c
+  if (body.kind === "mul" && body.factors[0]!.kind === "num" && body.factors[0]!.shape === SCALAR)
+    return mul(body.factors[0]!, series(index, size, mulAll(body.factors.slice(1))));
   let level = body.level + 1;
   while (body.indices.includes(boundName(level)) && boundName(level) !== index) level++;
   const name = boundName(level);

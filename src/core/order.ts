@@ -1,8 +1,9 @@
 /**
  * A total, structural order on expressions: the canonical order of `+` terms and `*`
  * factors. It depends only on structure (never on creation order), so printing is
- * deterministic. Chosen to read well: numbers first, then names alphabetically,
- * then function calls, sums, structure; `x` and `x^2` sort by their base.
+ * deterministic. Chosen to read well: numbers first, then matrix structure (so `W*x + b`
+ * and `diag(s) - s*s'`), names alphabetically, function calls, sums; `x` and `x^2` sort
+ * by their base.
  */
 import { compare as compareRational } from "./rational.js";
 import { assertNever, type Expr, type Kind } from "./expr.js";
@@ -10,16 +11,16 @@ import type { Size } from "./shape.js";
 
 const RANK: { readonly [K in Kind]: number } = {
   num: 0,
-  sym: 1,
-  entry: 2,
-  eye: 3,
-  delta: 4,
-  call: 5,
-  sum: 6,
-  series: 7,
-  diag: 8,
-  transpose: 9,
-  matmul: 10,
+  diag: 1,
+  matmul: 2,
+  sym: 3,
+  entry: 4,
+  eye: 5,
+  delta: 6,
+  call: 7,
+  sum: 8,
+  series: 9,
+  transpose: 10,
   matrix: 11,
   add: 12,
   mul: 13,

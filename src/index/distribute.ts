@@ -1,0 +1,45 @@
+/**
+ * Distributing a product over a sum where that cancels something:
+ *   y[k] s[k]^-1 (s[k] u - s[k] v)  ->  y[k] u - y[k] v
+ * A product is multiplied into a sum factor when the product holds a negative power
+ * of a base that the sum's terms hold (so the builders cancel them). Nothing else is
+ * expanded, so sums like (1 - z1[a]) stay whole.
+ */
+import * as B from "../core/build.js";
+import { children, type Expr } from "../core/expr.js";
+import { checkDepth } from "../core/limits.js";
+import * as Q from "../core/rational.js";
+
+const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
+const baseOf = (f: Expr): Expr => (f.kind === "pow" ? f.base : f);
+
+/** Bases that a product divides by: x for x^-1, x^-2. */
+function divisors(factors: readonly Expr[]): Set<Expr> {
+  const out = new Set<Expr>();
+  for (const f of factors) if (f.kind === "pow" && f.exponent.kind === "num" && Q.isNegative(f.exponent.value)) out.add(f.base);
+  return out;
+}
+
+function distributeNode(e: Expr): Expr {
+  if (e.kind !== "mul") return e;
+  const divs = divisors(e.factors);
+  if (divs.size === 0) return e;
+  const sum = e.factors.find((f) => f.kind === "add" && f.terms.some((t) => factorsOf(t).some((g) => divs.has(baseOf(g)) && g.kind !== "pow")));
+  if (!sum || sum.kind !== "add") return e;
+  const others = e.factors.filter((f) => f !== sum);
+  return B.addAll(sum.terms.map((t) => distributeNode(B.mulAll([...others, t]))));
+}
+
+/** Multiplies products into sums wherever that cancels a factor (bottom-up). */
+export function distributeToCancel(e: Expr): Expr {
+  checkDepth(e.depth);
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr): Expr => {
+    const known = memo.get(x);
+    if (known) return known;
+    const r = distributeNode(B.rebuild(x, children(x).map(go)));
+    memo.set(x, r);
+    return r;
+  };
+  return go(e);
+}
