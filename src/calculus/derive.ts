@@ -23,7 +23,7 @@ import { Matricizer, NotMatrixForm } from "../index/matricize.js";
 import { recognize } from "../index/recognize.js";
 import { collect } from "../simplify/collect.js";
 
-export type DerivativeKind = "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
+export type DerivativeKind = "diff" | "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
 
 export interface DerivativeSpec {
   readonly kind: DerivativeKind;
@@ -95,6 +95,10 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec): { exp
   const value = lowerer.lower(f, fr, fc);
   const d = new Differentiator(targetFor(spec.wrt, xr, xc)).of(value);
   switch (spec.kind) {
+    case "diff":
+      // d f[i,j] / d x for a scalar x: shaped like f
+      if (xShape !== SCALAR) throw new JacobiError("shape", `diff is by a scalar, and ${spec.wrt} is ${describeShape(xShape)}; use grad, jacobian, jvp or vjp`);
+      return { expr: d, out: present(fr, fc), shape: f.shape, sizes };
     case "grad":
       if (f.shape !== SCALAR) throw new JacobiError("shape", `grad needs a scalar value, not ${describeShape(f.shape)}; use jacobian or vjp`);
       return { expr: d, out: present(xr, xc), shape: xShape, sizes };

@@ -134,6 +134,9 @@ export function addAll(terms: readonly Expr[]): Expr {
   if (parts.length === 1) return lift(parts[0]![1], shape);
   parts.sort((a, b) => compareExpr(a[0], b[0]));
   const sorted = parts.map((p) => p[1]);
+  // Only scalars left in a shaped sum: the scalar sum, filled out to the shape, so that
+  // rebuilding the node from its terms keeps the shape.
+  if (shape !== SCALAR && !sorted.some((t) => t.shape === shape)) return lift(intern<Add>({ kind: "add", terms: sorted }, SCALAR, sorted), shape);
   return intern<Add>({ kind: "add", terms: sorted }, shape, sorted);
 }
 

@@ -43,7 +43,7 @@ interface NodeBase {
   /** Creation order: unique per node, used only as a cheap identity key. */
   readonly id: number;
   readonly shape: Shape;
-  /** Sorted free index variables (index level only; empty at matrix level). */
+  /** Sorted free index variables (index level only; empty at matrix level; fixed positions excluded). */
   readonly indices: readonly Index[];
   /** The highest binder level of any `series` inside (0 when none). */
   readonly level: number;
@@ -203,9 +203,12 @@ function keyOf(f: Fields, shape: Shape): string {
 
 const NO_INDICES: readonly Index[] = Object.freeze([]);
 
+/** Fixed positions ("1", "2": the element-wise view) are constants, not index variables. */
+const isVariable = (i: Index): boolean => !(i.charCodeAt(0) >= 48 && i.charCodeAt(0) <= 57);
+
 function mergeIndices(own: readonly Index[], childList: readonly Expr[]): readonly Index[] {
   let set: Set<Index> | undefined;
-  for (const i of own) (set ??= new Set()).add(i);
+  for (const i of own) if (isVariable(i)) (set ??= new Set()).add(i);
   for (const c of childList) for (const i of c.indices) (set ??= new Set()).add(i);
   return set ? [...set].sort() : NO_INDICES;
 }

@@ -1,0 +1,153 @@
+/**
+ * The derivative commands: diff, grad, jacobian, hessian, jvp, vjp. Each prints the
+ * result in matrix form (or, with --elementwise, as a matrix of entries); with --at it
+ * prints the result's value instead.
+ */
+import type { Expr, Index } from "../../core/expr.js";
+import type { Program } from "../../core/program.js";
+import type { Size } from "../../core/shape.js";
+import { derive, type DerivativeKind, type DerivativeSpec } from "../../calculus/derive.js";
+import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
+import { bindProgram } from "../../eval/bind.js";
+import { evaluate, evaluateAt, type Env } from "../../eval/evaluate.js";
+import type { Value } from "../../eval/value.js";
+import { subjectOf } from "../../parse/parse.js";
+import { simplifier } from "../../simplify/simplify.js";
+import { flag, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { FORMAT_OPTION, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS } from "../common.js";
+import type { Io } from "../io.js";
+import { showExpr } from "../show.js";
+
+const WRT: OptionSpec = { name: "wrt", value: "NAME[,NAME…]", help: "the values to differentiate by" };
+const ELEMENTWISE: OptionSpec = { name: "elementwise", help: "write every entry out (concrete sizes): x1, x2, … and W1_2 for W[1,2]" };
+const TANGENT: OptionSpec = { name: "tangent", value: "NAME", help: "the tangent (shaped like the --wrt value)" };
+const COTANGENT: OptionSpec = { name: "cotangent", value: "NAME", help: "the cotangent (shaped like the program's value)" };
+
+interface Computed {
+  /** What to print symbolically. */
+  readonly display: Expr;
+  /** Its value at an environment. */
+  readonly valueAt: (env: Env) => Value;
+}
+
+/** The value of an index-form result, entry by entry. */
+function indexValue(e: Expr, out: readonly Index[], sizes: ReadonlyMap<Index, Size>, env: Env): Value {
+  const dim = (i: Index | undefined): number => {
+    if (i === undefined) return 1;
+    const s = sizes.get(i)!;
+    return typeof s === "number" ? s : env.sizes.get(s)!;
+  };
+  const [r, c] = out;
+  const rows = dim(r);
+  const cols = dim(c);
+  const data = new Float64Array(rows * cols);
+  for (let p = 0; p < rows; p++)
+    for (let q = 0; q < cols; q++) {
+      const at = new Map<Index, number>();
+      if (r) at.set(r, p + 1);
+      if (c) at.set(c, q + 1);
+      data[p * cols + q] = evaluateAt(e, env, at);
+    }
+  return { rows, cols, data };
+}
+
+function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, io: Io): Computed {
+  const f = subjectOf(program);
+  if (elementwise) {
+    const m = deriveElementwise(program, f, spec);
+    const simplify = simplifier({ expected: m.items.length });
+    const items = m.items.map(simplify);
+    return {
+      display: entriesAsMatrix({ ...m, items }),
+      valueAt: (env) => ({ rows: m.rows, cols: m.cols, data: Float64Array.from(items, (it) => evaluateAt(it, env, new Map())) }),
+    };
+  }
+  const r = derive(program, f, spec);
+  if (r.matrix) {
+    const display = r.matrix;
+    return { display, valueAt: (env) => evaluate(display, env) };
+  }
+  io.err(`note: the ${spec.kind} of this program has no matrix form; it is shown in index notation (free indices ${r.indices.join(", ")})`);
+  return { display: r.index, valueAt: (env) => indexValue(r.index, r.indices, r.sizes, env) };
+}
+
+function specsOf(kind: DerivativeKind, args: ParsedArgs): DerivativeSpec[] {
+  const wrt = single(args, "wrt");
+  if (!wrt) throw new UsageError(`${kind} needs --wrt NAME`);
+  const names = wrt.split(",").map((w) => w.trim());
+  for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new UsageError(`--wrt: '${n}' is not a name`);
+  const tangent = single(args, "tangent");
+  const cotangent = single(args, "cotangent");
+  if (kind === "jvp" && !tangent) throw new UsageError("jvp needs --tangent NAME (a value shaped like the --wrt value)");
+  if (kind === "vjp" && !cotangent) throw new UsageError("vjp needs --cotangent NAME (a value shaped like the program's value)");
+  return names.map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+}
+
+function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
+  const program = loadProgram(args, io);
+  const specs = specsOf(kind, args);
+  const format = formatOf(args);
+  const results = specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
+  const label = (s: DerivativeSpec): string => `d${program.subjectName ?? "f"}/d${s.wrt}`;
+  if (args.options.has("at")) {
+    const env = bindProgram(program, loadBindings(args));
+    const precision = precisionOf(args);
+    const values = results.map((r) => showValue(r.computed.valueAt(env), format, precision));
+    if (results.length === 1) io.out(values[0]!);
+    else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${values[k]}`).join(",")}}`);
+    else io.out(results.map((r, k) => `${label(r.spec)} = ${values[k]}`).join("\n"));
+    return;
+  }
+  const shown = results.map((r) => showExpr(r.computed.display, format));
+  if (results.length === 1) io.out(shown[0]!);
+  else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${shown[k]}`).join(",")}}`);
+  else io.out(results.map((r, k) => `${label(r.spec)} = ${shown[k]}`).join("\n"));
+}
+
+const COMMON: readonly OptionSpec[] = [...PROGRAM_OPTIONS, WRT, ELEMENTWISE, ...VALUE_OPTIONS, FORMAT_OPTION];
+
+const derivativeCommand = (kind: DerivativeKind, summary: string, extra: readonly OptionSpec[], examples: string[], details?: string): Command => ({
+  name: kind,
+  summary,
+  usage: `jacobi ${kind} PROGRAM --wrt NAME[,NAME…]${extra.map((o) => ` --${o.name} ${o.value}`).join("")} [--elementwise] [--at …] [--format text|latex|json]`,
+  options: [...COMMON, ...extra],
+  examples,
+  ...(details ? { details } : {}),
+  run: (args, io) => runDerivative(kind, args, io),
+});
+
+export const calculusCommands: readonly Command[] = [
+  derivativeCommand("diff", "derivative by a scalar (shaped like the value)", [], [
+    "jacobi diff 'x^2*sin(y)' --wrt x",
+    "jacobi diff 'log(1+exp(-x))' --wrt x --at x=0.5 --format json",
+  ]),
+  derivativeCommand("grad", "gradient of a scalar value (shaped like each --wrt value)", [], [
+    "jacobi grad \"x: vector(n); A: matrix(n,n); x'*A*x\" --wrt x",
+    "jacobi grad -f examples/network.jacobi --wrt W1,b1,W2,b2",
+  ]),
+  derivativeCommand("jacobian", "Jacobian of a vector (or scalar) by a vector (or scalar)", [], [
+    "jacobi jacobian 'x: vector(n); s = exp(x)/sum(exp(x))' --wrt x",
+    "jacobi jacobian 'x: vector(3); s = exp(x)/sum(exp(x))' --wrt x --elementwise",
+  ]),
+  derivativeCommand("hessian", "Hessian of a scalar value by a vector", [], ["jacobi hessian \"x: vector(n); A: matrix(n,n); x'*A*x\" --wrt x"]),
+  derivativeCommand(
+    "jvp",
+    "Jacobian-vector product: push a tangent forward (J*v)",
+    [TANGENT],
+    ["jacobi jvp 'W: matrix(m,n); x: vector(n); V: matrix(m,n); W*x' --wrt W --tangent V"],
+    "A JVP pushes a tangent of the --wrt value forward to a tangent of the program's value, as in JAX's jvp.",
+  ),
+  derivativeCommand(
+    "vjp",
+    "vector-Jacobian product: pull a cotangent back (g'*J)",
+    [COTANGENT],
+    ["jacobi vjp 'W: matrix(m,n); x: vector(n); g: vector(m); W*x' --wrt W --cotangent g"],
+    "A VJP pulls a cotangent of the program's value back to the --wrt value, as in JAX's vjp (and backprop).",
+  ),
+];
+
+/** An expression's value for tests: the first result of a derivative command's computation. */
+export const computeDerivative = (program: Program, spec: DerivativeSpec, elementwise: boolean): Computed =>
+  compute(program, spec, elementwise, { out: () => {}, err: () => {}, readFile: () => "", writeFile: () => {} });
+
