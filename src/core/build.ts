@@ -111,6 +111,10 @@ export function addAll(terms: readonly Expr[]): Expr {
     // A constant broadcasts in a sum, so `ones(n)` and `1` are one monomial there,
     // and `a*ones(n)` is `a`.
     const u = broadcastable(t);
+    if (u.kind === "add") {
+      for (const v of u.terms) visit(v);
+      return;
+    }
     const [c, m] = u.kind === "num" ? [u.value, ONE] : splitCoefficient(u);
     if (Q.isZero(c)) return;
     const prev = coefficient.get(m);
@@ -290,7 +294,8 @@ export function matmul(...operands: Expr[]): Expr {
     else {
       const [s, rest] = splitScalars(e);
       for (const x of s) scalars.push(x);
-      if (rest.kind === "num" && !Q.isOne(rest.value)) {
+      if (rest !== e && (rest.kind === "matmul" || rest.shape === SCALAR)) visit(rest);
+      else if (rest.kind === "num" && !Q.isOne(rest.value)) {
         scalars.push(num(rest.value));
         chain.push(num(1, rest.shape));
       } else chain.push(rest);
