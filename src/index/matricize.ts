@@ -4,6 +4,7 @@
  *   factors over the same indices      -> elementwise product   x[i] y[i]      = (x .* y)[i]
  *   a summed index shared by two       -> matrix product        Σ_k W[i,k] x[k] = (W*x)[i]
  *   a summed index in one factor only  -> sum / row sums        Σ_k x[k]       = sum(x)
+ *                                                               Σ_k x[k]^2     = x'*x
  *   δ(i,j) between the output indices  -> diag                  δ(i,j) s[i]    = diag(s)[i,j]
  *   vectors in the row and the column  -> outer product         g[i] x[j]      = (g*x')[i,j]
  * A term that cannot be written this way (three-index products) raises NotMatrixForm.
@@ -162,6 +163,9 @@ export class Matricizer {
 
   /** Σ_k t[…k…]: sum(v) for a vector, A*1 (row sums) for a matrix. */
   private sumOut(t: Tensor, k: Index): Tensor {
+    // Σ_k u[k]^2 = u'*u
+    if (t.idx.length === 1 && t.expr.kind === "pow" && B.isNum(t.expr.exponent, 2) && t.expr.base.shape === t.expr.shape)
+      return { expr: B.matmul(B.transpose(t.expr.base), t.expr.base), idx: [] };
     if (t.idx.length === 1) return { expr: B.sumAll(t.expr), idx: [] };
     const ones = B.num(1, vectorShape(this.sizeOf(k)));
     const other = t.idx[0] === k ? t.idx[1]! : t.idx[0]!;
