@@ -14,13 +14,14 @@ import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import type { Expr, Index } from "../core/expr.js";
 import type { Program } from "../core/program.js";
+import type { Tracer } from "../core/trace.js";
 import { describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "../core/shape.js";
 import { Differentiator, entryTarget, symTarget, type Target } from "../diff/derivative.js";
-import { contract } from "../index/contract.js";
-import { distributeToCancel } from "../index/distribute.js";
-import { Lowerer } from "../index/lower.js";
-import { Matricizer, NotMatrixForm } from "../index/matricize.js";
-import { recognize } from "../index/recognize.js";
+import { contract } from "../indexform/contract.js";
+import { distributeToCancel } from "../indexform/distribute.js";
+import { Lowerer } from "../indexform/lower.js";
+import { Matricizer, NotMatrixForm } from "../indexform/matricize.js";
+import { recognize } from "../indexform/recognize.js";
 import { collect } from "../simplify/collect.js";
 
 export type DerivativeKind = "diff" | "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
@@ -86,14 +87,15 @@ function sumOver(body: Expr, idx: readonly (Index | null)[], sizes: ReadonlyMap<
 }
 
 /** The index-form derivative, before simplification, with its output indices. */
-function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec): { expr: Expr; out: Index[]; shape: Shape; sizes: Map<Index, Size> } {
+function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): { expr: Expr; out: Index[]; shape: Shape; sizes: Map<Index, Size> } {
   const sizes = new Map<Index, Size>();
   const xShape = shapeOfName(program, spec.wrt, "--wrt");
   const lowerer = new Lowerer(program);
   const [fr, fc] = dims(f.shape, ROW, COL, sizes);
   const [xr, xc] = dims(xShape, WRT_ROW, WRT_COL, sizes);
   const value = lowerer.lower(f, fr, fc);
-  const d = new Differentiator(targetFor(spec.wrt, xr, xc)).of(value);
+  trace?.({ kind: "rewrite", rule: "lower to index form", before: f, after: value });
+  const d = new Differentiator(targetFor(spec.wrt, xr, xc), trace).of(value);
   switch (spec.kind) {
     case "diff":
       // d f[i,j] / d x for a scalar x: shaped like f
@@ -111,7 +113,7 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec): { exp
       if (f.shape !== SCALAR) throw new JacobiError("shape", `hessian needs a scalar value, not ${describeShape(f.shape)}`);
       if (xShape.cols !== 1) throw new JacobiError("shape", `hessian is taken by a vector or a scalar, not ${describeShape(xShape)}`);
       const [yr] = dims(xShape, WRT_COL, WRT_COL, sizes);
-      const second = new Differentiator(targetFor(spec.wrt, yr, null)).of(contract(d));
+      const second = new Differentiator(targetFor(spec.wrt, yr, null), trace).of(contract(d, trace));
       return { expr: second, out: present(xr, yr), shape: makeShape(xShape.rows, xShape.rows), sizes };
     }
     case "jvp": {
@@ -136,13 +138,19 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec): { exp
 }
 
 /** A derivative of a value of the program, in index form and (when it has one) matrix form. */
-export function derive(program: Program, f: Expr, spec: DerivativeSpec): DerivativeResult {
-  const raw = indexDerivative(program, f, spec);
-  const index = contract(distributeToCancel(recognize(contract(raw.expr), program)));
+export function derive(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {
+  const raw = indexDerivative(program, f, spec, trace);
+  const recognized = recognize(contract(raw.expr, trace), program, trace);
+  const distributed = distributeToCancel(recognized);
+  if (distributed !== recognized) trace?.({ kind: "rewrite", rule: "distribute to cancel", before: recognized, after: distributed });
+  const index = contract(distributed, trace);
   let matrix: Expr | undefined;
   try {
     const m = new Matricizer(program, raw.sizes).run(index, raw.out);
-    matrix = collect(m.shape === raw.shape ? m : liftTo(m, raw.shape));
+    const shaped = m.shape === raw.shape ? m : liftTo(m, raw.shape);
+    trace?.({ kind: "rewrite", rule: "matrix form", before: index, after: shaped });
+    matrix = collect(shaped);
+    if (matrix !== shaped) trace?.({ kind: "rewrite", rule: "factor", before: shaped, after: matrix });
   } catch (e) {
     if (!(e instanceof NotMatrixForm)) throw e;
   }

@@ -11,7 +11,7 @@ import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import { describeShape, SCALAR, shape as makeShape, type Shape } from "../core/shape.js";
 import { Differentiator, entryTarget, symTarget } from "../diff/derivative.js";
-import { entryName, Lowerer } from "../index/lower.js";
+import { entryName, Lowerer } from "../indexform/lower.js";
 import { shapeOfName, type DerivativeSpec } from "./derive.js";
 
 /** A value's entries at concrete sizes, row-major, as scalar expressions. */

@@ -10,7 +10,8 @@ import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import { assertNever, children, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
-import { DERIVATIVES } from "./rules.js";
+import type { Tracer } from "../core/trace.js";
+import { DERIVATIVES, RULE_TEXT } from "./rules.js";
 
 /** What to differentiate by: a scalar name, or an entry of a vector or matrix. */
 export type Target = { readonly kind: "sym"; readonly name: string } | { readonly kind: "entry"; readonly name: string; readonly at: readonly Index[] };
@@ -41,10 +42,36 @@ export function namesOf(e: Expr): ReadonlySet<string> {
   return out;
 }
 
+/** The name of the rule that differentiates this kind of node. */
+function ruleName(e: Expr): string {
+  switch (e.kind) {
+    case "sym":
+    case "entry":
+      return "variable";
+    case "add":
+      return "sum rule";
+    case "mul":
+      return e.factors.some((f) => f.kind === "pow" && f.exponent.kind === "num" && f.exponent.value.num < 0n) ? "quotient rule" : "product rule";
+    case "pow":
+      return "power rule";
+    case "call":
+      return "chain rule";
+    case "series":
+      return "linearity of Σ";
+    default:
+      return "constant";
+  }
+}
+
+const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: RULE_TEXT[e.fn] } : {});
+
 /** A reusable differentiator: one memo per target, shared across many expressions. */
 export class Differentiator {
   private readonly memo = new Map<Expr, Expr>();
-  constructor(readonly target: Target) {}
+  constructor(
+    readonly target: Target,
+    private readonly trace?: Tracer,
+  ) {}
 
   /** d e / d target. */
   of(e: Expr): Expr {
@@ -58,6 +85,7 @@ export class Differentiator {
     if (known) return known;
     const r = this.rule(e);
     this.memo.set(e, r);
+    if (this.trace) this.trace({ kind: "derivative", rule: ruleName(e), ...lawOf(e), before: e, after: r });
     return r;
   }
 

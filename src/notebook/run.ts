@@ -13,7 +13,7 @@ import { Differentiator, entryTarget } from "../diff/derivative.js";
 import { bindProgram } from "../eval/bind.js";
 import { evaluate, evaluateAt, type Bindings } from "../eval/evaluate.js";
 import { parseValue, type Value } from "../eval/value.js";
-import { Lowerer } from "../index/lower.js";
+import { Lowerer } from "../indexform/lower.js";
 import { parseProgram } from "../parse/parse.js";
 import { toText } from "../print/text.js";
 import { simplifier } from "../simplify/simplify.js";
