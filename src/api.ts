@@ -1,0 +1,133 @@
+/**
+ * The library API: parse a program, differentiate it, simplify, evaluate, print.
+ * Names follow JAX and SymPy: `grad`, `jacobian`, `jvp`, `vjp`, `hessian`, `diff`,
+ * `simplify`. Everything here runs in the browser as well as in Node.
+ */
+import { derive, type DerivativeSpec } from "./calculus/derive.js";
+import { deriveElementwise, entriesAsMatrix } from "./calculus/elementwise.js";
+import { JacobiError } from "./core/errors.js";
+import type { Expr } from "./core/expr.js";
+import type { Program } from "./core/program.js";
+import { bindWithEvaluator } from "./eval/bind.js";
+import type { Binding } from "./eval/evaluate.js";
+import type { Value } from "./eval/value.js";
+import { parseProgram, subjectOf, type ParseOptions } from "./parse/parse.js";
+import { simplifier } from "./simplify/simplify.js";
+
+/** A parsed program, or program text to parse. */
+export type ProgramLike = Program | string;
+
+/** A value: a number, a vector (array or typed array), or a matrix as rows. */
+export type ValueLike = number | ArrayLike<number> | readonly ArrayLike<number>[];
+
+export interface DerivativeOptions {
+  /** Write every entry out at concrete sizes (entries x1, x2, …), SymPy's `Matrix.jacobian` view. */
+  readonly elementwise?: boolean;
+}
+
+/**
+ * Parses and checks a program.
+ * @example parse("x: vector(n); s = exp(x)/sum(exp(x))")
+ * @throws JacobiError with the position (line, column) of the first error.
+ */
+export function parse(text: string, options?: ParseOptions): Program {
+  return parseProgram(text, options);
+}
+
+const programOf = (p: ProgramLike): Program => (typeof p === "string" ? parseProgram(p) : p);
+
+function derivative(p: ProgramLike, spec: DerivativeSpec, options: DerivativeOptions): Expr {
+  const program = programOf(p);
+  const f = subjectOf(program);
+  if (options.elementwise) {
+    const m = deriveElementwise(program, f, spec);
+    const simplify = simplifier({ expected: m.items.length });
+    return entriesAsMatrix({ ...m, items: m.items.map(simplify) });
+  }
+  const r = derive(program, f, spec);
+  return r.matrix ?? r.index;
+}
+
+/**
+ * The derivative of the program's value by a scalar name, shaped like the value.
+ * @example toText(diff("x^2*sin(y)", "x")) === "2*x*sin(y)"
+ */
+export const diff = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "diff", wrt }, options);
+
+/**
+ * The gradient of a scalar value, shaped like `wrt`.
+ * @example toText(grad("x: vector(n); A: matrix(n,n); x'*A*x", "x")) === "(A + A')*x"
+ */
+export const grad = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "grad", wrt }, options);
+
+/**
+ * The Jacobian of a vector (or scalar) value by a vector (or scalar).
+ * @example toText(jacobian(parse("x: vector(n); s = exp(x)/sum(exp(x))"), "x")) === "diag(s) - s*s'"
+ */
+export const jacobian = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "jacobian", wrt }, options);
+
+/** The Hessian of a scalar value by a vector. */
+export const hessian = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "hessian", wrt }, options);
+
+/**
+ * The Jacobian-vector product J·v: pushes the tangent `tangent` (a declared name shaped
+ * like `wrt`) forward, as JAX's `jvp`.
+ * @example toText(jvp("W: matrix(m,n); x: vector(n); V: matrix(m,n); W*x", "W", "V")) === "V*x"
+ */
+export const jvp = (p: ProgramLike, wrt: string, tangent: string, options: DerivativeOptions = {}): Expr =>
+  derivative(p, { kind: "jvp", wrt, tangent }, options);
+
+/**
+ * The vector-Jacobian product gᵀ·J: pulls the cotangent `cotangent` (a declared name
+ * shaped like the value) back, as JAX's `vjp` — what backprop computes.
+ * @example toText(vjp("W: matrix(m,n); x: vector(n); g: vector(m); W*x", "W", "g")) === "g*x'"
+ */
+export const vjp = (p: ProgramLike, wrt: string, cotangent: string, options: DerivativeOptions = {}): Expr =>
+  derivative(p, { kind: "vjp", wrt, cotangent }, options);
+
+/**
+ * Simplifies an expression, or a program's value.
+ * @example toText(simplify("x*y + y*x")) === "2*x*y"
+ */
+export function simplify(e: Expr | ProgramLike): Expr {
+  const expr = typeof e === "string" || "decls" in e ? subjectOf(programOf(e as ProgramLike)) : e;
+  return simplifier()(expr);
+}
+
+function toValue(name: string, v: ValueLike): Value {
+  if (typeof v === "number") return { rows: 1, cols: 1, data: Float64Array.of(v) };
+  const first = (v as ArrayLike<unknown>)[0];
+  if (first !== undefined && typeof first === "object") {
+    const rows = v as readonly ArrayLike<number>[];
+    const cols = rows[0]!.length;
+    const data = new Float64Array(rows.length * cols);
+    rows.forEach((row, r) => {
+      if (row.length !== cols) throw new JacobiError("value", `${name}: row ${r + 1} has ${row.length} entries but row 1 has ${cols}`);
+      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c]!;
+    });
+    return { rows: rows.length, cols, data };
+  }
+  const xs = v as ArrayLike<number>;
+  return { rows: xs.length, cols: 1, data: Float64Array.from(xs) };
+}
+
+function fromValue(v: Value): number | number[] | number[][] {
+  if (v.rows === 1 && v.cols === 1) return v.data[0]!;
+  if (v.cols === 1) return Array.from(v.data);
+  const out: number[][] = [];
+  for (let r = 0; r < v.rows; r++) out.push(Array.from(v.data.subarray(r * v.cols, (r + 1) * v.cols)));
+  return out;
+}
+
+/**
+ * Evaluates the program's value — or `expr`, e.g. a derivative, which may use the
+ * program's definitions — at the given values. Sizes come from the values' lengths.
+ * @example evaluate("x: vector(n); x'*x", { x: [1, 2, 3] }) === 14
+ */
+export function evaluate(p: ProgramLike, values: Readonly<Record<string, ValueLike>>, expr?: Expr): number | number[] | number[][] {
+  const program = programOf(p);
+  const bindings = new Map<string, Binding>();
+  for (const name of Object.keys(values)) bindings.set(name, { value: toValue(name, values[name]!) });
+  const { evaluator } = bindWithEvaluator(program, bindings);
+  return fromValue(evaluator.value(expr ?? subjectOf(program), new Map()));
+}

@@ -1,0 +1,15 @@
+/**
+ * jacobi: symbolic matrix calculus for TypeScript.
+ *
+ * ```ts
+ * import { parse, jacobian, toText } from "jacobi";
+ * toText(jacobian(parse("x: vector(n); s = exp(x)/sum(exp(x))"), "x")); // "diag(s) - s*s'"
+ * ```
+ */
+export { diff, evaluate, grad, hessian, jacobian, jvp, parse, simplify, vjp } from "./api.js";
+export type { DerivativeOptions, ProgramLike, ValueLike } from "./api.js";
+export { toText } from "./print/text.js";
+export { toLatex } from "./print/latex.js";
+export { JacobiError } from "./core/errors.js";
+export type { Expr } from "./core/expr.js";
+export type { Program } from "./core/program.js";
