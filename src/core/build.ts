@@ -310,7 +310,16 @@ export function matmul(...operands: Expr[]): Expr {
   if (chain.length === 0) return mulAll(scalars);
   const resultShape = makeShape(chain[0]!.shape.rows, chain[chain.length - 1]!.shape.cols);
   if (chain.some((f) => f.kind === "num" && Q.isZero(f.value))) return num(0, resultShape);
-  let kept: Expr[] = chain.filter((f) => f.kind !== "eye");
+  let kept: Expr[] = [];
+  for (const f of chain) {
+    if (f.kind === "eye") continue;
+    const prev = kept[kept.length - 1];
+    // ones(m,k)*ones(k,n) = k*ones(m,n): adjacent filled constants multiply out
+    if (prev && prev.kind === "num" && f.kind === "num") {
+      kept[kept.length - 1] = num(1, makeShape(prev.shape.rows, f.shape.cols));
+      scalars.push(num(Q.mul(prev.value, f.value)), sizeExpr(f.shape.rows));
+    } else kept.push(f);
+  }
   if (kept.length === 2 && resultShape === SCALAR) {
     // u'*v = v'*u: the dot product of two columns, ordered canonically
     const u = transpose(kept[0]!);

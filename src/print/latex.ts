@@ -136,6 +136,8 @@ class LatexPrinter {
       }
       case "call":
         if (e.fn === "abs") return atom(`\\left|${this.inner(e.arg)}\\right|`);
+        // exp(x)^T for exp(x^T), as in the text form
+        if (e.arg.kind === "transpose" && e.arg.arg.kind === "sym") return { text: `${FUNCTION_LATEX[e.fn]}${paren(this.inner(e.arg.arg))}^{\\top}`, prec: PREC.postfix };
         return atom(`${FUNCTION_LATEX[e.fn]}${paren(this.inner(e.arg))}`);
       case "matmul": {
         // A B x: operands bind tighter than the product; elementwise products get parentheses

@@ -82,6 +82,8 @@ class TextPrinter {
         return isBareFactor(parts) ? this.power(e) : this.product(parts);
       }
       case "call":
+        // exp(x') reads better as exp(x)': the same node (transposes are pushed to the leaves)
+        if (e.arg.kind === "transpose" && e.arg.arg.kind === "sym") return { text: `${e.fn}(${this.print(e.arg.arg).text})'`, prec: PREC.postfix };
         return atom(`${e.fn}(${this.print(e.arg).text})`);
       case "matmul":
         // A*B*x: operands bind tighter than `*`; sums and elementwise products get parentheses
