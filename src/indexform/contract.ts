@@ -11,6 +11,7 @@ import * as B from "../core/build.js";
 import { children, type Delta, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
 import type { Size } from "../core/shape.js";
+import type { Tracer } from "../core/trace.js";
 
 /** A δ pairing `k` with another index, at a product position of `e` (through products and nested sums). */
 function findDelta(e: Expr, k: Index): Delta | undefined {
@@ -44,6 +45,7 @@ function expose(e: Expr, k: Index): Expr {
 
 export class Contractor {
   private readonly memo = new Map<Expr, Expr>();
+  constructor(private readonly trace?: Tracer) {}
 
   run(e: Expr): Expr {
     checkDepth(e.depth);
@@ -68,10 +70,14 @@ export class Contractor {
     if (open.kind === "add") return B.addAll(open.terms.map((t) => this.series(k, size, t)));
     const d = findDelta(open, k);
     // Σ_k δ(k,j) u(k) = u(j): renaming k to j turns δ(k,j) into δ(j,j) = 1
-    if (d) return this.go(B.renameIndex(open, k, d.a === k ? d.b : d.a));
+    if (d) {
+      const out = this.go(B.renameIndex(open, k, d.a === k ? d.b : d.a));
+      this.trace?.({ kind: "rewrite", rule: "contract δ", law: "Σ_k δ(k,j) u(k) = u(j)", before: B.series(k, size, open), after: out });
+      return out;
+    }
     return B.series(k, size, open);
   }
 }
 
 /** Contracts the deltas of an index-form expression. */
-export const contract = (e: Expr): Expr => new Contractor().run(e);
+export const contract = (e: Expr, trace?: Tracer): Expr => new Contractor(trace).run(e);

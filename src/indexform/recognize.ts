@@ -8,6 +8,7 @@
 import * as B from "../core/build.js";
 import { children, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
+import type { Tracer } from "../core/trace.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
 import { namesOf } from "../diff/derivative.js";
@@ -122,7 +123,10 @@ function sumHolds(t: Expr, p: Expr): Expr | undefined {
 
 export class Recognizer {
   private readonly memo = new Map<Expr, Expr>();
-  constructor(private readonly patterns: readonly Pattern[]) {}
+  constructor(
+    private readonly patterns: readonly Pattern[],
+    private readonly trace?: Tracer,
+  ) {}
 
   run(e: Expr): Expr {
     checkDepth(e.depth);
@@ -134,7 +138,11 @@ export class Recognizer {
     if (known) return known;
     const kids = children(e).map((c) => this.go(c));
     let out = B.rebuild(e, kids);
-    for (const p of this.patterns) out = this.tryPattern(out, p);
+    for (const p of this.patterns) {
+      const next = this.tryPattern(out, p);
+      if (next !== out) this.trace?.({ kind: "rewrite", rule: `recognize ${p.name}`, before: out, after: next });
+      out = next;
+    }
     this.memo.set(e, out);
     return out;
   }
@@ -202,4 +210,4 @@ function missingFactors(body: Expr, inst: Expr): Expr[] | undefined {
 }
 
 /** Replaces occurrences of the program's definitions by their names. */
-export const recognize = (e: Expr, program: Program, names?: readonly string[]): Expr => new Recognizer(patternsOf(program, names)).run(e);
+export const recognize = (e: Expr, program: Program, trace?: Tracer): Expr => new Recognizer(patternsOf(program), trace).run(e);
