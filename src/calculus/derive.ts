@@ -23,6 +23,7 @@ import { Lowerer } from "../indexform/lower.js";
 import { Matricizer, NotMatrixForm } from "../indexform/matricize.js";
 import { recognize } from "../indexform/recognize.js";
 import { collect } from "../simplify/collect.js";
+import { simplify } from "../simplify/simplify.js";
 
 export type DerivativeKind = "diff" | "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
 
@@ -149,8 +150,9 @@ export function derive(program: Program, f: Expr, spec: DerivativeSpec, trace?: 
     const m = new Matricizer(program, raw.sizes).run(index, raw.out);
     const shaped = m.shape === raw.shape ? m : liftTo(m, raw.shape);
     trace?.({ kind: "rewrite", rule: "matrix form", before: index, after: shaped });
-    matrix = collect(shaped);
-    if (matrix !== shaped) trace?.({ kind: "rewrite", rule: "factor", before: shaped, after: matrix });
+    const factored = collect(shaped);
+    if (factored !== shaped) trace?.({ kind: "rewrite", rule: "factor", before: shaped, after: factored });
+    matrix = simplify(factored, trace ? { onStep: (s) => trace({ kind: "rewrite", rule: s.rule, before: s.before, after: s.after }) } : {});
   } catch (e) {
     if (!(e instanceof NotMatrixForm)) throw e;
   }

@@ -73,6 +73,9 @@ const bitLength = (n: bigint): number => (n < 0n ? -n : n).toString(2).length;
  * (or would divide by zero).
  */
 export function powInt(a: Rational, k: bigint): Rational | undefined {
+  // 1^k = 1, (-1)^k = ±1, 0^k = 0 (k > 0) at any size of k
+  if (a.den === 1n && (a.num === 1n || a.num === -1n)) return a.num === 1n || k % 2n === 0n ? ONE : MINUS_ONE;
+  if (a.num === 0n && k > 0n) return ZERO;
   if (k < -MAX_EXACT_EXPONENT || k > MAX_EXACT_EXPONENT) return undefined;
   if (k < 0n && a.num === 0n) return undefined;
   const e = k < 0n ? -k : k;

@@ -1,9 +1,14 @@
 /**
- * `simplify`: the rule set of rules.ts to a fixpoint. One simplifier may be reused for
- * many expressions that share parts (its memo spans calls).
+ * `simplify`: the rules of rules.ts to a fixpoint, then division by common factors
+ * (`cancel`, for rational functions) when that makes the expression smaller:
+ * `(x^2 - 1)/(x - 1)` is `x + 1`. One simplifier may be reused for many expressions
+ * that share parts (its memo spans calls).
  */
-import type { Expr } from "../core/expr.js";
+import { children, type Expr } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
+import { SCALAR } from "../core/shape.js";
+import * as B from "../core/build.js";
+import { cancel, expand } from "./poly.js";
 import { Rewriter, type Step } from "./rewrite.js";
 import { SIMPLIFY_RULES } from "./rules.js";
 
@@ -14,10 +19,102 @@ export interface SimplifyOptions {
   readonly expected?: number;
 }
 
+/**
+ * Expressions up to this size (as a tree) and in this many names are offered to
+ * `cancel`: a multivariate GCD costs far more than the rules, and the n² entries of a
+ * large element-wise Jacobian must still simplify in well under a second.
+ */
+const CANCEL_MAX_NODES = 300;
+const CANCEL_MAX_NAMES = 5;
+
+/** The size of an expression written out as a tree (shared parts count each time), up to a limit. */
+function treeSize(e: Expr, limit: number): number {
+  let size = 0;
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (++size > limit) return Infinity;
+    for (const c of children(x)) stack.push(c);
+  }
+  return size;
+}
+
+/** How many distinct variables (names and entries like x[2]) an expression has, up to a limit. */
+function variables(e: Expr, limit: number): number {
+  const seen = new Set<Expr>();
+  const leaves = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0 && leaves.size <= limit) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.kind === "sym" || x.kind === "entry") leaves.add(x);
+    for (const c of children(x)) stack.push(c);
+  }
+  return leaves.size;
+}
+
+/** Bases that an expression divides by, anywhere in it (x + 1 for (x + 1)^-2). */
+function denominators(e: Expr): Set<Expr> {
+  const out = new Set<Expr>();
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.kind === "pow" && x.exponent.kind === "num" && x.exponent.value.num < 0n) out.add(x.base);
+    for (const c of children(x)) stack.push(c);
+  }
+  return out;
+}
+
+/**
+ * `cancel(e)` when it is smaller than `e` and divides by nothing new (cancel expands
+ * denominators: (x + 1)^2 would come back as x^2 + 2*x + 1, which reads worse), else `e`.
+ * Only scalars: matrix forms are already written the way a person writes them.
+ */
+function cancelIfSmaller(e: Expr, onStep?: (step: Step) => void): Expr {
+  if (e.shape !== SCALAR || variables(e, CANCEL_MAX_NAMES) > CANCEL_MAX_NAMES) return e;
+  const size = treeSize(e, CANCEL_MAX_NODES);
+  const before = denominators(e);
+  if (size === Infinity || before.size === 0) return e;
+  const c = refactor(cancel(e), before);
+  if (c === e || treeSize(c, size) >= size || [...denominators(c)].some((d) => !before.has(d))) return e;
+  onStep?.({ rule: "cancel common factors", before: e, after: c });
+  return c;
+}
+
+/**
+ * cancel writes denominators expanded; where one is the expansion of a power of an
+ * original denominator, write that power again: 1/(x^2 + 2*x + 1) -> 1/(x + 1)^2.
+ */
+function refactor(c: Expr, original: ReadonlySet<Expr>): Expr {
+  const powers = new Map<Expr, Expr>();
+  for (const b of original) for (let k = 1; k <= 4; k++) powers.set(expand(B.pow(b, B.num(k))), B.pow(b, B.num(k)));
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr): Expr => {
+    const known = memo.get(x);
+    if (known) return known;
+    let r = B.rebuild(x, children(x).map(go));
+    if (r.kind === "pow" && r.exponent.kind === "num" && r.exponent.value.num < 0n) {
+      const p = powers.get(r.base);
+      if (p) r = B.pow(p, r.exponent);
+    }
+    memo.set(x, r);
+    return r;
+  };
+  return go(c);
+}
+
 export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
   const budget = LIMITS.maxRewriteSteps * Math.max(1, options.expected ?? 1);
   const r = new Rewriter(SIMPLIFY_RULES, options.onStep ? { budget, onStep: options.onStep } : { budget });
-  return (e) => r.run(e);
+  return (e) => {
+    const out = r.run(e);
+    const c = cancelIfSmaller(out, options.onStep);
+    return c === out ? out : r.run(c);
+  };
 }
 
 /** Simplifies one expression. */

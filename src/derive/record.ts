@@ -1,0 +1,321 @@
+/**
+ * One derivative, recorded step by step from the passes' trace (src/core/trace.ts):
+ *
+ *   differentiation   the steps select.ts keeps, inner nodes first, ending with the whole
+ *                     value: ∂s[i]/∂x[a] = …
+ *   jvp / vjp         the product with the tangent or cotangent: (g'·∂f/∂W)[a,b] = Σ_i …
+ *   contract δ        each identity used (Σ_k1 δ(a,k1) exp(x[k1]) = exp(x[a])), then the
+ *                     whole value contracted
+ *   recognize s       the whole value with the definition's name in it
+ *   distribute…       the whole value
+ *   matrix form       ∂s/∂x = diag(s) - s*s'; then each rewrite of the matrix form
+ *                     ("factor", simplification rules) with the matrix form after it
+ *
+ * The passes report their rewrites on the subexpressions they change; each pass runs
+ * over the whole value, so the whole value after a run of one pass's steps is that pass
+ * applied to the whole value before it (`passes`). A step of a pass not in `passes` is
+ * shown on its own; the whole value is shown again where a pass reports it whole
+ * (before "distribute to cancel" and "matrix form"), named by the rules in between.
+ */
+import * as B from "../core/build.js";
+import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
+import type { Expr, Index } from "../core/expr.js";
+import type { TraceStep } from "../core/trace.js";
+import { namesOf } from "../diff/derivative.js";
+import type { Labels } from "./labels.js";
+import { formula, formulaOf, type Claim, type Formula, type Step } from "./model.js";
+import { lawOf, named, partialOf } from "./notation.js";
+import { renamingKey, selectDerivativeSteps } from "./select.js";
+import { substitute } from "./substitute.js";
+
+/** Which pass a rewrite step belongs to: "contract δ", "recognize" (any name), or the rule itself. */
+export const passOf = (rule: string): string => (rule.startsWith("recognize ") ? "recognize" : rule);
+
+export interface PartContext {
+  readonly spec: DerivativeSpec;
+  readonly labels: Labels;
+  /** How index-form expressions are displayed (definitions other than the value named). */
+  readonly display: (e: Expr) => Expr;
+  /** The value's indices, the variable's, and (Hessian) the second differentiation's. */
+  readonly valueIndices: readonly Index[];
+  readonly wrtIndices: readonly Index[];
+  readonly secondIndices: readonly Index[];
+  readonly result: DerivativeResult;
+  /** The value in index form, as displayed. */
+  readonly lowered: Expr;
+  /** A definition's index form, as the law of "recognize NAME". */
+  readonly definitionLaw: (name: string) => Formula | undefined;
+  /** The passes that rewrite the whole value, by `passOf` their rules. */
+  readonly passes: ReadonlyMap<string, Pass>;
+}
+
+export interface Pass {
+  readonly apply: (e: Expr) => Expr;
+  /** What the pass does when it changes the value without reporting a step. */
+  readonly unreported?: { readonly rule: string; readonly law: Formula };
+}
+
+export interface RecordedPart {
+  readonly steps: readonly Step[];
+  readonly result: Step;
+}
+
+const withLaw = (law: Formula | undefined): { law?: Formula } => (law ? { law } : {});
+
+/** Several laws as one: `a; b`. */
+function joinLaws(laws: readonly Formula[]): Formula | undefined {
+  if (laws.length <= 1) return laws[0];
+  return formula(laws.map((l) => l.text).join("; "), laws.map((l) => l.latex).join(", \\quad "));
+}
+
+/** The steps of one pass over the whole value, as they arrive. */
+interface PassRun {
+  readonly pass: string;
+  /** The rules whose rewrites show (a recognition already displayed does not). */
+  readonly rules: string[];
+  readonly laws: Formula[];
+}
+
+class PartRecorder {
+  readonly steps: Step[] = [];
+  /** The last whole-value step, held back so that the next one of the same rule can replace it. */
+  private pending: Step | undefined;
+  /** The whole value as the passes have it so far (undefined: not known), and as last shown. */
+  private whole: Expr | undefined;
+  private shownWhole: Expr | undefined;
+  private label: Formula;
+  private phase = 0;
+  private pass: PassRun | undefined;
+  /** Rules of rewrites since the whole value was last known (empty: it is known). */
+  private stale: string[] = [];
+  private readonly shownLocal = new Set<string>();
+  /** The result in matrix form so far (after the "matrix form" step). */
+  private matrix: Expr | undefined;
+  /** What a whole-value step claims, given its right-hand side. */
+  private wholeClaim: ((rhs: Expr) => Claim) | undefined;
+
+  constructor(private readonly ctx: PartContext) {
+    this.label = ctx.labels.phase(1);
+    const { lowered, spec, wrtIndices } = ctx;
+    this.wholeClaim = (rhs) => ({ kind: "derivative", of: lowered, wrt: spec.wrt, at: wrtIndices, rhs });
+  }
+
+  run(trace: readonly TraceStep[]): RecordedPart {
+    let differentiation: TraceStep[] = [];
+    for (const step of trace) {
+      if (step.kind === "derivative") {
+        this.endPass();
+        differentiation.push(step);
+        continue;
+      }
+      if (differentiation.length > 0) this.differentiate(differentiation);
+      differentiation = [];
+      // The lowering is shown once for all parts, with the definitions.
+      if (step.rule !== "lower to index form") this.rewrite(step);
+    }
+    if (differentiation.length > 0) this.differentiate(differentiation);
+    this.endPass();
+    return this.finish();
+  }
+
+  private differentiate(run: readonly TraceStep[]): void {
+    const { ctx } = this;
+    this.flushPending();
+    this.phase++;
+    const indices = this.phase >= 2 ? ctx.secondIndices : ctx.wrtIndices;
+    const target = named(ctx.spec.wrt, indices);
+    const selected = selectDerivativeSteps(run, {
+      dependsOn: (e) => namesOf(e).has(ctx.spec.wrt),
+      display: ctx.display,
+      variableIndices: new Set(indices),
+    });
+    this.label = ctx.labels.phase(this.phase);
+    const wrt = ctx.spec.wrt;
+    for (const s of selected) {
+      const claim: Claim = { kind: "derivative", of: s.before, wrt, at: indices, rhs: s.after };
+      this.steps.push({ rule: s.rule, ...withLaw(s.law), lhs: s.top ? this.label : partialOf(s.before, target), rhs: formulaOf(s.after), claim });
+    }
+    const top = run[run.length - 1]!;
+    const differentiated = ctx.display(top.before);
+    this.wholeClaim = (rhs) => ({ kind: "derivative", of: differentiated, wrt, at: indices, rhs });
+    this.follow(top.after);
+    const product = ctx.labels.product;
+    if (this.phase === 1 && product) {
+      this.label = product.lhs;
+      this.follow(this.productWith(this.whole!));
+      const shown = this.shownWhole!;
+      // (g'·∂f/∂W)[a,b] = ∂(Σ_i g[i] f[i])/∂W[a,b]. A JVP is a directional derivative, not
+      // claimed as such: the steps after it claim to equal it.
+      const of = ctx.spec.kind === "vjp" ? this.productWith(differentiated, true) : undefined;
+      this.wholeClaim = of ? (rhs) => ({ kind: "derivative", of, wrt, at: indices, rhs }) : undefined;
+      this.steps.push({ rule: product.rule, law: product.law, lhs: product.lhs, rhs: formulaOf(shown), ...this.claimFor(shown) });
+      if (!of) this.wholeClaim = (rhs) => ({ kind: "equal", lhs: shown, rhs });
+    }
+  }
+
+  private claimFor(rhs: Expr): { claim?: Claim } {
+    return this.wholeClaim ? { claim: this.wholeClaim(rhs) } : {};
+  }
+
+  /**
+   * The jvp's Σ_a d[i,a] v[a] or the vjp's Σ_i g[i] d[i,a], built as derive() builds it
+   * (src/calculus/derive.ts, indexDerivative), so that the passes after it apply to it.
+   */
+  private productWith(d: Expr, vjp = this.ctx.spec.kind === "vjp"): Expr {
+    const { spec, valueIndices, wrtIndices, result } = this.ctx;
+    const vector = (name: string, at: readonly Index[]): Expr => (at.length === 0 ? B.sym(name) : B.entry(name, at));
+    const over = vjp ? valueIndices : wrtIndices;
+    let out = vjp ? B.mul(vector(spec.cotangent!, valueIndices), d) : B.mul(d, vector(spec.tangent!, wrtIndices));
+    for (const i of over) out = B.series(i, result.sizes.get(i)!, out);
+    return out;
+  }
+
+  /** The whole value is known exactly. */
+  private follow(whole: Expr): void {
+    this.whole = whole;
+    this.shownWhole = this.ctx.display(whole);
+    this.stale = [];
+  }
+
+  private rewrite(step: TraceStep): void {
+    const { labels } = this.ctx;
+    const pass = passOf(step.rule);
+    if (this.pass && this.pass.pass !== pass) this.endPass();
+    if (this.matrix !== undefined) return this.matrixRewrite(step);
+    switch (step.rule) {
+      case "matrix form":
+        this.resync(step.before);
+        this.flushPending();
+        this.steps.push({ rule: step.rule, lhs: labels.matrix, rhs: formulaOf(step.after), claim: this.entriesClaim(step.after) });
+        this.matrix = step.after;
+        return;
+      case "distribute to cancel":
+        // reported on the whole value
+        this.resync(step.before);
+        this.whole = step.after;
+        this.showWhole(step.rule, undefined);
+        return;
+      default:
+        this.passStep(step, pass);
+    }
+  }
+
+  /**
+   * After the matrix form (factor, simplification rules): the rewrite followed through the
+   * matrix form, merged with the step before it when it has the same rule; shown on its own
+   * when it is not found there.
+   */
+  private matrixRewrite(step: TraceStep): void {
+    const next = substitute(this.matrix!, step.before, step.after);
+    if (next === this.matrix) {
+      this.local(step, undefined);
+      return;
+    }
+    this.matrix = next;
+    const shown: Step = { rule: step.rule, lhs: this.ctx.labels.matrix, rhs: formulaOf(next), claim: this.entriesClaim(next) };
+    const last = this.steps[this.steps.length - 1];
+    if (last && last.rule === step.rule && last.lhs === shown.lhs) this.steps.pop();
+    this.steps.push(shown);
+  }
+
+  /** A rewrite of a subexpression by a pass over the whole value (contract δ, recognize NAME). */
+  private passStep(step: TraceStep, pass: string): void {
+    const law = this.lawOf(step);
+    if (!this.ctx.passes.has(pass) || this.stale.length > 0 || this.whole === undefined) {
+      // Not followed through the whole value: shown on its own.
+      if (!this.stale.includes(step.rule)) this.stale.push(step.rule);
+      this.local(step, law);
+      return;
+    }
+    this.pass ??= { pass, rules: [], laws: [] };
+    const visible = this.ctx.display(step.before) !== this.ctx.display(step.after);
+    if (visible && !this.pass.rules.includes(step.rule)) {
+      this.pass.rules.push(step.rule);
+      // A contraction's law is on its identity; a recognition's on the whole value.
+      if (law && pass !== "contract δ") this.pass.laws.push(law);
+    }
+    // The identity a contraction uses is worth seeing; a recognition shows in the whole value.
+    if (pass === "contract δ") this.local(step, law);
+  }
+
+  /** After a pass's steps: the whole value with the pass applied. */
+  private endPass(): void {
+    const run = this.pass;
+    this.pass = undefined;
+    if (!run || this.whole === undefined || this.stale.length > 0) return;
+    this.whole = this.ctx.passes.get(run.pass)!.apply(this.whole);
+    this.showWhole(run.rules.length > 0 ? run.rules.join(", ") : run.pass, joinLaws(run.laws));
+  }
+
+  private lawOf(step: TraceStep): Formula | undefined {
+    const recognized = /^recognize (.+)$/.exec(step.rule);
+    if (recognized) return this.ctx.definitionLaw(recognized[1]!);
+    return step.law === undefined ? undefined : lawOf(step.law);
+  }
+
+  /** A rewrite shown on the subexpression it changes (once per shape of step). */
+  private local(step: TraceStep, law: Formula | undefined): void {
+    const before = this.ctx.display(step.before);
+    const after = this.ctx.display(step.after);
+    if (before === after) return;
+    const key = `${step.rule}|${renamingKey(before, after, new Set([...this.ctx.wrtIndices, ...this.ctx.valueIndices]))}`;
+    if (this.shownLocal.has(key)) return;
+    this.shownLocal.add(key);
+    if (this.pending && this.pending.rule !== step.rule) this.flushPending();
+    this.steps.push({ rule: step.rule, ...withLaw(law), lhs: formulaOf(before), rhs: formulaOf(after), claim: { kind: "equal", lhs: before, rhs: after } });
+  }
+
+  /** The whole value after a step of `rule`, merged with a held-back step of the same rule. */
+  private showWhole(rule: string, law: Formula | undefined): void {
+    const shown = this.ctx.display(this.whole!);
+    if (shown === this.shownWhole) return;
+    this.shownWhole = shown;
+    const step: Step = { rule, ...withLaw(law), lhs: this.label, rhs: formulaOf(shown), ...this.claimFor(shown) };
+    if (this.pending && this.pending.rule !== rule) this.flushPending();
+    this.pending = step;
+  }
+
+  private flushPending(): void {
+    if (this.pending) this.steps.push(this.pending);
+    this.pending = undefined;
+  }
+
+  /** The matrix form has the entries of the whole value in index form. */
+  private entriesClaim(matrix: Expr): Claim {
+    return { kind: "entries", of: this.ctx.result.index, indices: this.ctx.result.indices, matrix };
+  }
+
+  /** A pass reports the whole value: show it if the steps so far did not arrive at it. */
+  private resync(whole: Expr): void {
+    if (whole === this.whole) return;
+    const { rule, law } = this.unreportedRule(whole);
+    this.follow(whole);
+    this.shownWhole = undefined;
+    this.showWhole(rule, law);
+  }
+
+  /** The rule that took the whole value to `whole` without a step (or with steps not followed). */
+  private unreportedRule(whole: Expr): { rule: string; law: Formula | undefined } {
+    // No differentiation step: nothing in the value depends on the variable.
+    if (this.whole === undefined) return { rule: "constant", law: undefined };
+    if (this.stale.length > 0) return { rule: this.stale.join(", "), law: undefined };
+    for (const pass of this.ctx.passes.values())
+      if (pass.unreported && pass.apply(this.whole) === whole) return { rule: pass.unreported.rule, law: pass.unreported.law };
+    return { rule: "simplify", law: undefined };
+  }
+
+  private finish(): RecordedPart {
+    const { result, labels } = this.ctx;
+    if (this.matrix === undefined) this.resync(result.index);
+    this.flushPending();
+    if (result.matrix && this.matrix !== undefined && this.matrix !== result.matrix)
+      this.steps.push({ rule: "simplify", lhs: labels.matrix, rhs: formulaOf(result.matrix), claim: this.entriesClaim(result.matrix) });
+    const index = this.ctx.display(result.index);
+    const final: Step = result.matrix
+      ? { rule: "result", lhs: labels.matrix, rhs: formulaOf(result.matrix), claim: this.entriesClaim(result.matrix) }
+      : { rule: "result (no matrix form)", lhs: this.label, rhs: formulaOf(index), ...this.claimFor(index) };
+    return { steps: this.steps, result: final };
+  }
+}
+
+export const recordPart = (ctx: PartContext, trace: readonly TraceStep[]): RecordedPart => new PartRecorder(ctx).run(trace);
