@@ -11,6 +11,7 @@
  * variable's are a and b.
  */
 import * as B from "../core/build.js";
+import { ShapeError } from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import type { Expr, Index } from "../core/expr.js";
 import type { Program } from "../core/program.js";
@@ -147,14 +148,17 @@ export function derive(program: Program, f: Expr, spec: DerivativeSpec, trace?: 
   const index = contract(distributed, trace);
   let matrix: Expr | undefined;
   try {
-    const m = new Matricizer(program, raw.sizes).run(index, raw.out);
+    const column = new Matricizer(program, raw.sizes).run(index, raw.out);
+    // A 1×n result has only its column index: matricized as a column, then turned over.
+    const m = raw.shape.rows === 1 && raw.shape.cols !== 1 && column.shape !== SCALAR ? B.transpose(column) : column;
     const shaped = m.shape === raw.shape ? m : liftTo(m, raw.shape);
     trace?.({ kind: "rewrite", rule: "matrix form", before: index, after: shaped });
     const factored = collect(shaped);
     if (factored !== shaped) trace?.({ kind: "rewrite", rule: "factor", before: shaped, after: factored });
     matrix = simplify(factored, trace ? { onStep: (s) => trace({ kind: "rewrite", rule: s.rule, before: s.before, after: s.after }) } : {});
   } catch (e) {
-    if (!(e instanceof NotMatrixForm)) throw e;
+    // No matrix form: the index form stands (a shape mismatch in matricizing means the same).
+    if (!(e instanceof NotMatrixForm) && !(e instanceof ShapeError)) throw e;
   }
   return { spec, shape: raw.shape, index, indices: raw.out, sizes: raw.sizes, matrix };
 }

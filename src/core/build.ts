@@ -16,6 +16,7 @@ import {
   type Entry,
   type Expr,
   type FnName,
+  type MatrixLit,
   type Index,
   type Num,
   type Sym,
@@ -138,6 +139,13 @@ export function addAll(terms: readonly Expr[]): Expr {
   if (parts.length === 1) return lift(parts[0]![1], shape);
   parts.sort((a, b) => compareExpr(a[0], b[0]));
   const sorted = parts.map((p) => p[1]);
+  const literals = sorted.filter((t): t is MatrixLit => t.kind === "matrix");
+  if (literals.length >= 2) {
+    // [a, b] + [c, d] = [a + c, b + d] (literals of a sum share its shape)
+    const first = literals[0]!;
+    const sum = matrix(first.shape.rows as number, first.shape.cols as number, first.items.map((_, k) => addAll(literals.map((l) => l.items[k]!))));
+    return addAll([...sorted.filter((t) => t.kind !== "matrix"), sum]);
+  }
   // Only scalars left in a shaped sum: the scalar sum, filled out to the shape, so that
   // rebuilding the node from its terms keeps the shape.
   if (shape !== SCALAR && !sorted.some((t) => t.shape === shape)) return lift(intern<Add>({ kind: "add", terms: sorted }, SCALAR, sorted), shape);
@@ -163,6 +171,7 @@ export const mul = (...factors: Expr[]): Expr => mulAll(factors);
 export function mulAll(factors: readonly Expr[]): Expr {
   if (factors.length === 1) return factors[0]!;
   const shape = commonShape(factors, ".*");
+
   let coefficient = Q.ONE;
   const exponents = new Map<Expr, Expr[]>();
   const visit = (f: Expr): void => {

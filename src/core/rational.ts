@@ -89,9 +89,14 @@ export function powInt(a: Rational, k: bigint): Rational | undefined {
 function exactRoot(n: bigint, k: bigint): bigint | undefined {
   if (n < 0n) return undefined;
   if (n < 2n) return n;
-  const approx = BigInt(Math.round(Math.pow(Number(n), 1 / Number(k))));
-  for (const c of [approx - 1n, approx, approx + 1n]) if (c >= 0n && c ** k === n) return c;
-  return undefined;
+  // Newton's method on integers, from a power of two above the root (works at any size).
+  let x = 1n << (BigInt(n.toString(2).length) / k + 1n);
+  for (;;) {
+    const y = ((k - 1n) * x + n / x ** (k - 1n)) / k;
+    if (y >= x) break;
+    x = y;
+  }
+  return x ** k === n ? x : undefined;
 }
 
 /**

@@ -108,7 +108,7 @@ export class Lowerer {
           e.items.map((item, k) => {
             const rowFix = r === null ? B.ONE : B.delta(r, `${Math.floor(k / cols) + 1}`);
             const colFix = c === null ? B.ONE : B.delta(c, `${(k % cols) + 1}`);
-            return B.mul(item, rowFix, colFix);
+            return B.mul(this.lower(item, null, null), rowFix, colFix);
           }),
         );
       }

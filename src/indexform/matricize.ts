@@ -13,7 +13,7 @@ import * as B from "../core/build.js";
 import { type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
 import type { Program } from "../core/program.js";
-import { shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
+import { SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
 
 /** The result has no matrix form (the caller falls back to index notation). */
 export class NotMatrixForm extends Error {
@@ -73,6 +73,12 @@ export class Matricizer {
       body = body.body;
     }
     if (body.kind === "add") return B.addAll(body.terms.map((t) => this.term(this.wrap(bound, t), out)));
+    // A sum factor holding a δ (a literal's entries): distribute, so each δ meets its term.
+    const split = body.kind === "mul" ? body.factors.find((f) => f.kind === "add" && f.terms.some((t) => factorsOf(t).some((g) => g.kind === "delta"))) : undefined;
+    if (split && split.kind === "add" && body.kind === "mul") {
+      const others = body.factors.filter((f) => f !== split);
+      return B.addAll(split.terms.map((t) => this.term(this.wrap(bound, B.mulAll([...others, t])), out)));
+    }
     let factors = body.kind === "mul" ? [...body.factors] : [body];
     // δ between the two output indices: the term is diagonal; read it over the row index.
     let diagonal = false;
@@ -87,6 +93,8 @@ export class Matricizer {
         bound.splice(bound.indexOf(drop), 1);
         continue;
       }
+      // δ(i,p) with a fixed position p: the term lives in entry p of a literal
+      if (B.isFixedIndex(a) || B.isFixedIndex(b)) return this.literalEntry(factors, bound, out);
       if (out.length !== 2 || a !== out[0] || b !== out[1]) throw new NotMatrixForm("a δ that is not between the output indices");
       diagonal = true;
       factors = [...flatten(B.renameIndex(rest, b, a))];
@@ -97,6 +105,50 @@ export class Matricizer {
     if (!diagonal) return result;
     // Σ … δ(i,j) v[i]  = diag(v)[i,j]
     return result.shape.rows === 1 ? B.mul(result, B.eye(this.sizeOf(out[0]!))) : B.diag(result);
+  }
+
+  /** e_p, the unit column of a concrete size with a 1 at fixed position p. */
+  private unit(size: Size, p: Index): Expr {
+    if (typeof size !== "number") throw new NotMatrixForm(`a fixed position in a dimension of symbolic size ${size}`);
+    return B.matrix(size, 1, Array.from({ length: size }, (_, k) => (`${k + 1}` === p ? B.ONE : B.ZERO)));
+  }
+
+  /** An entry at fixed positions: g[p] = e_p'*g;  W[p,j] = (W'*e_p)[j];  W[p,q] = e_p'*W*e_q. */
+  private fixedEntry(value: Expr, at: readonly Index[]): Tensor {
+    const s = value.shape;
+    if (at.length === 1) {
+      // a vector, or a 1×n value over its columns
+      const column = s.rows === 1 ? B.transpose(value) : value;
+      return { expr: B.matmul(B.transpose(this.unit(column.shape.rows, at[0]!)), column), idx: [] };
+    }
+    const [p, q] = at as [Index, Index];
+    const rowFixed = B.isFixedIndex(p);
+    const colFixed = B.isFixedIndex(q);
+    if (rowFixed && colFixed) return { expr: B.matmul(B.transpose(this.unit(s.rows, p)), value, this.unit(s.cols, q)), idx: [] };
+    if (rowFixed) return { expr: B.matmul(B.transpose(value), this.unit(s.rows, p)), idx: [q] };
+    return { expr: B.matmul(value, this.unit(s.cols, q)), idx: [p] };
+  }
+
+  /**
+   * A term with δ(r,p) (and δ(c,q) for a matrix) at fixed positions: a literal that is
+   * zero but for entry (p, q), which holds the rest of the term.
+   */
+  private literalEntry(factors: readonly Expr[], bound: readonly Index[], out: readonly Index[]): Expr {
+    let rest = B.mulAll(factors);
+    const positions: Index[] = [];
+    for (const o of out) {
+      const d = factorsOf(rest).find((f) => f.kind === "delta" && (f.a === o || f.b === o) && B.isFixedIndex(f.a === o ? f.b : f.a));
+      if (!d || d.kind !== "delta") throw new NotMatrixForm("a fixed position in only some output indices");
+      const p = d.a === o ? d.b : d.a;
+      positions.push(p);
+      rest = B.renameIndex(rest, o, p);
+    }
+    const value = this.term(this.wrap(bound, rest), []);
+    if (value.shape !== SCALAR) throw new NotMatrixForm("a fixed entry that is not a scalar");
+    const [rows, cols] = [out[0] ? this.sizeOf(out[0]) : 1, out[1] ? this.sizeOf(out[1]) : 1];
+    if (typeof rows !== "number" || typeof cols !== "number") throw new NotMatrixForm("a fixed position in a dimension of symbolic size");
+    const at = (positions[0] ? Number(positions[0]) - 1 : 0) * cols + (positions[1] ? Number(positions[1]) - 1 : 0);
+    return B.matrix(rows, cols, Array.from({ length: rows * cols }, (_, k) => (k === at ? value : B.ZERO)));
   }
 
   /** Σ over the given bound indices of a body. */
@@ -111,9 +163,12 @@ export class Matricizer {
     if (idx.length > 2) throw new NotMatrixForm("a factor with more than two indices");
     switch (f.kind) {
       case "entry": {
-        const value = B.sym(f.name, this.shapeOfName(f.name));
+        const s = this.shapeOfName(f.name);
+        const value = B.sym(f.name, s);
+        if (f.at.some(B.isFixedIndex)) return this.fixedEntry(value, f.at);
         if (f.at.length === 2 && f.at[0] === f.at[1]) return { expr: B.diag(value), idx: [f.at[0]!] };
-        return { expr: value, idx: f.at };
+        // A 1×n value has one index, over its columns: as a tensor over one index it is a column.
+        return { expr: s.rows === 1 ? B.transpose(value) : value, idx: f.at };
       }
       case "call":
         // f(u)[i] = f(u[i]): elementwise
@@ -214,6 +269,7 @@ export class Matricizer {
 }
 
 const flatten = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : e === B.ONE ? [] : [e]);
+const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
 
 /**
  * Tensors over the same indices multiply elementwise (aligned by transposing) — except

@@ -44,8 +44,10 @@ function commonFactors(terms: readonly Expr[]): Expr[] {
 function chainOf(t: Expr): { scalars: Expr[]; chain: readonly Expr[] } {
   if (t.kind === "matmul") return { scalars: [], chain: t.factors };
   if (t.kind === "mul") {
-    const scalars = t.factors.filter((f) => f.shape === SCALAR);
-    const rest = t.factors.filter((f) => f.shape !== SCALAR);
+    // the chain is the one non-scalar factor, or else the one matrix product (a dot product u'*v)
+    const inChain = (f: Expr): boolean => f.shape !== SCALAR || (f.kind === "matmul" && t.factors.every((g) => g === f || g.shape === SCALAR));
+    const scalars = t.factors.filter((f) => !inChain(f));
+    const rest = t.factors.filter(inChain);
     if (rest.length === 1) return { scalars, chain: rest[0]!.kind === "matmul" ? rest[0]!.factors : [rest[0]!] };
   }
   return { scalars: [], chain: [t] };

@@ -6,6 +6,7 @@
 import * as B from "../core/build.js";
 import type { Call, Expr, FnName } from "../core/expr.js";
 import * as Q from "../core/rational.js";
+import { SCALAR } from "../core/shape.js";
 import type { Rule } from "./rewrite.js";
 
 const isCall = (e: Expr, fn: FnName): e is Call => e.kind === "call" && e.fn === fn;
@@ -76,7 +77,18 @@ export const SIMPLIFY_RULES: readonly Rule[] = [
   rule("sigmoid-def", sigmoidOfReciprocal),
   // sin(u)/cos(u) -> tan(u)
   rule("tan-def", tanOfRatio),
+  // c*[u, v] -> [c*u, c*v]
+  rule("scale-literal", scaleLiteral),
 ];
+
+/** A product of scalars and one literal: the literal of the products. */
+function scaleLiteral(e: Expr): Expr | undefined {
+  if (e.kind !== "mul") return undefined;
+  const literal = e.factors.find((f) => f.kind === "matrix");
+  if (!literal || literal.kind !== "matrix" || !e.factors.every((f) => f === literal || f.shape === SCALAR)) return undefined;
+  const scale = e.factors.filter((f) => f !== literal);
+  return B.matrix(literal.shape.rows as number, literal.shape.cols as number, literal.items.map((x) => B.mulAll([...scale, x])));
+}
 
 /** sin(u) cos(u)^-1 -> tan(u) inside a product. */
 function tanOfRatio(e: Expr): Expr | undefined {

@@ -27,7 +27,6 @@ import { DECLS, exprOfShape, NAMES } from "../arbitrary.js";
 import { envOf, expectedByFd, indexFormValue } from "../support/derivatives.js";
 import { scanDomain } from "../support/domain.js";
 import { judgeAll, Tally } from "../support/fd.js";
-import { hasLiteral, literalOfMatrixValues } from "../support/known-bugs.js";
 import { randomBindings, rngFrom } from "../support/random.js";
 
 const declOf = (s: Shape): string => (s === SCALAR ? "scalar" : s.cols === 1 ? `vector(${s.rows})` : `matrix(${s.rows},${s.cols})`);
@@ -72,7 +71,6 @@ const caseArb = (shapes: readonly Shape[]): fc.Arbitrary<Case> =>
     .tuple(fc.constantFrom(...shapes), fc.integer({ min: 0, max: 2 ** 31 - 1 }))
     .chain(([fShape, seed]) =>
       exprOfShape(fShape, { maxDepth: 3 })
-        .filter((f) => !literalOfMatrixValues(f))
         .map((f) => ({ f, seed })),
     )
     .chain(({ f, seed }) => {
@@ -114,11 +112,7 @@ function check(c: Case, tallies: { matrix: Tally; index: Tally }): void {
   const expected = expectedByFd(program, spec, bindings, c.f);
   const options = { ...expected.judge, magnitude: Math.max(expected.judge.magnitude, scan.largest) };
   const forms: ["matrix" | "index", () => ArrayLike<number>][] = [["index", () => indexFormValue(r.index, r.indices, r.sizes, env, r.shape).data]];
-  // KNOWN BUG (vjp of literals): the matrix form of a VJP through a matrix literal drops the
-  // cotangent (vjp of [c, 1/16] by c with cotangent G gives 1, not G[1]); see
-  // test/calculus/literals.test.ts. Its index form is still checked.
-  if (r.matrix && spec.kind === "vjp" && hasLiteral(c.f)) tallies.matrix.skip("known bug: vjp through a literal");
-  else if (r.matrix) forms.push(["matrix", () => evaluate(r.matrix!, env).data]);
+  if (r.matrix) forms.push(["matrix", () => evaluate(r.matrix!, env).data]);
   for (const [form, value] of forms) {
     const data = value();
     const verdict = judgeAll(data, expected.coarse, expected.fine, options);
@@ -149,10 +143,7 @@ describe("random matrix programs: derivatives agree with finite differences", ()
     expect(tallies.matrix.compared, `matrix form: ${tallies.matrix}`).toBeGreaterThan(0.3 * tallies.index.total);
   });
 
-  // KNOWN BUG (row-vector values): derivatives whose value is a row vector (1×n) crash in
-  // matricization with an internal ShapeError, e.g. vjp of u'*W by W with a 1×n
-  // cotangent (see test/calculus/row-values.test.ts). Flip to `it` when fixed.
-  it.fails("the same for programs whose value is a row vector (300 cases, seeded) — fails: row-vector values crash", () => {
+  it("the same for programs whose value is a row vector (300 cases, seeded)", () => {
     const tallies = { matrix: new Tally(), index: new Tally() };
     fc.assert(
       fc.property(caseArb([ROW]), (c) => check(c, tallies)),

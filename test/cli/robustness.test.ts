@@ -127,7 +127,7 @@ describe("never a stack trace", () => {
   // KNOWN BUG (huge integer literals): an exact fractional power of an integer literal
   // beyond 1e308 throws a RangeError from exactRoot in src/core/rational.ts
   // (BigInt(Math.round(Math.pow(Number(n), 1/k))) with Number(n) = Infinity).
-  it.fails("a fractional power of a 401-digit integer literal — fails: internal error from exactRoot", async () => {
+  it("a fractional power of a 401-digit integer literal", async () => {
     const huge = `1${"0".repeat(400)}`;
     for (const program of [`sqrt(${huge})`, `(${huge})^(1/3)`]) {
       const r = await cli("eval", program);
@@ -136,7 +136,7 @@ describe("never a stack trace", () => {
   });
 
   // KNOWN BUG (row-vector values): see test/calculus/row-values.test.ts.
-  it.fails("vjp of a row-vector value — fails: internal ShapeError", async () => {
+  it("vjp of a row-vector value", async () => {
     const argv = ["vjp", "W: matrix(m,n); u: vector(m); G: matrix(1,n); u'*W", "--wrt", "W", "--cotangent", "G"];
     const r = await cli(...argv);
     expect(clean(r), show(argv, r)).toBe(true);

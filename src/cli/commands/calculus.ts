@@ -5,7 +5,7 @@
  */
 import type { Expr, Index } from "../../core/expr.js";
 import type { Program } from "../../core/program.js";
-import type { Size } from "../../core/shape.js";
+import type { Shape, Size } from "../../core/shape.js";
 import { derive, type DerivativeKind, type DerivativeSpec } from "../../calculus/derive.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
 import { bindProgram } from "../../eval/bind.js";
@@ -32,13 +32,14 @@ interface Computed {
 }
 
 /** The value of an index-form result, entry by entry. */
-function indexValue(e: Expr, out: readonly Index[], sizes: ReadonlyMap<Index, Size>, env: Env): Value {
+function indexValue(e: Expr, shape: Shape, out: readonly Index[], sizes: ReadonlyMap<Index, Size>, env: Env): Value {
   const dim = (i: Index | undefined): number => {
     if (i === undefined) return 1;
     const s = sizes.get(i)!;
     return typeof s === "number" ? s : env.sizes.get(s)!;
   };
-  const [r, c] = out;
+  // A 1×n result has only its column index.
+  const [r, c] = shape.rows === 1 ? [undefined, out[0]] : out;
   const rows = dim(r);
   const cols = dim(c);
   const data = new Float64Array(rows * cols);
@@ -69,7 +70,7 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
     return { display, valueAt: (env) => evaluate(display, env) };
   }
   io.err(`note: the ${spec.kind} of this program has no matrix form; it is shown in index notation (free indices ${r.indices.join(", ")})`);
-  return { display: r.index, valueAt: (env) => indexValue(r.index, r.indices, r.sizes, env) };
+  return { display: r.index, valueAt: (env) => indexValue(r.index, r.shape, r.indices, r.sizes, env) };
 }
 
 function specsOf(kind: DerivativeKind, args: ParsedArgs): DerivativeSpec[] {
