@@ -26,14 +26,25 @@ function wrongSection(r: NotebookReport): string[] {
   const wrong = [...r.network.rows, r.network.newOutput].filter((c) => c.printed && !agrees(c));
   if (wrong.length === 0) return ["  Every number the notebook printed agrees with jacobi."];
   const lines = [`  ${wrong.length} printed result${wrong.length === 1 ? "" : "s"} of the notebook ${wrong.length === 1 ? "is" : "are"} wrong: ${wrong.map((c) => c.label).join("; ")}.`];
-  for (const c of wrong.filter((w) => w.replayed)) {
-    const rep = c.replayed!;
-    const same = rep.difference !== undefined && rep.difference <= AGREEMENT_TOLERANCE;
+  const replays = (c: Comparison): boolean => c.replayed?.difference !== undefined && c.replayed.difference <= AGREEMENT_TOLERANCE;
+  const first = wrong.find((w) => w.replayed && w !== r.network.newOutput);
+  if (first) {
+    const rep = first.replayed!;
     lines.push(
-      `  The first is ${c.label}: the notebook computes it as \`${c.code}\`.`,
-      `  Replayed with jacobi's values, ${rep.formula} = ${num(rep.value)}${same ? " — exactly the notebook's number," : ","}`,
-      `  so the arithmetic is right and the formula is wrong. jacobi derives ${c.label} = ${c.formula},`,
-      `  and finite differences confirm it. The other wrong numbers are computed from this one.`,
+      `  The first is ${first.label}: the notebook computes it as \`${first.code}\`.`,
+      `  Replayed with jacobi's values, ${rep.formula} = ${num(rep.value)}${replays(first) ? " — exactly the notebook's number," : ","}`,
+      `  so the arithmetic is right and the formula is wrong. jacobi derives ${first.label} = ${first.formula},`,
+      "  and finite differences confirm it. dL/db_1 and dL/dW_1 are computed from it.",
+    );
+  }
+  const out = r.network.newOutput;
+  if (out.replayed && !agrees(out)) {
+    lines.push(
+      `  The new output has a second error of its own: cell 33 is \`${out.code}\`, where the`,
+      "  parenthesis closes after b_2new, so b_2new is added before the product with W_2new.",
+      `  Replayed with the notebook's printed gradients, ${out.replayed.formula}`,
+      `  gives ${num(out.replayed.value)}${replays(out) ? " — exactly the notebook's number" : " (not the notebook's number)"}; jacobi's`,
+      "  new output above uses its own gradients and the parenthesis in its place.",
     );
   }
   return lines;

@@ -98,6 +98,22 @@ export const QUANTITIES: readonly Quantity[] = [
 /** The output after one gradient step with the gradients above (cell 33). */
 export const NEW_OUTPUT_PRINTED = "[0.24301268, 0.31357023, 0.4434171]";
 
+/**
+ * Cell 33 as the notebook wrote it, to replay with the notebook's own printed gradients:
+ * each updated parameter is the input minus ALPHA times a printed row. Note where its
+ * parenthesis closes: b_2new is added inside np.dot, before the product with W_2new.
+ */
+export const NEW_OUTPUT_REPLAY = {
+  code: "softmax(np.dot(W_2new, sigmoid(np.dot(W_1new, x) + b_1new) + b_2new))",
+  formula: "h = W2n*(sigmoid(W1n*x + b1n) + b2n); exp(h)/sum(exp(h))",
+  updates: [
+    { name: "W1n", from: "W1", gradient: "dL/dW_1" },
+    { name: "b1n", from: "b1", gradient: "dL/db_1" },
+    { name: "W2n", from: "W2", gradient: "dL/dW_2" },
+    { name: "b2n", from: "b2", gradient: "dL/db_2" },
+  ],
+} as const;
+
 /** Part 3: the matrix-vector product whose VJP the notebook derives by flattening W (cells 35–40). */
 export const MATVEC = { program: "W: matrix(3,3); x: vector(3); g: vector(3); W*x", wrt: "W", cotangent: "g" } as const;
 

@@ -17,7 +17,7 @@ import { Lowerer } from "../indexform/lower.js";
 import { parseProgram } from "../parse/parse.js";
 import { toText } from "../print/text.js";
 import { simplifier } from "../simplify/simplify.js";
-import { ALPHA, DEFINITIONS, INPUTS, MATVEC, NEW_OUTPUT_PRINTED, QUANTITIES, SOFTMAX } from "./reference.js";
+import { ALPHA, DEFINITIONS, INPUTS, MATVEC, NEW_OUTPUT_PRINTED, NEW_OUTPUT_REPLAY, QUANTITIES, SOFTMAX } from "./reference.js";
 
 /** Printed float32 numbers agree with float64 ones to this relative tolerance. */
 export const AGREEMENT_TOLERANCE = 2e-6;
@@ -85,6 +85,22 @@ function replay(r: { readonly formula: string; readonly inputs: Readonly<Record<
   return { formula: r.formula, value: v, difference: printed ? maxRelativeError(v.data, printed.data) : undefined };
 }
 
+/** Cell 33 as written, with the notebook's own printed gradients. */
+function replayNewOutput(rows: readonly Comparison[], inputs: Bindings, printed: Value | undefined) {
+  const r = NEW_OUTPUT_REPLAY;
+  const values = new Map<string, { value: Value }>([["x", inputs.get("x")!]]);
+  const decls = ["x: vector(2)"];
+  for (const u of r.updates) {
+    const base = inputs.get(u.from)!.value;
+    const g = rows.find((row) => row.label === u.gradient)!.printed!;
+    values.set(u.name, { value: { ...base, data: base.data.map((x, k) => x - ALPHA * g.data[k]!) } });
+    decls.push(`${u.name}: ${base.cols === 1 ? `vector(${base.rows})` : `matrix(${base.rows},${base.cols})`}`);
+  }
+  const program = parseProgram([...decls, r.formula].join("\n"));
+  const v = evaluate(program.subject!, bindProgram(program, values));
+  return { formula: r.formula, value: v, difference: printed ? maxRelativeError(v.data, printed.data) : undefined };
+}
+
 function network(): NotebookReport["network"] {
   const text = networkProgram();
   const program = parseProgram(text);
@@ -115,8 +131,8 @@ function network(): NotebookReport["network"] {
     updated.set(name, { value: { ...old, data: old.data.map((x, k) => x - ALPHA * g.data[k]!) } });
   }
   const after = bindProgram(program, updated).values.get("s")!;
-  const newOutput = compare("new output", `s after W -= ${ALPHA}*dL/dW for W1, b1, W2, b2`, after, NEW_OUTPUT_PRINTED, undefined, undefined);
-  return { program: text, rows, newOutput };
+  const row = compare("new output", `s after W -= ${ALPHA}*dL/dW for W1, b1, W2, b2`, after, NEW_OUTPUT_PRINTED, undefined, NEW_OUTPUT_REPLAY.code);
+  return { program: text, rows, newOutput: { ...row, replayed: replayNewOutput(rows, bindings, row.printed) } };
 }
 
 function softmax(): NotebookReport["softmax"] {

@@ -160,11 +160,9 @@ describe("the notebook's network", () => {
     close(report.network.newOutput.value.data, forward(...right));
   });
 
-  // KNOWN GAP (notebook report): the report says "The other wrong numbers are computed from
-  // this one" (g_3), but the printed new output also has a second error of its own: cell 33
-  // adds b_2new inside np.dot(W_2new, …). The report should replay the notebook's
-  // new-output formula as it replays g_3's. Flip to `it` when the new-output row has a replay.
-  it.fails("the report replays the notebook's new-output formula and reproduces its number — fails: no replay of cell 33", () => {
+  // Cell 33 has an error of its own (it adds b_2new inside np.dot(W_2new, …)); replaying it
+  // with the notebook's printed gradients must give the notebook's printed new output.
+  it("the report replays the notebook's new-output formula and reproduces its number", () => {
     const replayed = report.network.newOutput.replayed;
     expect(replayed).toBeDefined();
     expect(replayed!.difference!).toBeLessThanOrEqual(AGREEMENT_TOLERANCE);
