@@ -9,11 +9,12 @@ import { parseArgs, UsageError } from "./args.js";
 import { commandHelp, type Command } from "./command.js";
 import { evalCommand, latexCommand, simplifyCommand } from "./commands/basic.js";
 import { calculusCommands } from "./commands/calculus.js";
+import { genCommand } from "./commands/gen.js";
 import { deriveCommand } from "./commands/derive.js";
 import { notebookCommand } from "./commands/notebook.js";
 import { processIo, type Io } from "./io.js";
 
-export const COMMANDS: readonly Command[] = [notebookCommand, evalCommand, simplifyCommand, latexCommand, ...calculusCommands, deriveCommand];
+export const COMMANDS: readonly Command[] = [notebookCommand, evalCommand, simplifyCommand, latexCommand, ...calculusCommands, deriveCommand, genCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,381 @@
+/**
+ * Careful hand-written TypeScript kernels: the baseline the generated code is measured
+ * against. Preallocated outputs and scratch, arrays passed as arguments, the loop
+ * orders a careful programmer would choose (contiguous inner loops, max-shifted
+ * softmax), no unrolling tricks except where stated ("blocked").
+ */
+
+/** out = softmax(x), max-shifted. */
+export function softmax(x: Float64Array, out: Float64Array): Float64Array {
+  const n = x.length;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) if (x[i]! > max) max = x[i]!;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp(x[i]! - max);
+    out[i] = e;
+    sum += e;
+  }
+  const k = 1 / sum;
+  for (let i = 0; i < n; i++) out[i]! *= k;
+  return out;
+}
+
+/** out = s .* (g - g'*s), s = softmax(x) computed in out. */
+export function softmaxVjp(x: Float64Array, g: Float64Array, out: Float64Array): Float64Array {
+  const n = x.length;
+  softmax(x, out);
+  let dot = 0;
+  for (let i = 0; i < n; i++) dot += g[i]! * out[i]!;
+  for (let i = 0; i < n; i++) out[i] = out[i]! * (g[i]! - dot);
+  return out;
+}
+
+/** out = diag(s) - s*s' (n×n, row-major); s: scratch of n. */
+export function softmaxJacobian(x: Float64Array, out: Float64Array, s: Float64Array): Float64Array {
+  const n = x.length;
+  softmax(x, s);
+  for (let i = 0; i < n; i++) {
+    const si = s[i]!;
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] = -si * s[j]!;
+    out[row + i]! += si;
+  }
+  return out;
+}
+
+/** out = g*x' (m×n). */
+export function outer(g: Float64Array, x: Float64Array, out: Float64Array): Float64Array {
+  const m = g.length;
+  const n = x.length;
+  for (let i = 0; i < m; i++) {
+    const gi = g[i]!;
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] = gi * x[j]!;
+  }
+  return out;
+}
+
+/** out = W'*g (W m×n row-major): rows of W added, scaled by g. */
+export function matTvec(W: Float64Array, g: Float64Array, out: Float64Array): Float64Array {
+  const m = g.length;
+  const n = out.length;
+  out.fill(0);
+  for (let i = 0; i < m; i++) {
+    const gi = g[i]!;
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[j]! += W[row + j]! * gi;
+  }
+  return out;
+}
+
+/** out = W*x. */
+export function matvec(W: Float64Array, x: Float64Array, out: Float64Array): Float64Array {
+  const n = x.length;
+  const m = out.length;
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += W[row + j]! * x[j]!;
+    out[i] = s;
+  }
+  return out;
+}
+
+export interface Net {
+  readonly n0: number;
+  readonly n1: number;
+  readonly n2: number;
+  readonly W1: Float64Array;
+  readonly b1: Float64Array;
+  readonly W2: Float64Array;
+  readonly b2: Float64Array;
+}
+
+export interface Grads {
+  loss: number;
+  readonly W1: Float64Array;
+  readonly b1: Float64Array;
+  readonly W2: Float64Array;
+  readonly b2: Float64Array;
+}
+
+export const gradsFor = (net: Net): Grads => ({
+  loss: 0,
+  W1: new Float64Array(net.n1 * net.n0),
+  b1: new Float64Array(net.n1),
+  W2: new Float64Array(net.n2 * net.n1),
+  b2: new Float64Array(net.n2),
+});
+
+/** Scratch of one network step. */
+export class NetScratch {
+  readonly z1: Float64Array;
+  readonly u: Float64Array;
+  readonly s: Float64Array;
+  readonly g2: Float64Array;
+  readonly g3: Float64Array;
+  constructor(net: Net) {
+    this.z1 = new Float64Array(net.n1);
+    this.u = new Float64Array(net.n2);
+    this.s = new Float64Array(net.n2);
+    this.g2 = new Float64Array(net.n2);
+    this.g3 = new Float64Array(net.n1);
+  }
+}
+
+/**
+ * One sample's loss and gradients, the idiomatic way (as the notebook computes them,
+ * with W2' applied): forward, softmax cross-entropy, backward. Adds into `into` when
+ * `accumulate`, else overwrites.
+ */
+export function netStep(net: Net, x: Float64Array, xAt: number, y: Float64Array, yAt: number, into: Grads, t: NetScratch, accumulate: boolean): void {
+  const { n0, n1, n2, W1, b1, W2, b2 } = net;
+  const { z1, u, s, g2, g3 } = t;
+  for (let i = 0; i < n1; i++) {
+    let a = b1[i]!;
+    const row = i * n0;
+    for (let k = 0; k < n0; k++) a += W1[row + k]! * x[xAt + k]!;
+    z1[i] = 1 / (1 + Math.exp(-a));
+  }
+  let max = -Infinity;
+  for (let i = 0; i < n2; i++) {
+    let a = b2[i]!;
+    const row = i * n1;
+    for (let k = 0; k < n1; k++) a += W2[row + k]! * z1[k]!;
+    u[i] = a;
+    if (a > max) max = a;
+  }
+  let sum = 0;
+  for (let i = 0; i < n2; i++) {
+    const e = Math.exp(u[i]! - max);
+    s[i] = e;
+    sum += e;
+  }
+  const lse = max + Math.log(sum);
+  let loss = 0;
+  let ysum = 0;
+  for (let i = 0; i < n2; i++) {
+    s[i] = s[i]! / sum;
+    loss -= y[yAt + i]! * (u[i]! - lse);
+    ysum += y[yAt + i]!;
+  }
+  for (let i = 0; i < n2; i++) g2[i] = s[i]! * ysum - y[yAt + i]!;
+  g3.fill(0);
+  for (let i = 0; i < n2; i++) {
+    const gi = g2[i]!;
+    const row = i * n1;
+    for (let k = 0; k < n1; k++) g3[k]! += W2[row + k]! * gi;
+  }
+  for (let k = 0; k < n1; k++) g3[k] = g3[k]! * z1[k]! * (1 - z1[k]!);
+  const { W1: dW1, b1: db1, W2: dW2, b2: db2 } = into;
+  if (accumulate) {
+    into.loss += loss;
+    for (let i = 0; i < n1; i++) {
+      const gi = g3[i]!;
+      const row = i * n0;
+      for (let k = 0; k < n0; k++) dW1[row + k]! += gi * x[xAt + k]!;
+      db1[i]! += gi;
+    }
+    for (let i = 0; i < n2; i++) {
+      const gi = g2[i]!;
+      const row = i * n1;
+      for (let k = 0; k < n1; k++) dW2[row + k]! += gi * z1[k]!;
+      db2[i]! += gi;
+    }
+  } else {
+    into.loss = loss;
+    for (let i = 0; i < n1; i++) {
+      const gi = g3[i]!;
+      const row = i * n0;
+      for (let k = 0; k < n0; k++) dW1[row + k] = gi * x[xAt + k]!;
+      db1[i] = gi;
+    }
+    for (let i = 0; i < n2; i++) {
+      const gi = g2[i]!;
+      const row = i * n1;
+      for (let k = 0; k < n1; k++) dW2[row + k] = gi * z1[k]!;
+      db2[i] = gi;
+    }
+  }
+}
+
+/** The batch's summed loss and gradients, one sample at a time (the idiomatic loop). */
+export function netBatchIdiomatic(net: Net, X: Float64Array, Y: Float64Array, batch: number, into: Grads, t: NetScratch): Grads {
+  into.loss = 0;
+  into.W1.fill(0);
+  into.b1.fill(0);
+  into.W2.fill(0);
+  into.b2.fill(0);
+  for (let b = 0; b < batch; b++) netStep(net, X, b * net.n0, Y, b * net.n2, into, t, true);
+  return into;
+}
+
+/** Scratch of a blocked batch step: every sample's activations. */
+export class BatchScratch {
+  readonly Z1: Float64Array;
+  readonly U: Float64Array;
+  readonly G2: Float64Array;
+  readonly G3: Float64Array;
+  constructor(net: Net, batch: number) {
+    this.Z1 = new Float64Array(batch * net.n1);
+    this.U = new Float64Array(batch * net.n2);
+    this.G2 = new Float64Array(batch * net.n2);
+    this.G3 = new Float64Array(batch * net.n1);
+  }
+}
+
+/** C (m×n) = A (m×k) * B' (B: n×k), both row-major: 2×2 register blocks of dot products. */
+function gemmNT(A: Float64Array, B: Float64Array, C: Float64Array, m: number, n: number, k: number): void {
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const b0 = j * k;
+      const b1 = b0 + k;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = A[a0 + p]!, x1 = A[a1 + p]!, y0 = B[b0 + p]!, y1 = B[b1 + p]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      C[i * n + j] = s00;
+      C[i * n + j + 1] = s01;
+      C[(i + 1) * n + j] = s10;
+      C[(i + 1) * n + j + 1] = s11;
+    }
+    for (; j < n; j++) {
+      const b0 = j * k;
+      let s0 = 0, s1 = 0;
+      for (let p = 0; p < k; p++) {
+        s0 += A[a0 + p]! * B[b0 + p]!;
+        s1 += A[a1 + p]! * B[b0 + p]!;
+      }
+      C[i * n + j] = s0;
+      C[(i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[i * k + p]! * B[j * k + p]!;
+      C[i * n + j] = s;
+    }
+  }
+}
+
+/** C (m×n) += A' B with A: k×m and B: k×n row-major: two rows of C at a time, 2 k's per pass. */
+function gemmTNAdd(A: Float64Array, B: Float64Array, C: Float64Array, m: number, n: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    let p = 0;
+    for (; p + 1 < k; p += 2) {
+      const a0 = A[p * m + i]!, a1 = A[(p + 1) * m + i]!;
+      const b0 = p * n, b1 = b0 + n;
+      for (let j = 0; j < n; j++) C[row + j]! += a0 * B[b0 + j]! + a1 * B[b1 + j]!;
+    }
+    for (; p < k; p++) {
+      const a0 = A[p * m + i]!;
+      const b0 = p * n;
+      for (let j = 0; j < n; j++) C[row + j]! += a0 * B[b0 + j]!;
+    }
+  }
+}
+
+/** C (m×n) = A (m×k) * B (k×n), row-major: i-k-j, 2 k's per pass. */
+function gemmNN(A: Float64Array, B: Float64Array, C: Float64Array, m: number, n: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    C.fill(0, row, row + n);
+    let p = 0;
+    for (; p + 1 < k; p += 2) {
+      const a0 = A[i * k + p]!, a1 = A[i * k + p + 1]!;
+      const b0 = p * n, b1 = b0 + n;
+      for (let j = 0; j < n; j++) C[row + j]! += a0 * B[b0 + j]! + a1 * B[b1 + j]!;
+    }
+    for (; p < k; p++) {
+      const a0 = A[i * k + p]!;
+      const b0 = p * n;
+      for (let j = 0; j < n; j++) C[row + j]! += a0 * B[b0 + j]!;
+    }
+  }
+}
+
+/**
+ * The batch's summed loss and gradients as matrix products over the batch, register
+ * blocked: Z1 = σ(X W1' + b1), U = Z1 W2' + b2, G2 = S∘rowsum(Y) - Y, G3 = (G2 W2)∘Z1∘(1-Z1),
+ * dW2 = G2' Z1, dW1 = G3' X.
+ */
+export function netBatchBlocked(net: Net, X: Float64Array, Y: Float64Array, batch: number, into: Grads, t: BatchScratch): Grads {
+  const { n0, n1, n2, W1, b1, W2, b2 } = net;
+  const { Z1, U, G2, G3 } = t;
+  gemmNT(X, W1, Z1, batch, n1, n0);
+  for (let b = 0; b < batch; b++) for (let i = 0; i < n1; i++) Z1[b * n1 + i] = 1 / (1 + Math.exp(-(Z1[b * n1 + i]! + b1[i]!)));
+  gemmNT(Z1, W2, U, batch, n2, n1);
+  let loss = 0;
+  into.b2.fill(0);
+  into.b1.fill(0);
+  for (let b = 0; b < batch; b++) {
+    const at = b * n2;
+    let max = -Infinity;
+    for (let i = 0; i < n2; i++) {
+      const a = U[at + i]! + b2[i]!;
+      U[at + i] = a;
+      if (a > max) max = a;
+    }
+    let sum = 0;
+    for (let i = 0; i < n2; i++) sum += Math.exp(U[at + i]! - max);
+    const lse = max + Math.log(sum);
+    let ysum = 0;
+    for (let i = 0; i < n2; i++) {
+      loss -= Y[at + i]! * (U[at + i]! - lse);
+      ysum += Y[at + i]!;
+    }
+    for (let i = 0; i < n2; i++) {
+      const g = Math.exp(U[at + i]! - lse) * ysum - Y[at + i]!;
+      G2[at + i] = g;
+      into.b2[i]! += g;
+    }
+  }
+  into.loss = loss;
+  gemmNN(G2, W2, G3, batch, n1, n2);
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < n1; i++) {
+      const z = Z1[b * n1 + i]!;
+      const g = G3[b * n1 + i]! * z * (1 - z);
+      G3[b * n1 + i] = g;
+      into.b1[i]! += g;
+    }
+  into.W2.fill(0);
+  gemmTNAdd(G2, Z1, into.W2, n2, n1, batch);
+  into.W1.fill(0);
+  gemmTNAdd(G3, X, into.W1, n1, n0, batch);
+  return into;
+}
+
+// ---------------------------------------------------------------------------
+// Ceilings: the cheapest loops over the same data
+
+/** c = a + b: one load pair and one store per entry. */
+export function addLoop(a: Float64Array, b: Float64Array, c: Float64Array): Float64Array {
+  const n = c.length;
+  for (let i = 0; i < n; i++) c[i] = a[i]! + b[i]!;
+  return c;
+}
+
+/** c = exp(a): the cost of the exponentials alone. */
+export function expLoop(a: Float64Array, c: Float64Array): Float64Array {
+  const n = c.length;
+  for (let i = 0; i < n; i++) c[i] = Math.exp(a[i]!);
+  return c;
+}
+
+/** c = a with TypedArray.prototype.set: the copy bandwidth. */
+export function copySet(a: Float64Array, c: Float64Array): Float64Array {
+  c.set(a);
+  return c;
+}

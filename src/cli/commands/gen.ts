@@ -1,0 +1,63 @@
+/** `gen`: TypeScript kernels from spec files (`kernel NAME = …` statements), one module per file. */
+import { generateModule, parseSpec } from "../../codegen/index.js";
+import { single, choice, UsageError } from "../args.js";
+import type { Command } from "../command.js";
+
+/** `dir/name.jacobi` -> `name`. */
+function stem(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return base.endsWith(".jacobi") ? base.slice(0, -".jacobi".length) : base.replace(/\.[^.]*$/, "");
+}
+
+const hasKernels = (text: string, label: string): boolean => parseSpec(text, label).kernels.length > 0;
+
+export const genCommand: Command = {
+  name: "gen",
+  summary: "generate TypeScript kernels from spec files (kernel NAME = …)",
+  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32]",
+  options: [
+    { name: "out", short: "o", value: "DIR", help: "the directory to write NAME.ts into (one module per FILE)" },
+    { name: "dtype", value: "f64|f32", help: "Float64Array (default) or Float32Array inputs and outputs" },
+  ],
+  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32"],
+  details: [
+    "A spec file is a program with kernel statements:",
+    "  x: vector(n); g: vector(n); s = exp(x)/sum(exp(x))",
+    "  kernel softmax = s",
+    "  kernel softmaxVjp = vjp(s, x, g)            (also jacobian, jvp, grad, hessian)",
+    "  kernel lossGrads = grad(L, W, b)            several names: returns { loss, W, b }",
+    "  kernel lossGradsBatch = batch(lossGrads, x, y)   x, y given one row per sample",
+    "Each kernel is an exported function taking an object of named inputs and an optional",
+    "preallocated output. The output is formatted with prettier and the same spec gives the",
+    "same bytes.",
+  ].join("\n"),
+  async run(args, io) {
+    const files = args.positional;
+    if (files.length === 0) throw new UsageError("no spec files given");
+    const out = single(args, "out");
+    if (out === undefined) throw new UsageError("gen needs --out DIR");
+    const dtype = choice(args, "dtype", ["f64", "f32"] as const, "f64");
+    const seen = new Map<string, string>();
+    for (const file of files) {
+      const name = stem(file);
+      const earlier = seen.get(name);
+      if (earlier !== undefined) throw new UsageError(`${earlier} and ${file} would both be written to ${name}.ts`);
+      seen.set(name, file);
+    }
+    let written = 0;
+    for (const file of files) {
+      const text = io.readFile(file);
+      // a program without kernel statements (an example for the other commands) is not a spec
+      if (files.length > 1 && !hasKernels(text, file)) {
+        io.err(`note: skipped ${file}: it has no kernel statements`);
+        continue;
+      }
+      const code = await generateModule(text, { dtype, label: file });
+      const target = `${out.replace(/[\\/]+$/, "")}/${stem(file)}.ts`;
+      io.writeFile(target, code);
+      io.out(`wrote ${target}`);
+      written++;
+    }
+    if (written === 0) throw new UsageError("none of the files has kernel statements (kernel NAME = …)");
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * Kernels at run time: `compile(text)` returns the function that `jacobi gen` would
+ * write to a file, built from the same emitted code (JavaScript, without types). The
+ * code handed to `new Function` is jacobi's own output: user text reaches it only as
+ * validated names and numbers, and no comments are included.
+ */
+import { JacobiError } from "../core/errors.js";
+import { parseProgram } from "../parse/parse.js";
+import type { Dtype } from "./kernel.js";
+import { kernelCodes } from "./module.js";
+import { safeName } from "./names.js";
+import { parseSpec, subjectKernel, type KernelSpec } from "./spec.js";
+
+/** A compiled kernel: `(inputs, out?) => out` (or a number, or an object of outputs). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KernelFunction = (inputs: Record<string, Float64Array | Float32Array | number>, out?: any) => any;
+
+export interface CompileOptions {
+  /** Float64Array (default) or Float32Array inputs and outputs. */
+  readonly dtype?: Dtype;
+  /** Which kernel of the text (needed when it has several). */
+  readonly kernel?: string;
+}
+
+/** The kernels of a text: its `kernel` statements, or (without any) its value, named `kernel`. */
+function specsOf(text: string): KernelSpec[] {
+  const file = parseSpec(text);
+  if (file.kernels.length > 0) return [...file.kernels];
+  return [subjectKernel(parseProgram(text), "kernel")];
+}
+
+/** The JavaScript source of the kernels, as a function body returning them by name. */
+export function compiledSource(kernels: readonly KernelSpec[], dtype: Dtype): string {
+  const codes = kernelCodes(kernels, { dtype, typescript: false });
+  const body: string[] = ['"use strict";'];
+  for (const c of codes) body.push(...c.declarations, ...c.fn.filter((line) => !isCommentLine(line)));
+  body.push(`return { ${codes.map((c) => c.name).join(", ")} };`);
+  return body.join("\n");
+}
+
+const isCommentLine = (line: string): boolean => line.startsWith("/**") || line.startsWith(" *");
+
+/** Every kernel of the text, compiled, by name (a null-prototype object). */
+export function compileAll(text: string, options: CompileOptions = {}): Record<string, KernelFunction> {
+  const kernels = specsOf(text);
+  const source = compiledSource(kernels, options.dtype ?? "f64");
+  const made = new Function(source)() as Record<string, KernelFunction>;
+  const out = Object.create(null) as Record<string, KernelFunction>;
+  for (const k of kernels) out[k.name] = made[safeName(k.name)]!;
+  return out;
+}
+
+/** One kernel of the text, compiled: the only one, or the one named by `options.kernel`. */
+export function compile(text: string, options: CompileOptions = {}): KernelFunction {
+  const all = compileAll(text, options);
+  const names = Object.keys(all);
+  if (options.kernel !== undefined) {
+    const k = all[options.kernel];
+    if (!k) throw new JacobiError("name", `no kernel named '${options.kernel}'; the kernels are ${names.join(", ")}`);
+    return k;
+  }
+  if (names.length !== 1) throw new JacobiError("usage", `the text has ${names.length} kernels (${names.join(", ")}); name one with { kernel }`);
+  return all[names[0]!]!;
+}

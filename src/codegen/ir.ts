@@ -1,0 +1,100 @@
+/**
+ * The loop IR that kernels are lowered to, between the matrix-level expressions and the
+ * TypeScript text:
+ * - buffers (`Buf`: inputs, outputs, scratch; row-major) and scalars (`Scal`: consts);
+ * - element expressions (`El`): what one entry of a loop computes, in terms of the
+ *   loop's row and column index (`r`, `c`; `z` is the fixed index 0);
+ * - steps: one loop nest each (maps, reductions, matrix products, stable softmax).
+ * A kernel is a list of steps in dependency order.
+ */
+import type { FnName } from "../core/expr.js";
+import type { Size } from "../core/shape.js";
+
+/** A loop index an element expression refers to: the row loop, the column loop, or 0. */
+export type Ix = "r" | "c" | "z";
+
+export type BufRole = "input" | "output" | "scratch";
+
+export interface Buf {
+  readonly id: number;
+  readonly rows: Size;
+  readonly cols: Size;
+  readonly role: BufRole;
+  /** A readable name for it: the input's or definition's name, or a temporary's. */
+  readonly hint: string;
+  /** Inputs and outputs: the key in the inputs or outputs object. */
+  readonly key: string | undefined;
+  /** Batched kernels: one such value per sample (stored B × rows × cols). */
+  batched: boolean;
+}
+
+export interface Scal {
+  readonly id: number;
+  readonly hint: string;
+  /** An input scalar (read from the inputs object), else a computed const. */
+  readonly input: boolean;
+  batched: boolean;
+}
+
+/** A buffer read as it is or transposed: element (r, c) of the view is buf[c, r] when `t`. */
+export interface BufView {
+  readonly buf: Buf;
+  readonly t: boolean;
+}
+
+/** Elementwise functions of the generated code: the language's, plus stable compound ones. */
+export type ElFn = FnName | "logsigmoid";
+
+interface ElBase {
+  readonly id: number;
+  /** Which loop indices the value depends on: bit 1 the row index, bit 2 the column index. */
+  readonly deps: number;
+  /** Nodes in the tree (for cost estimates). */
+  readonly weight: number;
+  /** Does it call a transcendental function or a general power? */
+  readonly costly: boolean;
+}
+
+export type El =
+  | (ElBase & { readonly k: "num"; readonly value: number })
+  | (ElBase & { readonly k: "scal"; readonly s: Scal })
+  | (ElBase & { readonly k: "size"; readonly size: string })
+  | (ElBase & { readonly k: "read"; readonly buf: Buf; readonly row: Ix; readonly col: Ix })
+  /** buf[r] over the flat storage (a whole matrix as one run). */
+  | (ElBase & { readonly k: "flat"; readonly buf: Buf })
+  | (ElBase & { readonly k: "add"; readonly terms: readonly El[] })
+  | (ElBase & { readonly k: "mul"; readonly factors: readonly El[] })
+  | (ElBase & { readonly k: "pow"; readonly base: El; readonly exponent: El })
+  | (ElBase & { readonly k: "fn"; readonly fn: ElFn; readonly arg: El })
+  /** 1 on the diagonal (r = c), else 0. */
+  | (ElBase & { readonly k: "delta" });
+
+export type Step =
+  /** const target = value (no loop). */
+  | { readonly k: "scalar"; readonly target: Scal; readonly value: El }
+  /** target = Σ over rows × cols of body. */
+  | { readonly k: "reduce"; readonly target: Scal; readonly rows: Size; readonly cols: Size; readonly body: El }
+  /** target[r, c] = body (+= with accumulate); then target[r, r] += diag on the diagonal. */
+  | { readonly k: "map"; readonly target: Buf; readonly body: El; readonly diag: El | undefined; readonly accumulate: boolean }
+  /** target's entries one by one (a matrix literal). */
+  | { readonly k: "literal"; readonly target: Buf; readonly items: readonly El[] }
+  /** target[r] = Σ_p mat[r, p] * vec[p]; vec is an element expression over `r` standing for p. */
+  | { readonly k: "gemv"; readonly target: Buf; readonly mat: BufView; readonly vec: El; readonly accumulate: boolean }
+  /** target[r, c] = Σ_p a[r, p] * b[p, c]. */
+  | { readonly k: "gemm"; readonly target: Buf; readonly a: BufView; readonly b: BufView; readonly accumulate: boolean }
+  /**
+   * Max-shifted softmax and log-sum-exp of u (all rows × cols entries, flat; u over `r`):
+   * out = exp(u - m) / Σ exp(u - m), lse = m + log Σ exp(u - m), m = max u.
+   */
+  | {
+      readonly k: "softmax";
+      readonly rows: Size;
+      readonly cols: Size;
+      readonly u: El;
+      readonly out: Buf | undefined;
+      readonly lse: Scal | undefined;
+    };
+
+/** The rows × cols a view shows. */
+export const viewRows = (v: BufView): Size => (v.t ? v.buf.cols : v.buf.rows);
+export const viewCols = (v: BufView): Size => (v.t ? v.buf.rows : v.buf.cols);

@@ -1,0 +1,208 @@
+/**
+ * Kernel specs: a program whose `kernel NAME = …` statements say what to generate.
+ *   kernel softmax = s                        a value
+ *   kernel softmaxJacobian = jacobian(s, x)   a derivative (matrix form from derive())
+ *   kernel softmaxVjp = vjp(s, x, g)          vjp(VALUE, NAMES…, COTANGENT)
+ *   kernel softmaxJvp = jvp(s, x, v)          jvp(VALUE, NAMES…, TANGENT)
+ *   kernel mlpGrads = grad(L, W1, b1)         several names: an object { loss, W1, b1 }
+ *   kernel mlpGradsBatch = batch(mlpGrads, x, y)
+ * `batch(K, names…)` is the kernel K over a batch: each named input (a vector or a
+ * scalar of K) is given as B rows, one per sample (row-major B × n). Gradients and
+ * pullbacks (grad, vjp) of values that are not batched are summed over the batch (the
+ * gradient of the summed loss), as is a grad kernel's loss; everything else is returned
+ * per sample, B rows.
+ */
+import { derive, type DerivativeKind } from "../calculus/derive.js";
+import { JacobiError, type Source, type Span } from "../core/errors.js";
+import type { Expr } from "../core/expr.js";
+import type { KernelCall, KernelStatement, Program } from "../core/program.js";
+import { SCALAR, type Shape } from "../core/shape.js";
+import type { AstExpr, Statement } from "../parse/ast.js";
+import { elaborate } from "../parse/elaborate.js";
+import { parseStatements } from "../parse/syntax.js";
+import { isIdentifier } from "./names.js";
+
+export interface OutputSpec {
+  /** The key in a multi-output result (the loss's key, or the name differentiated by). */
+  readonly key: string;
+  /** The value, matrix level, written with the program's definitions. */
+  readonly expr: Expr;
+  readonly shape: Shape;
+  /** What it is, for documentation: `value`, `∂L/∂W1`, … */
+  readonly title: string;
+  /** A gradient or pullback, summed over a batch when its variable is not batched. */
+  readonly reverse: boolean;
+  /** The name it is differentiated by (derivative outputs). */
+  readonly wrt: string | undefined;
+}
+
+export interface BatchSpec {
+  /** The per-sample kernel. */
+  readonly of: string;
+  /** Inputs given one row per sample. */
+  readonly names: readonly string[];
+}
+
+export interface KernelSpec {
+  readonly name: string;
+  readonly call: KernelCall;
+  readonly program: Program;
+  readonly outputs: readonly OutputSpec[];
+  /** Returns an object of outputs (several names were differentiated by). */
+  readonly multi: boolean;
+  readonly batch: BatchSpec | undefined;
+  readonly span: Span | undefined;
+  readonly source: Source | undefined;
+}
+
+/** A parsed spec file: its program and its batch statements. */
+export interface SpecFile {
+  readonly program: Program;
+  readonly kernels: readonly KernelSpec[];
+}
+
+const KEYS_FOR_VALUE = ["loss", "value", "f"];
+
+function fail(message: string, span?: Span, source?: Source): never {
+  throw new JacobiError("unsupported", message, span, source);
+}
+
+/** What a derivative output is: ∂L/∂W1, g'·∂s/∂x, … */
+function titleOf(call: Exclude<KernelCall, { op: "expr" }>, of: string, w: string): string {
+  switch (call.op) {
+    case "grad":
+    case "jacobian":
+      return `∂${of}/∂${w}`;
+    case "hessian":
+      return `∂²${of}/∂${w}²`;
+    case "vjp":
+      return `${call.cotangent}'·∂${of}/∂${w}`;
+    case "jvp":
+      return `∂${of}/∂${w}·${call.tangent}`;
+  }
+}
+
+/** The outputs of a derivative kernel: one per name differentiated by (plus the loss for grad). */
+function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclude<KernelCall, { op: "expr" }>): OutputSpec[] {
+  const kind: DerivativeKind = call.op;
+  const outputs: OutputSpec[] = [];
+  const multi = call.wrt.length > 1;
+  const ofName = call.of.kind === "sym" ? call.of.name : "f";
+  if (call.op === "grad" && multi) {
+    const key = KEYS_FOR_VALUE.find((k) => !call.wrt.includes(k)) ?? "loss$value";
+    outputs.push({ key, expr: call.of, shape: call.of.shape, title: `the value ${ofName}`, reverse: true, wrt: undefined });
+  }
+  const seen = new Set<string>();
+  for (const w of call.wrt) {
+    if (seen.has(w)) fail(`kernel ${stmt.name}: '${w}' is named twice`, stmt.span, stmt.source);
+    seen.add(w);
+    const spec = {
+      kind,
+      wrt: w,
+      ...(call.op === "vjp" ? { cotangent: call.cotangent } : {}),
+      ...(call.op === "jvp" ? { tangent: call.tangent } : {}),
+    };
+    let result;
+    try {
+      result = derive(program, call.of, spec);
+    } catch (e) {
+      if (e instanceof JacobiError) throw e.at(stmt.source, stmt.span);
+      throw e;
+    }
+    if (!result.matrix)
+      fail(
+        `kernel ${stmt.name}: the ${call.op} of ${ofName} by ${w} has no matrix form (a product of three or more indices), so no kernel can be generated for it`,
+        stmt.span,
+        stmt.source,
+      );
+    const title = titleOf(call, ofName, w);
+    outputs.push({ key: w, expr: result.matrix, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
+  }
+  return outputs;
+}
+
+/** The kernel specs of a program's `kernel` statements. */
+export function kernelSpecs(program: Program): KernelSpec[] {
+  const out: KernelSpec[] = [];
+  const names = new Set<string>();
+  for (const stmt of program.kernels) {
+    if (names.has(stmt.name)) fail(`kernel '${stmt.name}' is defined twice`, stmt.span, stmt.source);
+    names.add(stmt.name);
+    const call = stmt.call;
+    const outputs =
+      call.op === "expr"
+        ? [{ key: stmt.name, expr: call.expr, shape: call.expr.shape, title: "the value", reverse: false, wrt: undefined }]
+        : derivativeOutputs(program, stmt, call);
+    out.push({ name: stmt.name, call, program, outputs, multi: outputs.length > 1, batch: undefined, span: stmt.span, source: stmt.source });
+  }
+  return out;
+}
+
+/** A kernel over one value: what `compile(text)` makes of a program without kernel statements. */
+export function subjectKernel(program: Program, name: string): KernelSpec {
+  const e = program.subject;
+  if (!e) throw new JacobiError("syntax", "the program computes nothing");
+  const call: KernelCall = { op: "expr", expr: e };
+  return {
+    name,
+    call,
+    program,
+    outputs: [{ key: name, expr: e, shape: e.shape, title: "the value", reverse: false, wrt: undefined }],
+    multi: false,
+    batch: undefined,
+    span: program.subjectSpan,
+    source: program.source,
+  };
+}
+
+/** `kernel NAME = batch(K, names…)` statements, taken out before elaboration. */
+interface BatchStatement {
+  readonly name: string;
+  readonly args: readonly AstExpr[];
+  readonly span: Span;
+}
+
+const isBatch = (s: Statement): boolean => s.type === "kernel" && s.value.type === "call" && s.value.name === "batch";
+
+/** Parses a spec file: the program, its kernels, and its batched kernels. */
+export function parseSpec(text: string, label?: string): SpecFile {
+  const source: Source = label === undefined ? { text } : { label, text };
+  const statements = parseStatements(source);
+  const batches: BatchStatement[] = [];
+  const rest: Statement[] = [];
+  for (const s of statements) {
+    if (isBatch(s) && s.type === "kernel" && s.value.type === "call") batches.push({ name: s.name, args: s.value.args, span: s.span });
+    else rest.push(s);
+  }
+  const program = elaborate([{ statements: rest, source }]);
+  const kernels = kernelSpecs(program);
+  const byName = new Map(kernels.map((k) => [k.name, k]));
+  for (const b of batches) {
+    if (byName.has(b.name)) fail(`kernel '${b.name}' is defined twice`, b.span, source);
+    const [first, ...names] = b.args;
+    if (!first || first.type !== "name") fail("batch takes a kernel's name first: batch(KERNEL, x, y)", b.span, source);
+    const of = byName.get(first.name);
+    if (!of) fail(`batch: no kernel named '${first.name}' (it must be defined before)`, first.span, source);
+    if (of.batch) fail(`batch: '${first.name}' is already batched`, first.span, source);
+    if (names.length === 0) fail("batch needs the names of the inputs given per sample: batch(KERNEL, x, y)", b.span, source);
+    const list: string[] = [];
+    for (const a of names) {
+      if (a.type !== "name") fail("batch: the inputs given per sample are names", a.span, source);
+      const decl = program.decls.get(a.name);
+      if (!decl) fail(`batch: '${a.name}' is not a declared value`, a.span, source);
+      if (decl.shape.cols !== 1) fail(`batch: '${a.name}' is ${decl.shape.rows}×${decl.shape.cols}; only vectors and scalars can be batched`, a.span, source);
+      if (list.includes(a.name)) fail(`batch: '${a.name}' is named twice`, a.span, source);
+      list.push(a.name);
+    }
+    const spec: KernelSpec = { ...of, name: b.name, batch: { of: of.name, names: list }, span: b.span, source };
+    kernels.push(spec);
+    byName.set(b.name, spec);
+  }
+  // in the file's order
+  kernels.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  for (const k of kernels) if (!isIdentifier(k.name)) fail(`'${k.name}' is not a kernel name`, k.span, k.source);
+  return { program, kernels };
+}
+
+/** Is this value a scalar? */
+export const isScalarOutput = (o: OutputSpec): boolean => o.shape === SCALAR;
