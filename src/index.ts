@@ -5,9 +5,12 @@
  * import { parse, jacobian, toText } from "jacobi";
  * toText(jacobian(parse("x: vector(n); s = exp(x)/sum(exp(x))"), "x")); // "diag(s) - s*s'"
  * ```
+ *
+ * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
+ * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { diff, evaluate, grad, hessian, jacobian, jvp, parse, simplify, vjp } from "./api.js";
-export type { DerivativeOptions, ProgramLike, ValueLike } from "./api.js";
+export { compile, diff, evaluate, generate, grad, hessian, jacobian, jvp, parse, simplify, vjp } from "./api.js";
+export type { CompileOptions, DerivativeOptions, Dtype, GenerateOptions, KernelFunction, ProgramLike, ValueLike } from "./api.js";
 export { toText } from "./print/text.js";
 export { toLatex } from "./print/latex.js";
 export { JacobiError } from "./core/errors.js";

@@ -1,8 +1,11 @@
 /**
  * Formatting generated TypeScript with prettier, with one fixed configuration (no
- * configuration file is consulted), so the bytes depend on the code alone.
+ * configuration file is consulted), so the bytes depend on the code alone. Prettier's
+ * standalone build with its TypeScript plugin works the same in Node and in the browser.
  */
-import { format } from "prettier";
+import * as estree from "prettier/plugins/estree";
+import * as typescript from "prettier/plugins/typescript";
+import { format } from "prettier/standalone";
 
 export const PRETTIER_OPTIONS = {
   parser: "typescript",
@@ -19,5 +22,5 @@ export const PRETTIER_OPTIONS = {
 
 /** The code, formatted. */
 export async function formatTypeScript(code: string): Promise<string> {
-  return format(code, PRETTIER_OPTIONS);
+  return format(code, { ...PRETTIER_OPTIONS, plugins: [typescript, estree] });
 }

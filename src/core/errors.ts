@@ -27,6 +27,10 @@ export type ErrorKind =
   | "unsupported"
   | "io";
 
+/**
+ * An error in the input (program text, a value, an option), with where it happened:
+ * `position` gives the line and column, `format()` the message with the line and a caret.
+ */
 export class JacobiError extends Error {
   readonly kind: ErrorKind;
   readonly span: Span | undefined;

@@ -125,6 +125,11 @@ export interface Series extends NodeBase {
   readonly body: Expr;
 }
 
+/**
+ * An expression: an interned, readonly node. Equal structure is the same object (`===`),
+ * so a `Map<Expr, …>` memoizes. Build nodes with the builders in build.ts; print them
+ * with `toText` or `toLatex`.
+ */
 export type Expr =
   | Num
   | Sym

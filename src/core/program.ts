@@ -36,6 +36,10 @@ export type KernelCall =
   | { readonly op: "vjp"; readonly of: Expr; readonly wrt: readonly string[]; readonly cotangent: string }
   | { readonly op: "jvp"; readonly of: Expr; readonly wrt: readonly string[]; readonly tangent: string };
 
+/**
+ * A parsed and checked program: its declarations, definitions in order, kernel
+ * statements, and its subject (the value of the last statement).
+ */
 export interface Program {
   readonly source: Source;
   /** Declared values by name (size names are not here). */

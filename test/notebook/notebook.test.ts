@@ -5,6 +5,9 @@
  * differences (test/support/fd.ts, at the notebook's values and at random ones), and
  * the numbers the notebook printed.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { derive } from "../../src/calculus/derive.js";
 import * as B from "../../src/core/build.js";
@@ -229,10 +232,21 @@ describe("the report (npm start)", () => {
     expect(text).not.toContain("DO NOT confirm");
   });
 
-  it("jacobi notebook prints it and exits 0", async () => {
-    const r = await cli("notebook");
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe("");
-    expect(r.out).toBe(formatNotebookReport(runNotebook()));
+  it("jacobi notebook prints it, writes the derivations and seed kernels, and exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jacobi-notebook-"));
+    try {
+      const r = await cli("notebook", "--out", dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe("");
+      expect(r.out.startsWith(formatNotebookReport(runNotebook()))).toBe(true);
+      const written = ["softmax-jacobian.tex", "softmax-jacobian.html", "network-gradients.tex", "network-gradients.html", "matvec-vjp.tex", "matvec-vjp.html", "softmax.ts", "matvec.ts", "mlp.ts"];
+      for (const f of written) {
+        expect(r.out).toContain(`${dir}/${f}`);
+        // the same bytes as the committed generated/ files
+        expect(readFileSync(join(dir, f), "utf8") === readFileSync(join("generated", f), "utf8"), f).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,2 @@
+// Vite imports stylesheets for their effect.
+declare module "*.css";

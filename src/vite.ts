@@ -1,0 +1,158 @@
+/**
+ * `jacobi/vite`: a Vite plugin that compiles `.jacobi` specs into kernels at build time.
+ *
+ *   // vite.config.ts
+ *   import { defineConfig } from "vite";
+ *   import jacobi from "jacobi/vite";
+ *   export default defineConfig({ plugins: [jacobi()] });
+ *
+ *   // app.ts
+ *   import { softmaxVjp } from "./softmax.jacobi";
+ *   softmaxVjp({ x, g });   // a Float64Array
+ *
+ * An import of `NAME.jacobi` becomes a JavaScript module with one exported function per
+ * `kernel` statement of the spec: the same code as `jacobi gen` and `compile`, with
+ * nothing of jacobi left at run time. Types: beside the spec the plugin writes
+ * `NAME.jacobi.d.ts` (the kernels' signatures and their input and output interfaces), which
+ * TypeScript finds for `./NAME.jacobi` under `"moduleResolution": "bundler"` (Vite's
+ * default). An error in a spec is a Vite error with the spec's file, line and column and a
+ * caret under the place. Vite watches each spec it compiled: a change regenerates the
+ * kernels (and the declarations).
+ *
+ * This module is for Node (it reads and writes files); the library itself is not.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, relative } from "node:path";
+import type { Plugin } from "vite";
+import { formatTypeScript } from "./codegen/format.js";
+import type { Dtype, KernelCode } from "./codegen/kernel.js";
+import { kernelCodes } from "./codegen/module.js";
+import { commentText } from "./codegen/names.js";
+import { parseSpec } from "./codegen/spec.js";
+import { JacobiError } from "./core/errors.js";
+
+/** Options of the {@link jacobi} Vite plugin. */
+export interface JacobiPluginOptions {
+  /** `"f64"` (Float64Array, the default) or `"f32"` (Float32Array) kernels. */
+  readonly dtype?: Dtype;
+  /** Write `NAME.jacobi.d.ts` beside each spec (default true). */
+  readonly declarations?: boolean;
+}
+
+/** A spec compiled: the JavaScript module and its TypeScript declarations. */
+export interface SpecModule {
+  /** An ES module exporting one function per kernel statement. */
+  readonly code: string;
+  /** The module's declarations (a `.d.ts` text, formatted). */
+  readonly declarations: string;
+}
+
+const SPEC_FILE = /\.jacobi$/;
+
+/** The kernels' function names (what the module exports). */
+const exportList = (codes: readonly KernelCode[]): string => `export { ${codes.map((c) => c.name).join(", ")} };`;
+
+function header(label: string | undefined, dtype: Dtype, what: string): string[] {
+  const from = label === undefined ? "a jacobi spec" : commentText(basename(label));
+  return [`// ${what} by jacobi/vite from ${from} (${dtype === "f32" ? "Float32Array" : "Float64Array"} kernels). Do not edit.`, ""];
+}
+
+/** A kernel's declarations: its types, its documentation, and its signature without a body. */
+function declarationLines(c: KernelCode): string[] {
+  const types = c.declarations.filter((line) => !line.startsWith("let ")); // module-level scratch is not exported
+  const at = c.fn.findIndex((line) => line.startsWith(`export function ${c.name}(`));
+  if (at < 0 || !c.fn[at]!.endsWith("{")) throw new Error(`internal: no signature line for kernel ${c.name}`);
+  const signature = c.fn[at]!.replace(/^export function /, "export declare function ").replace(/\s*\{$/, ";");
+  return [...types, "", ...c.fn.slice(0, at), signature, ""];
+}
+
+/**
+ * Compiles a spec's text into a JavaScript module and its declarations.
+ * @param label the spec's file name, for error positions and the header comment
+ * @throws JacobiError with a position for an error in the spec
+ */
+export async function specModule(text: string, options: { readonly dtype?: Dtype; readonly label?: string } = {}): Promise<SpecModule> {
+  const dtype = options.dtype ?? "f64";
+  const spec = parseSpec(text, options.label);
+  if (spec.kernels.length === 0) throw new JacobiError("syntax", "the spec has no kernel statements (kernel NAME = …)");
+  const js = kernelCodes(spec.kernels, { dtype, typescript: false });
+  const code = [...header(options.label, dtype, "Generated"), ...js.flatMap((c) => [...c.declarations, ...c.fn, ""]), exportList(js), ""].join("\n");
+  const ts = kernelCodes(spec.kernels, { dtype, typescript: true });
+  const declarations = await formatTypeScript([...header(options.label, dtype, "Declarations generated"), ...ts.flatMap(declarationLines)].join("\n"));
+  return { code, declarations };
+}
+
+/** Writes a file only when its text changes (so watchers see no change when there is none). */
+function writeIfChanged(path: string, text: string): void {
+  let old: string | undefined;
+  try {
+    old = readFileSync(path, "utf8");
+  } catch {
+    old = undefined;
+  }
+  if (old !== text) writeFileSync(path, text);
+}
+
+/**
+ * A JacobiError as the error Vite reports: the file, line and column, and the caret lines.
+ * The column is counted from 1, as jacobi and editors count it (Vite prints `file:line:column`
+ * from `loc` as it is, and opens editors there).
+ */
+function viteError(e: JacobiError, file: string, label: string): { message: string; id: string; loc?: { file: string; line: number; column: number }; frame?: string } {
+  const pos = e.position;
+  if (!pos) return { message: `${label}: ${e.message}`, id: file };
+  const frame = e.format().split("\n").slice(1).join("\n");
+  return { message: `${label}:${pos.line}:${pos.col}: ${e.message}`, id: file, loc: { file, line: pos.line, column: pos.col }, frame };
+}
+
+/**
+ * The Vite plugin: `import { softmaxVjp } from "./softmax.jacobi"` compiles the spec into
+ * kernels at build time (and in `vite dev`), with types.
+ * @example
+ * // vite.config.ts
+ * import jacobi from "jacobi/vite";
+ * export default { plugins: [jacobi({ dtype: "f64" })] };
+ */
+export function jacobi(options: JacobiPluginOptions = {}): Plugin {
+  const dtype = options.dtype ?? "f64";
+  const writeDeclarations = options.declarations ?? true;
+  let root = process.cwd();
+  const labelOf = (file: string): string => relative(root, file).replace(/\\/g, "/") || basename(file);
+
+  async function compileSpec(file: string): Promise<SpecModule> {
+    const compiled = await specModule(readFileSync(file, "utf8"), { dtype, label: labelOf(file) });
+    if (writeDeclarations) writeIfChanged(`${file}.d.ts`, compiled.declarations);
+    return compiled;
+  }
+
+  return {
+    name: "jacobi",
+    enforce: "pre",
+    configResolved(config) {
+      root = config.root;
+    },
+    async load(id) {
+      if (!SPEC_FILE.test(id)) return null; // `?raw` and other queries are left to Vite
+      this.addWatchFile(id);
+      try {
+        const { code } = await compileSpec(id);
+        // JavaScript, whatever the file's extension says (Rollup-based Vite ignores moduleType)
+        return { code, map: null, moduleType: "js" };
+      } catch (e) {
+        if (e instanceof JacobiError) this.error(viteError(e, id, labelOf(id)));
+        throw e;
+      }
+    },
+    async handleHotUpdate({ file }) {
+      // keep the declarations current even before the browser asks for the module again
+      if (!SPEC_FILE.test(file) || !writeDeclarations) return;
+      try {
+        await compileSpec(file);
+      } catch {
+        // the error shows when the module loads
+      }
+    },
+  };
+}
+
+export default jacobi;

@@ -1,0 +1,90 @@
+/**
+ * The playground's view model (playground/compute.ts) without a browser: every panel's
+ * content for the derivative kinds, checked against the library (matrix form), KaTeX
+ * (every formula typesets), and the kernel generator (the spec it builds compiles and its
+ * kernel agrees with `evaluate`). Also: the playground's TypeScript typechecks.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import katex from "katex";
+import { describe, expect, it } from "vitest";
+import { KINDS, parseSizes, view, type Request } from "../../playground/compute.js";
+import { compile, evaluate, JacobiError, jacobian, parse, toLatex, vjp } from "../../src/index.js";
+
+const repo = new URL("../../", import.meta.url).pathname;
+const SOFTMAX = "x: vector(n)\ns = exp(x)/sum(exp(x))";
+const request = (r: Partial<Request>): Request => ({ text: SOFTMAX, kind: "jacobian", wrt: "x", vector: "", sizes: "", ...r });
+const typesets = (tex: string): void => void katex.renderToString(tex, { displayMode: true, throwOnError: true });
+
+describe("the playground's view", () => {
+  it("shows the softmax program, its Jacobian, the entries at n = 3, the steps and a kernel spec", () => {
+    const v = view(request({ sizes: "n=3" }));
+    expect(v.error).toBeUndefined();
+    expect(v.program).toEqual(["x \\in \\mathbb{R}^{n}", `s = ${toLatex(parse(SOFTMAX).defs.get("s")!.expr)}`]);
+    expect(v.matrix).toEqual({ ok: true, value: `\\frac{\\partial s}{\\partial x} = ${toLatex(jacobian(parse(SOFTMAX), "x"))}` });
+    expect(v.elementwise?.ok && v.elementwise.value).toContain(toLatex(jacobian("x: vector(3)\ns = exp(x)/sum(exp(x))", "x", { elementwise: true })));
+    expect(v.steps?.ok && v.steps.value.map((s) => s.title)).toEqual(["Definitions and index form", "Jacobian of s by x"]);
+    expect(v.kernelSpec).toEqual({ ok: true, value: `${SOFTMAX}\nkernel sJacobian = jacobian(s, x)\n` });
+  });
+
+  it("gives every kind a typeset result, declaring the cotangent or tangent when the program does not", () => {
+    for (const kind of KINDS) {
+      const text = kind === "diff" ? "a: scalar\nx: vector(n)\nexp(a*x)" : kind === "grad" || kind === "hessian" ? "x: vector(n)\nlog(sum(exp(x)))" : SOFTMAX;
+      const v = view(request({ text, kind, wrt: kind === "diff" ? "a" : "x", vector: kind === "jvp" ? "v" : "g", sizes: "n=2" }));
+      expect(v.error, kind).toBeUndefined();
+      for (const tex of [...v.program!, v.matrix!.ok ? v.matrix!.value : "", v.elementwise!.ok ? v.elementwise!.value : ""]) typesets(tex);
+      expect(v.elementwise!.ok, kind).toBe(true);
+      expect(v.steps!.ok, kind).toBe(true);
+      if (v.steps!.ok) for (const s of v.steps!.value) typesets(s.latex);
+    }
+  });
+
+  it("builds a kernel spec whose kernel computes the vjp, naming an unnamed value", () => {
+    const text = "x: vector(n)\nexp(x)/sum(exp(x))";
+    const v = view(request({ text, kind: "vjp", vector: "g" }));
+    expect(v.kernelSpec?.ok).toBe(true);
+    const spec = v.kernelSpec!.ok ? v.kernelSpec!.value : "";
+    expect(spec).toBe("g: vector(n)\nx: vector(n)\nf = exp(x)/sum(exp(x))\nkernel fVjp = vjp(f, x, g)\n");
+    const x = [0.3, -1, 2];
+    const g = [1, 2, -0.5];
+    const out = compile(spec)({ x: Float64Array.from(x), g: Float64Array.from(g) }) as Float64Array;
+    const p = parse(`g: vector(n)\n${text}`);
+    const expected = evaluate(p, { x, g }, vjp(p, "x", "g")) as number[];
+    expected.forEach((e, k) => expect(out[k]).toBeCloseTo(e, 12));
+  });
+
+  it("reports input errors with line:col and a caret, keeping the program when only the derivative fails", () => {
+    const broken = view(request({ text: "x: vector(n)\ns = exp(x) +" }));
+    let expected: JacobiError | undefined;
+    try {
+      parse("x: vector(n)\ns = exp(x) +");
+    } catch (e) {
+      expected = e as JacobiError;
+    }
+    expect(broken.error).toBe(expected!.format());
+    expect(broken.error).toMatch(/^error: 2:\d+: /);
+    expect(broken.program).toBeUndefined();
+    const noSuchName = view(request({ wrt: "y" }));
+    expect(noSuchName.program).toBeDefined();
+    expect(noSuchName.error).toMatch(/^error: .*y/);
+    expect(view(request({ wrt: "" })).error).toMatch(/not a name/);
+  });
+
+  it("checks the sizes field, and writes out only small element-wise views", () => {
+    expect(parseSizes(" n=3, m=2 ")).toEqual(new Map([["n", 3], ["m", 2]]));
+    expect(() => parseSizes("n=x")).toThrow(/not NAME=NUMBER/);
+    expect(() => parseSizes("n=80")).toThrow(/between 1 and/);
+    expect(view(request({ sizes: "n=10" })).elementwise?.ok).toBe(true); // 100 entries
+    const big = view(request({ sizes: "n=11" }));
+    expect(big.elementwise).toMatchObject({ ok: false, message: expect.stringMatching(/at most 100 .* has 121/) });
+    expect(big.matrix?.ok).toBe(true);
+    const hessian = view(request({ text: "x: vector(n)\nlog(sum(exp(x)))", kind: "hessian", sizes: "n=11" }));
+    expect(hessian.elementwise).toMatchObject({ ok: false, message: expect.stringMatching(/has 121/) });
+  });
+});
+
+describe("the playground's code", () => {
+  it("typechecks", () => {
+    execFileSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(repo, "playground/tsconfig.json")], { stdio: "pipe" });
+  });
+});
