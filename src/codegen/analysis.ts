@@ -4,7 +4,7 @@
  * and what each must provide (the normalized vector, its log-sum-exp), and which
  * nodes are costly. Nodes are seen through definitions and stable-form placeholders.
  */
-import { assertNever, type Expr } from "../core/expr.js";
+import { children, type Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import type { Buf, Scal } from "./ir.js";
 import type { Stabilizer, StableForm, StableKind } from "./stable.js";
@@ -74,29 +74,8 @@ export class Analysis {
         if (form.kind === "logsoftmax") g!.needLse = true;
         return [form.u];
       }
-      case "num":
-      case "eye":
-      case "entry":
-      case "delta":
-        return [];
-      case "add":
-        return n.terms;
-      case "mul":
-      case "matmul":
-        return n.factors;
-      case "pow":
-        return [n.base, n.exponent];
-      case "call":
-      case "transpose":
-      case "sum":
-      case "diag":
-        return [n.arg];
-      case "matrix":
-        return n.items;
-      case "series":
-        return [n.body];
       default:
-        return assertNever(n);
+        return children(n);
     }
   }
 
