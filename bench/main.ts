@@ -3,6 +3,7 @@
  * TypeScript (bench/hand.ts), TensorFlow.js (cpu and wasm), and for symbolic derivatives
  * mathjs; plus the bandwidth and Math.exp ceilings. Writes bench/RESULTS.md.
  */
+import { symbolicBenchmarks } from "./symbolic.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus, totalmem, platform, arch } from "node:os";
@@ -368,6 +369,12 @@ async function main(): Promise<void> {
       "",
     );
   }
+
+  // -------------------------------------------------------------------------
+  // Symbolic: element-wise Jacobians vs SymPy, matrix-form derivation time by size
+  const symbolic = symbolicBenchmarks(time, log, QUICK);
+  out(...symbolic.lines);
+  raw.push(...symbolic.raw);
 
   if (skipped.length > 0) out("## Not run", "", ...skipped.map((x) => `- ${x}`), "");
   out("## Checks", "", checks.length === 0 ? "Before timing, every implementation's result was compared with jacobi's: all agree (f64 to 1e-10, tfjs float32 to 1e-4)." : checks.map((c) => `- ${c}`).join("\n"), "");

@@ -28,7 +28,9 @@ const toArray = (list) => {
 
 @lexer lexer
 
-program     -> %sep:? statements %sep:?       {% ([, list]) => toArray(list) %}
+# The program stays a cons list (parse.ts turns it into an array once): this rule
+# completes after every statement, and converting here would make parsing quadratic.
+program     -> %sep:? statements %sep:?       {% ([, list]) => list %}
 
 statements  -> statement                      {% ([s]) => cons(null, s) %}
              | statements %sep statement      {% ([list, , s]) => cons(list, s) %}

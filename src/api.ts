@@ -45,7 +45,7 @@ function derivative(p: ProgramLike, spec: DerivativeSpec, options: DerivativeOpt
   if (options.elementwise) {
     const m = deriveElementwise(program, f, spec);
     const simplify = simplifier({ expected: m.items.length });
-    return entriesAsMatrix({ ...m, items: m.items.map(simplify) });
+    return entriesAsMatrix({ ...m, items: m.items.map(simplify) }, program);
   }
   const r = derive(program, f, spec);
   return r.matrix ?? r.index;

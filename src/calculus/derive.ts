@@ -13,7 +13,8 @@
 import * as B from "../core/build.js";
 import { ShapeError } from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import type { Expr, Index } from "../core/expr.js";
+import { withWorkBudget, type Expr, type Index } from "../core/expr.js";
+import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Tracer } from "../core/trace.js";
 import { describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "../core/shape.js";
@@ -141,6 +142,10 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
 
 /** A derivative of a value of the program, in index form and (when it has one) matrix form. */
 export function derive(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {
+  return withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => deriveWithin(program, f, spec, trace));
+}
+
+function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {
   const raw = indexDerivative(program, f, spec, trace);
   const recognized = recognize(contract(raw.expr, trace), program, trace);
   const distributed = distributeToCancel(recognized);

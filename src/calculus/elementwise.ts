@@ -6,7 +6,7 @@
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import { children, type Expr, type Index } from "../core/expr.js";
+import { children, withWorkBudget, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import { describeShape, SCALAR, shape as makeShape, type Shape } from "../core/shape.js";
@@ -45,6 +45,17 @@ export function expandEntries(program: Program, e: Expr, lowerer = new Lowerer(p
 
 /** A derivative in the element-wise view: a matrix of scalar expressions in x1, x2, … */
 export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpec): Entries {
+  // The derivative table has (value entries) × (variable entries) entries (× again for a Hessian).
+  const [fr, fc] = concrete(f.shape, "the value");
+  const [xr, xc] = concrete(shapeOfName(program, spec.wrt, "--wrt"), spec.wrt);
+  const table = fr * fc * xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
+  if (table > LIMITS.maxEntries)
+    throw new JacobiError("limit", `the element-wise ${spec.kind} has ${table} entry derivatives (the limit is ${LIMITS.maxEntries}); use the matrix form`);
+  const work = LIMITS.maxWork + LIMITS.workPerEntry * table;
+  return withWorkBudget(work, `the element-wise ${spec.kind} by ${spec.wrt}`, () => elementwiseWithin(program, f, spec));
+}
+
+function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Entries {
   const lowerer = new Lowerer(program, { unroll: true });
   const value = expandEntries(program, f, lowerer);
   const xShape = shapeOfName(program, spec.wrt, "--wrt");
@@ -84,13 +95,24 @@ export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpe
   }
 }
 
-/** Entries x[2], W[1,2] become the scalars x2, W1_2 (the element-wise naming); share one across calls. */
-export function scalarNamer(): (e: Expr) => Expr {
+/**
+ * Entries x[2], W[1,2] become the scalars x2, W1_2 (the element-wise naming); share one
+ * namer across calls. A generated name that the program already uses for something else
+ * is an error: the two would print the same.
+ */
+export function scalarNamer(program: Program): (e: Expr) => Expr {
   const memo = new Map<Expr, Expr>();
+  const taken = (name: string): boolean => program.decls.has(name) || program.defs.has(name) || program.uses.has(name) || program.sizes.has(name);
   const go = (x: Expr): Expr => {
     const known = memo.get(x);
     if (known) return known;
-    const r = x.kind === "entry" ? B.sym(entryName(x.name, x.at)) : B.rebuild(x, children(x).map(go));
+    let r: Expr;
+    if (x.kind === "entry") {
+      const name = entryName(x.name, x.at);
+      if (taken(name))
+        throw new JacobiError("name", `the element-wise view writes ${x.name}[${x.at.join(",")}] as '${name}', but the program already has a value named '${name}'; rename that value`);
+      r = B.sym(name);
+    } else r = B.rebuild(x, children(x).map(go));
     memo.set(x, r);
     return r;
   };
@@ -98,8 +120,8 @@ export function scalarNamer(): (e: Expr) => Expr {
 }
 
 /** The entries as one matrix-level value (a literal, or the scalar for 1×1). */
-export function entriesAsMatrix(m: Entries): Expr {
-  const name = scalarNamer();
+export function entriesAsMatrix(m: Entries, program: Program): Expr {
+  const name = scalarNamer(program);
   return B.matrix(m.rows, m.cols, m.items.map(name));
 }
 

@@ -65,7 +65,7 @@ function report(e: unknown, io: Io): number {
     return 1;
   }
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    io.err(new JacobiError("limit", `the input is nested too deeply to process (the documented limit is ${LIMITS.maxNesting} levels)`).format());
+    io.err(new JacobiError("limit", `the input is nested too deeply to process (the documented limits are ${LIMITS.maxNesting} levels of nesting in the text and depth ${LIMITS.maxExprDepth} in expressions)`).format());
     return 1;
   }
   io.err(`internal error: ${e instanceof Error ? e.message : String(e)} (please report this with the input that caused it)`);

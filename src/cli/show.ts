@@ -1,7 +1,8 @@
 /** Printing expressions for the CLI: text (one matrix row a line), LaTeX, or JSON. */
 import type { Expr } from "../core/expr.js";
+import { checkOutput } from "../core/limits.js";
 import { toLatex } from "../print/latex.js";
-import { toText } from "../print/text.js";
+import { textPrinter, toText } from "../print/text.js";
 import type { Format } from "./common.js";
 
 /** Text, with a matrix literal's rows on lines of their own (it still parses back). */
@@ -9,7 +10,13 @@ export function exprText(e: Expr): string {
   if (e.kind !== "matrix" || typeof e.shape.rows !== "number" || typeof e.shape.cols !== "number" || e.shape.cols === 1) return toText(e);
   const cols = e.shape.cols;
   const rows: string[] = [];
-  for (let r = 0; r < e.shape.rows; r++) rows.push(`[${e.items.slice(r * cols, (r + 1) * cols).map(toText).join(", ")}]`);
+  const print = textPrinter();
+  let length = 0;
+  for (let r = 0; r < e.shape.rows; r++) {
+    const row = `[${e.items.slice(r * cols, (r + 1) * cols).map(print).join(", ")}]`;
+    checkOutput((length += row.length + 3));
+    rows.push(row);
+  }
   return `[${rows.join(",\n ")}]`;
 }
 

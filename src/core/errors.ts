@@ -62,10 +62,9 @@ export class JacobiError extends Error {
     const label = this.source.label ? `${this.source.label}: ` : "";
     const lines = this.source.text.split("\n");
     const lineText = (lines[pos.line - 1] ?? "").replace(/\r$/, "");
-    const shown = visibleLine(lineText);
     const width = Math.max(1, Math.min(this.span!.end - this.span!.start, lineText.length - (pos.col - 1)));
-    const pad = shown.prefix(pos.col - 1);
-    return `error: ${label}${pos.line}:${pos.col}: ${this.message}\n  ${shown.text}\n  ${pad}${"^".repeat(width)}`;
+    const shown = window(lineText, pos.col - 1, width);
+    return `error: ${label}${pos.line}:${pos.col}: ${this.message}\n  ${shown.text}\n  ${shown.pad}${"^".repeat(shown.width)}`;
   }
 }
 
@@ -82,15 +81,25 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
   return { line, col: offset - lineStart + 1 };
 }
 
+/** Characters of a source line shown around the caret at most. */
+const WINDOW = 120;
+
 /**
- * A line as it can be shown on a terminal: control characters become `?` so the
- * caret stays aligned and nothing is sent to the terminal; tabs are kept for alignment.
- * Very long lines are shown whole (the caret still points right).
+ * A line as it can be shown on a terminal: control characters become `?` so the caret
+ * stays aligned and nothing is sent to the terminal; tabs are kept for alignment; a long
+ * line is cut to a window around the caret, marked with `…`. The caret may stand past
+ * the end of the line (an error at a line break).
  */
-function visibleLine(line: string): { text: string; prefix: (n: number) => string } {
+function window(line: string, col: number, width: number): { text: string; pad: string; width: number } {
   // eslint-disable-next-line no-control-regex
-  const text = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
-  return { text, prefix: (n) => text.slice(0, n).replace(/[^\t]/g, " ") };
+  const visible = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  const start = visible.length <= WINDOW ? 0 : Math.max(0, Math.min(col - WINDOW / 3, visible.length - WINDOW));
+  const end = Math.min(visible.length, start + WINDOW);
+  const head = start > 0 ? "…" : "";
+  const text = head + visible.slice(start, end) + (end < visible.length ? "…" : "");
+  const inside = Math.min(col, end);
+  const pad = (head + visible.slice(start, inside)).replace(/[^\t]/g, " ") + " ".repeat(col - inside);
+  return { text, pad, width: Math.max(1, Math.min(width, end - col)) };
 }
 
 export const isJacobiError = (e: unknown): e is JacobiError => e instanceof JacobiError;

@@ -12,6 +12,7 @@
  * `mul` is the commutative product: scalar times anything, or elementwise (`.*`).
  * `matmul` is the ordered matrix product of non-scalar operands.
  */
+import { JacobiError } from "./errors.js";
 import type { Rational } from "./rational.js";
 import { SCALAR, type Shape, type Size } from "./shape.js";
 
@@ -218,11 +219,42 @@ function mergeIndices(own: readonly Index[], childList: readonly Expr[]): readon
   return set ? [...set].sort() : NO_INDICES;
 }
 
+/** Every request for a node (made or found) counts as work, weighed by the size of what it reads. */
+let internCalls = 0;
+/** While a budget is armed: the count past which asking for another node is refused. */
+let budgetEnd = Infinity;
+let budgetWhat = "";
+let budgetLimit = 0;
+
+/**
+ * Runs `fn` allowing it to ask for at most `limit` nodes (each builder call is one);
+ * past that it throws a limit error naming `what`. Nested budgets keep the tighter end.
+ * This bounds, deterministically, the work of a derivation that would grow without end
+ * (the derivative of a product of hundreds of matrices).
+ */
+export function withWorkBudget<T>(limit: number, what: string, fn: () => T): T {
+  const saved = [budgetEnd, budgetWhat, budgetLimit] as const;
+  if (internCalls + limit < budgetEnd) [budgetEnd, budgetWhat, budgetLimit] = [internCalls + limit, what, limit];
+  try {
+    return fn();
+  } finally {
+    [budgetEnd, budgetWhat, budgetLimit] = saved;
+  }
+}
+
+/** How many times a node was asked for so far (a measure of work, for tests and benchmarks). */
+export const internCallCount = (): number => internCalls;
+
 /**
  * The one raw constructor: returns the existing node for these fields, or makes it.
  * `childList` are the node's children (for depth, free indices and binder level).
  */
 export function intern<T extends Expr>(fields: Fields, shape: Shape, childList: readonly Expr[], own: readonly Index[] = []): T {
+  // Work is weighed by the index sets this call merges (their cost grows with them).
+  let indexCount = 0;
+  for (const c of childList) indexCount += c.indices.length;
+  internCalls += 1 + (indexCount >> 2);
+  if (internCalls > budgetEnd) throw new JacobiError("limit", `${budgetWhat} takes too much work (over ${budgetLimit} expression steps)`);
   const key = keyOf(fields, shape);
   const found = table.get(key);
   if (found) return found as T;

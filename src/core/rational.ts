@@ -30,13 +30,21 @@ export const ZERO = rat(0);
 export const ONE = rat(1);
 export const MINUS_ONE = rat(-1);
 
-/** Parses a decimal literal such as `12`, `0.25`, `1e-3`, `2.5E+4` exactly. */
+/** The largest decimal exponent a literal may have (1e10000 has 10,001 digits exactly). */
+export const MAX_DECIMAL_EXPONENT = 10_000;
+
+/**
+ * Parses a decimal literal such as `12`, `0.25`, `1e-3`, `2.5E+4` exactly; a RangeError
+ * when its exponent is beyond ±MAX_DECIMAL_EXPONENT (it would take too long to write out).
+ */
 export function parseDecimal(text: string): Rational {
   const m = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!m) throw new SyntaxError(`not a number: ${text}`);
   const intPart = m[1] ?? "";
   const fracPart = m[2] ?? "";
-  const exponent = Number(m[3] ?? "0") - fracPart.length;
+  const written = Number(m[3] ?? "0");
+  if (!(Math.abs(written) <= MAX_DECIMAL_EXPONENT)) throw new RangeError(`exponent beyond ±${MAX_DECIMAL_EXPONENT}`);
+  const exponent = written - fracPart.length;
   const digits = BigInt((intPart + fracPart) || "0");
   return exponent >= 0 ? rat(digits * 10n ** BigInt(exponent)) : rat(digits, 10n ** BigInt(-exponent));
 }

@@ -11,7 +11,7 @@
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import { assertNever, type Expr, type Index } from "../core/expr.js";
+import { assertNever, children, type Expr, type Index } from "../core/expr.js";
 import { checkDepth, LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
@@ -21,6 +21,25 @@ export interface LowerOptions {
   readonly unroll?: boolean;
   /** Replace definitions by their bodies (default); off, a definition stays an entry `s[i]`. */
   readonly inline?: boolean;
+}
+
+/** Placeholder indices of a lowered definition (renamed at each use). */
+const DEF_ROW = "_dr";
+const DEF_COL = "_dc";
+
+/** The names a matrix-level expression mentions (as values). */
+function namesIn(e: Expr): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<Expr>();
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.kind === "sym") names.add(x.name);
+    for (const k of children(x)) stack.push(k);
+  }
+  return names;
 }
 
 export class Lowerer {
@@ -37,9 +56,13 @@ export class Lowerer {
     this.inline = options.inline ?? true;
   }
 
+  /** Each definition, lowered once at the placeholder indices, and its nesting depth. */
+  private readonly defs = new Map<string, [Expr, number]>();
+
   /** The entry (row, col) of `e`; `null` for a dimension of size 1. */
   lower(e: Expr, row: Index | null, col: Index | null): Expr {
     checkDepth(e.depth);
+
     const r = e.shape.rows === 1 ? null : row;
     const c = e.shape.cols === 1 ? null : col;
     if (e.shape.rows !== 1 && r === null) throw new Error("internal: missing row index");
@@ -124,9 +147,35 @@ export class Lowerer {
   /** A named value: a declared entry, an inlined definition, or a scalar name. */
   private name(name: string, e: Expr, r: Index | null, c: Index | null): Expr {
     const def = this.inline ? this.program.defs.get(name) : undefined;
-    if (def) return this.lower(def.expr, r, c);
+    if (def) {
+      // The definition's entry at the placeholder indices, renamed to the ones asked for.
+      const [body, depth] = this.definition(name);
+      if (depth > LIMITS.maxDefinitionNesting)
+        throw new JacobiError("limit", `definitions inside definitions nest too deeply (the limit is ${LIMITS.maxDefinitionNesting})`);
+      return B.renameIndex(B.renameIndex(body, DEF_ROW, r ?? DEF_ROW), DEF_COL, c ?? DEF_COL);
+    }
     if (r === null && c === null) return e;
     return B.entry(name, [r, c].filter((i): i is Index => i !== null));
+  }
+
+  /**
+   * A definition lowered at placeholder indices, with how many definitions nest in it.
+   * Definitions are lowered once each, in program order (each uses only earlier ones),
+   * so a chain of a thousand definitions never recurses a thousand deep.
+   */
+  private definition(name: string): [Expr, number] {
+    const known = this.defs.get(name);
+    if (known) return known;
+    for (const [n, d] of this.program.defs) {
+      if (this.defs.has(n)) continue;
+      const s = d.expr.shape;
+      const body = this.lower(d.expr, s.rows === 1 ? null : DEF_ROW, s.cols === 1 ? null : DEF_COL);
+      let depth = 0;
+      for (const used of namesIn(d.expr)) depth = Math.max(depth, this.defs.get(used)?.[1] ?? 0);
+      this.defs.set(n, [body, depth + 1]);
+      if (n === name) break;
+    }
+    return this.defs.get(name)!;
   }
 
   /** (F1 F2 … Fk)[i,j] = Σ_{p1…} F1[i,p1] F2[p1,p2] … Fk[p_{k-1},j]. */

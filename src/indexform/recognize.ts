@@ -67,6 +67,17 @@ function assignments(vars: number, free: readonly Index[]): Index[][] {
   return out;
 }
 
+/** How many occurrences of one definition are replaced in one node, at most. */
+const MAX_MATCHES = 64;
+
+/**
+ * t · inst^sign · extra, multiplied factor by factor in one product, so that powers of
+ * one base cancel before numbers are distributed over sums (2/(1+b) divided by
+ * 2/(1+b) is 1, not (1+b)^-1 times 1/2 + b/2).
+ */
+const times = (t: Expr, inst: Expr, sign: 1 | -1, extra: Expr): Expr =>
+  B.mulAll([...factorsOf(t), ...factorsOf(inst).map((f) => (sign === 1 ? f : B.pow(f, B.MINUS_ONE))), extra]);
+
 const named = (p: Pattern, at: readonly Index[]): Expr => (at.length === 0 ? B.sym(p.name) : B.entry(p.name, at));
 
 const subset = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
@@ -147,7 +158,19 @@ export class Recognizer {
     return out;
   }
 
-  private tryPattern(t: Expr, p: Pattern): Expr {
+  /** Replaces every occurrence of `p` in `t` (a bounded number of times). */
+  private tryPattern(start: Expr, p: Pattern): Expr {
+    let t = start;
+    for (let round = 0; round < MAX_MATCHES; round++) {
+      const next = this.matchOnce(t, p);
+      if (next === t) return t;
+      t = next;
+    }
+    return t;
+  }
+
+  /** One occurrence of `p` in `t` replaced, or `t` itself. */
+  private matchOnce(t: Expr, p: Pattern): Expr {
     if (!subset(namesOf(p.body), namesOf(t))) return t;
     if (t.kind === "mul") {
       const pushed = this.pushIntoSum(t, p);
@@ -156,17 +179,12 @@ export class Recognizer {
     for (const at of assignments(p.vars.length, t.indices.length > 0 ? t.indices : [])) {
       const inst = instance(p, at);
       if (inst === t) return named(p, at);
-      if (productHolds(t, inst)) {
-        // t = (t / inst) · inst; look again, the rest may hold another instance (s[i] s[j]).
-        return this.tryPattern(B.mul(t, B.pow(inst, B.MINUS_ONE), named(p, at)), p);
-      }
-      const inverse = B.pow(inst, B.MINUS_ONE);
-      if (inst.kind === "mul" && productHolds(t, inverse)) {
-        // t = (t · inst) / inst: the reciprocal 1/s[k] = exp(x[k])^-1 Σ exp(x)
-        return this.tryPattern(B.mul(t, inst, B.pow(named(p, at), B.MINUS_ONE)), p);
-      }
+      // t = (t / inst) · inst; the rest may hold another instance (s[i] s[j])
+      if (productHolds(t, inst)) return times(t, inst, -1, named(p, at));
+      // t = (t · inst) / inst: the reciprocal 1/s[k] = exp(x[k])^-1 Σ exp(x)
+      if (inst.kind === "mul" && holdsAll(t, inst.factors.map((f) => B.pow(f, B.MINUS_ONE)))) return times(t, inst, 1, B.pow(named(p, at), B.MINUS_ONE));
       const ratio = sumHolds(t, inst);
-      if (ratio) return this.tryPattern(B.add(B.sub(t, B.mul(ratio, inst)), B.mul(ratio, named(p, at))), p);
+      if (ratio) return B.add(B.sub(t, B.mul(ratio, inst)), B.mul(ratio, named(p, at)));
     }
     return t;
   }
@@ -182,7 +200,7 @@ export class Recognizer {
         const need = B.mulAll(missing);
         if (!holdsAll(outside, missing)) continue;
         const inner = this.go(B.series(sum.index, sum.size, B.mul(sum.body, need)));
-        return this.tryPattern(B.mul(outside, B.pow(need, B.MINUS_ONE), inner), p);
+        return times(outside, need, -1, inner);
       }
     }
     return undefined;

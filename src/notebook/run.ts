@@ -148,7 +148,7 @@ function softmax(): NotebookReport["softmax"] {
   const env = bindProgram(program, at);
   const fromEntries = items.map((it) => evaluateAt(it, env, new Map()));
   const difference = maxRelativeError(evaluate(matrix, env).data, fromEntries);
-  return { program: SOFTMAX.program, elementwise: entriesAsMatrix({ ...m, items }), matrix, difference };
+  return { program: SOFTMAX.program, elementwise: entriesAsMatrix({ ...m, items }, program), matrix, difference };
 }
 
 /** The VJP g*x', and the notebook's view: the Jacobian by W flattened to 9 entries, times g, reshaped. */
@@ -160,7 +160,7 @@ function matvec(): NotebookReport["matvec"] {
   const [m, n] = [3, 3];
   const outputs = [1, 2, 3].map((i) => lowerer.lower(f, `${i}`, null));
   const g = [1, 2, 3].map((i) => lowerer.lower(B.sym(MATVEC.cotangent, f.shape), `${i}`, null));
-  const name = scalarNamer();
+  const name = scalarNamer(program);
   const flat: Expr[] = [];
   for (let p = 1; p <= m; p++)
     for (let q = 1; q <= n; q++) {
@@ -168,7 +168,7 @@ function matvec(): NotebookReport["matvec"] {
       // (J' g)[p,q] = Σ_i g_i ∂(W x)_i/∂W_pq
       flat.push(name(B.addAll(outputs.map((o, i) => B.mul(g[i]!, d.of(o))))));
     }
-  const elementwise = entriesAsMatrix(deriveElementwise(program, f, { kind: "vjp", wrt: MATVEC.wrt, cotangent: MATVEC.cotangent }));
+  const elementwise = entriesAsMatrix(deriveElementwise(program, f, { kind: "vjp", wrt: MATVEC.wrt, cotangent: MATVEC.cotangent }), program);
   const reshaped = B.matrix(m, n, flat);
   return { program: MATVEC.program, vjp, flattened: B.matrix(m * n, 1, flat), reshaped, same: reshaped === elementwise };
 }

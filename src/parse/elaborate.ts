@@ -6,7 +6,7 @@ import * as B from "../core/build.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import { isFnName, type Expr } from "../core/expr.js";
 import type { Declaration, Definition, KernelCall, KernelStatement, Program } from "../core/program.js";
-import { parseDecimal, rat } from "../core/rational.js";
+import { MAX_DECIMAL_EXPONENT, parseDecimal, rat, type Rational } from "../core/rational.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
 import type { AstExpr, Statement } from "./ast.js";
 
@@ -26,6 +26,8 @@ export interface StatementGroup {
 interface Scope {
   readonly decls: Map<string, Declaration>;
   readonly sizes: Map<string, Span | undefined>;
+  /** The text each size name was first used in (its span points there). */
+  readonly sizeSources: Map<string, Source>;
   readonly defs: Map<string, Definition>;
   /** Definitions not yet elaborated, with where they are. */
   readonly pending: Map<string, Span>;
@@ -40,16 +42,28 @@ function fail(kind: "name" | "shape" | "arity" | "syntax" | "unsupported", messa
 // ---------------------------------------------------------------------------
 // Declarations
 
+/** A number literal, exactly; a positioned limit error for an absurd exponent. */
+function numberAt(text: string, span: Span, scope: Scope): Rational {
+  try {
+    return parseDecimal(text);
+  } catch {
+    throw new JacobiError("limit", `the number ${text.length > 40 ? `${text.slice(0, 40)}…` : text} has an exponent beyond ±${MAX_DECIMAL_EXPONENT}, too large to keep exactly`, span, scope.source);
+  }
+}
+
 function sizeOf(arg: AstExpr, scope: Scope): Size {
   if (arg.type === "number") {
-    const v = parseDecimal(arg.text);
+    const v = numberAt(arg.text, arg.span, scope);
     if (v.den !== 1n || v.num < 1n) fail("shape", `a size must be a positive integer, not ${arg.text}`, arg.span, scope.source);
     if (v.num > 1_000_000_000n) fail("shape", `size ${arg.text} is too large (the limit is 1000000000)`, arg.span, scope.source);
     return Number(v.num);
   }
   if (arg.type === "name") {
     if (scope.decls.has(arg.name)) fail("name", `'${arg.name}' is a declared value and cannot be a size`, arg.span, scope.source);
-    if (!scope.sizes.has(arg.name)) scope.sizes.set(arg.name, arg.span);
+    if (!scope.sizes.has(arg.name)) {
+      scope.sizes.set(arg.name, arg.span);
+      scope.sizeSources.set(arg.name, scope.source);
+    }
     return arg.name;
   }
   if (arg.type === "unary" && arg.op === "-") fail("shape", "a size must be a positive integer", arg.span, scope.source);
@@ -283,7 +297,7 @@ function elabBrackets(e: Extract<AstExpr, { type: "brackets" }>, scope: Scope): 
     const items: Expr[] = [];
     rows.forEach((r, k) => {
       if (r.items.length !== width)
-        fail("shape", `row ${k + 1} has ${r.items.length} entries but row 1 has ${width}`, r.span, scope.source);
+        fail("shape", `row ${k + 1} has ${r.items.length} ${r.items.length === 1 ? "entry" : "entries"} but row 1 has ${width}`, r.span, scope.source);
       for (const x of scalarItems(r.items)) items.push(x);
     });
     return B.matrix(rows.length, width, items);
@@ -294,7 +308,7 @@ function elabBrackets(e: Extract<AstExpr, { type: "brackets" }>, scope: Scope): 
 function elab(e: AstExpr, scope: Scope): Expr {
   switch (e.type) {
     case "number":
-      return B.num(parseDecimal(e.text));
+      return B.num(numberAt(e.text, e.span, scope));
     case "name":
       return resolveName(e.name, e.span, scope);
     case "unary": {
@@ -345,19 +359,19 @@ function elabKernel(s: Extract<Statement, { type: "kernel" }>, scope: Scope): Ke
 /** Builds a program from statement groups (`--decl` groups first, the program last). */
 export function elaborate(groups: readonly StatementGroup[]): Program {
   const main = groups[groups.length - 1]!;
-  const scope: Scope = { decls: new Map(), sizes: new Map(), defs: new Map(), pending: new Map(), uses: new Map(), source: main.source };
+  const scope: Scope = { decls: new Map(), sizes: new Map(), sizeSources: new Map(), defs: new Map(), pending: new Map(), uses: new Map(), source: main.source };
   for (const g of groups) {
     scope.source = g.source;
     for (const s of g.statements) if (s.type === "decl") declare(s, scope);
   }
   for (const [name, span] of scope.sizes) {
-    if (scope.decls.has(name)) fail("name", `'${name}' is both a size and a declared value`, span!, main.source);
+    if (scope.decls.has(name)) fail("name", `'${name}' is both a size and a declared value`, span!, scope.sizeSources.get(name)!);
   }
   for (const g of groups) {
     scope.source = g.source;
     for (const s of g.statements) {
       if (s.type === "decl") continue;
-      if (s.type !== "def" && g !== main) fail("syntax", "--decl takes declarations only (name: type)", s.span, g.source);
+      if (g !== main) fail("syntax", "--decl takes declarations only (name: type)", s.span, g.source);
       if (s.type !== "def") continue;
       checkNameFree(s.name, s.nameSpan, scope, "define");
       const decl = scope.decls.get(s.name);

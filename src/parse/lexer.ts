@@ -65,7 +65,8 @@ export function tokenize(source: Source): Token[] {
       throw new JacobiError("limit", `input has too many tokens (the limit is ${LIMITS.maxTokens})`, { start, end }, source);
   };
   let bracketDepth = 0;
-  let pos = 0;
+  // a byte-order mark at the start of a file is not part of the program
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (pos < text.length) {
     const c = text[pos]!;
     if (c === " " || c === "\t" || c === "\r") {
@@ -74,9 +75,9 @@ export function tokenize(source: Source): Token[] {
       while (pos < text.length && text[pos] !== "\n") pos++;
     } else if (c === "\n" || c === ";") {
       // Newlines inside brackets continue the expression; `;` always separates.
+      if (c === ";" && bracketDepth > 0) fail("';' inside brackets: separate entries with ',' (rows of a matrix are [[…], […]])", pos);
       const last = tokens[tokens.length - 1];
-      if ((c === ";" || bracketDepth === 0) && last && last.type !== "sep") push("sep", pos, pos + 1);
-      else if (c === ";" && bracketDepth > 0) fail("';' inside brackets", pos);
+      if (bracketDepth === 0 && last && last.type !== "sep") push("sep", pos, pos + 1);
       pos++;
     } else if (isDigit(c) || (c === "." && isDigit(text[pos + 1] ?? ""))) {
       const start = pos;

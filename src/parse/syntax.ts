@@ -11,6 +11,18 @@ import { tokenize, type Token } from "./lexer.js";
 
 const compiled = nearley.Grammar.fromCompiled(grammar);
 
+/** The grammar's immutable list of statements (see grammar/jacobi.ne). */
+interface StatementList {
+  readonly prev: StatementList | null;
+  readonly item: Statement;
+}
+
+function listToArray(list: StatementList): Statement[] {
+  const out: Statement[] = [];
+  for (let c: StatementList | null = list; c; c = c.prev) out.push(c.item);
+  return out.reverse();
+}
+
 /** Feeds already-made tokens to nearley. */
 class TokenStream {
   private k = 0;
@@ -88,7 +100,7 @@ export function parseStatements(source: Source): Statement[] {
     const hint = expected.length > 0 && expected.length <= 6 ? `; expected ${expected.join(" or ")}` : "";
     throw new JacobiError("syntax", `unexpected ${describeToken(bad)}${hint}`, span(bad), source);
   }
-  const results = parser.results as Statement[][];
+  const results = parser.results as StatementList[];
   if (results.length === 0) {
     const last = tokens[tokens.length - 1]!;
     const expected = expectedAt(parser);
@@ -96,7 +108,7 @@ export function parseStatements(source: Source): Statement[] {
     throw new JacobiError("syntax", `unexpected end of input after ${describeToken(last)}${hint}`, span(last), source);
   }
   if (results.length > 1) throw new Error(`internal error: the grammar is ambiguous here (${results.length} parses)`);
-  const statements = results[0]!;
+  const statements = listToArray(results[0]!);
   for (const s of statements) checkNesting(s, source);
   return statements;
 }

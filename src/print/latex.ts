@@ -12,7 +12,7 @@
  * parenthesized (`Printed.openRight`).
  */
 import { assertNever, type Expr, type FnName } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
+import { checkDepth, checkOutput } from "../core/limits.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { SCALAR, type Shape, type Size } from "../core/shape.js";
@@ -109,6 +109,7 @@ class LatexPrinter {
     const known = this.memo.get(e);
     if (known) return known;
     const p = this.node(e);
+    checkOutput(p.text.length);
     this.memo.set(e, p);
     return p;
   }

@@ -8,7 +8,7 @@
  * around a matrix product used as a factor of `*`/`.*`: `(x'*y)*z`, `x .* (A*y)`.
  */
 import { assertNever, type Expr } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
+import { checkDepth, checkOutput } from "../core/limits.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { SCALAR, type Shape, type Size } from "../core/shape.js";
@@ -36,6 +36,15 @@ export function toText(e: Expr): string {
   return new TextPrinter().print(e).text;
 }
 
+/** A `toText` whose memo spans calls: parts shared by many expressions print once. */
+export function textPrinter(): (e: Expr) => string {
+  const printer = new TextPrinter();
+  return (e) => {
+    checkDepth(e.depth);
+    return printer.print(e).text;
+  };
+}
+
 const atom = (text: string): Printed => ({ text, prec: PREC.atom });
 const sizeText = (s: Size): string => `${s}`;
 
@@ -56,6 +65,7 @@ class TextPrinter {
     const known = this.memo.get(e);
     if (known) return known;
     const p = this.node(e);
+    checkOutput(p.text.length);
     this.memo.set(e, p);
     return p;
   }

@@ -37,14 +37,7 @@ export class EscapedError extends Error {
  * hostile.test.ts. The fuzzers tolerate (and count) them so that they keep looking for
  * other bugs; delete an entry when its bug is fixed.
  */
-export const KNOWN_ESCAPES: readonly { readonly id: string; readonly message: RegExp; readonly stack?: RegExp }[] = [
-  // exactRoot in src/core/rational.ts: BigInt(Math.round(Math.pow(Number(n), 1/k))) with Number(n) = Infinity
-  { id: "exact-root-of-huge-literal", message: /The number Infinity cannot be converted to a BigInt/ },
-  // parseDecimal in src/core/rational.ts: 10n ** BigInt(exponent) for any exponent the text gives
-  { id: "huge-exponent-literal", message: /Maximum BigInt size exceeded/ },
-  // Recognizer.tryPattern in src/indexform/recognize.ts recurses without end (in-process only: the CLI shows no stack)
-  { id: "recognize-endless-recursion", message: /Maximum call stack size exceeded/, stack: /tryPattern/ },
-];
+export const KNOWN_ESCAPES: readonly { readonly id: string; readonly message: RegExp; readonly stack?: RegExp }[] = [];
 
 /** The known bug an escaped exception (or an internal-error message) is, if any. */
 export function knownBug(e: unknown): string | undefined {
@@ -92,6 +85,14 @@ export function lineColOf(text: string, offset: number): { line: number; col: nu
 /** Words that mean a message was built from a missing or wrong value. */
 const GARBAGE = /\bundefined\b|\[object |\bNaN\b|\bnull\b/;
 
+/** Where a windowed line ("…" + part + maybe "…") starts in the source line, or -1. */
+function windowStart(line: string, shown: string): number {
+  // eslint-disable-next-line no-control-regex
+  const visible = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  const part = shown.slice(1).replace(/…$/, "");
+  return visible.indexOf(part);
+}
+
 /**
  * What is wrong with an error that should point into one of `texts` (undefined when
  * nothing): a known kind, a message, a span inside its source, and a format() of
@@ -118,12 +119,12 @@ export function positionProblem(e: JacobiError, texts: readonly string[]): strin
   if (lines[0] !== head) return `format() starts ${JSON.stringify(lines[0])}, expected ${JSON.stringify(head)}`;
   const caret = /^ {2}(\s*)(\^+)$/.exec(lines[2]!);
   if (!caret) return `no caret line: ${JSON.stringify(lines[2])}`;
-  const caretCol = caret[1]!.length + 1;
-  // KNOWN BUG crlf-caret (hostile.test.ts): an error at a CRLF line end is reported at
-  // the column of the "\n" but the caret stands one column left. Tolerated here so the
-  // fuzzers look for other bugs; the hostile table keeps the failing case.
-  const crlfCaret = text[start] === "\n" && text[start - 1] === "\r" && caretCol === col - 1;
-  if (caretCol !== col && !crlfCaret) return `caret at column ${caretCol}, expected ${col}`;
+  // A long line is shown as a window marked with "…": the caret counts from where it starts.
+  const shown = lines[1]!.slice(2);
+  const from = shown.startsWith("…") ? windowStart(text.split("\n")[line - 1]!.replace(/\r$/, ""), shown) : 0;
+  if (from < 0) return `the shown line is not part of the source line: ${JSON.stringify(shown.slice(0, 60))}`;
+  const caretCol = caret[1]!.length + 1 + from - (shown.startsWith("…") ? 1 : 0);
+  if (caretCol !== col) return `caret at column ${caretCol}, expected ${col}`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(formatted)) return "format() sends control characters to the terminal";
   return undefined;
@@ -133,10 +134,7 @@ export function positionProblem(e: JacobiError, texts: readonly string[]): strin
  * Open bugs in error positions, each shown by an `it.fails` test in hostile.test.ts;
  * tolerated (and counted) by `checkPositioned`. Delete an entry when its bug is fixed.
  */
-export const KNOWN_POSITION_BUGS: readonly { readonly id: string; readonly message: RegExp }[] = [
-  // elaborate(): the size-versus-declaration check reports a --decl span in the main program's text
-  { id: "decl-size-clash-in-wrong-text", message: /is both a size and a declared value/ },
-];
+export const KNOWN_POSITION_BUGS: readonly { readonly id: string; readonly message: RegExp }[] = [];
 
 /** Fails the test unless `e` is positioned (see `positionProblem`) or a known position bug. */
 export function checkPositioned(e: JacobiError, texts: readonly string[], context: string): void {

@@ -2,8 +2,7 @@
  * The hostile-input table (test/support/hostile-inputs.ts) through the `jacobi` command
  * in-process: each case's exit status, error kind (read from the JacobiError the CLI
  * formats), position and message, or its exact output. Every output is also checked
- * for stack traces, internal errors and raw control characters. Cases marked `bug` are
- * `it.fails` until fixed (each names its bug; see the report).
+ * for stack traces, internal errors and raw control characters.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,8 +70,6 @@ describe(`hostile inputs (${HOSTILE_CASES.length} cases)`, () => {
 
   HOSTILE_CASES.forEach((c, k) => {
     const name = `${c.what}: ${c.argv.join(" ").slice(0, 80).replace(/[\u0000-\u001f]/g, "?")}`;
-    // KNOWN BUG (see the case's `bug` id in the report): the expectation is the fix.
-    if (c.bug) it.fails(`${name} — fails: bug ${c.bug}`, () => check(c, k));
-    else it(name, () => check(c, k));
+    it(name, () => check(c, k));
   });
 });

@@ -14,6 +14,7 @@
  * errors of that size enter f (sin(10¹²·c) loses every digit of a small step in c), so
  * it is the size the rounding rule of fd.ts needs.
  */
+import { JacobiError } from "../../src/core/errors.js";
 import { children, type Expr } from "../../src/core/expr.js";
 import { Evaluator, type Env } from "../../src/eval/evaluator.js";
 
@@ -28,6 +29,16 @@ export interface Scan {
 }
 
 export function scanDomain(e: Expr, env: Env): Scan {
+  try {
+    return scan(e, env);
+  } catch (err) {
+    // a constant beyond floating point cannot be evaluated: outside the domain
+    if (err instanceof JacobiError && err.kind === "value") return { inside: false, largest: Infinity };
+    throw err;
+  }
+}
+
+function scan(e: Expr, env: Env): Scan {
   const ev = new Evaluator(env);
   const at = (u: Expr): Float64Array => ev.value(u, new Map()).data;
   const every = (u: Expr, ok: (x: number) => boolean): boolean => at(u).every(ok);

@@ -60,7 +60,7 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
     const simplify = simplifier({ expected: m.items.length });
     const items = m.items.map(simplify);
     return {
-      display: entriesAsMatrix({ ...m, items }),
+      display: entriesAsMatrix({ ...m, items }, program),
       valueAt: (env) => ({ rows: m.rows, cols: m.cols, data: Float64Array.from(items, (it) => evaluateAt(it, env, new Map())) }),
     };
   }
