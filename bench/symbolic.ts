@@ -78,7 +78,7 @@ export function symbolicBenchmarks(time: (s: number) => string, log: (s: string)
     const first = Number(process.hrtime.bigint() - t0) / 1e9;
     const t = measureOnce(() => elementwiseJacobian(n), n >= 100 ? 3 : 7);
     raw.push([`jacobi element-wise softmax Jacobian n=${n}`, t]);
-    const plain = n <= 100 ? sympySeconds(n, false, quick ? 20 : 120) : "not run (n = 100 already takes minutes)";
+    const plain = n <= 100 ? sympySeconds(n, false, quick ? 20 : 120) : "not run (about 20 s at n = 100, growing like n³)";
     const simplified = n <= 10 ? sympySeconds(n, true, quick ? 20 : 120) : "not run";
     const show = (v: number | string): string => (typeof v === "number" ? time(v) : v);
     log(`element-wise softmax Jacobian n=${n}: jacobi ${time(t.median)}, SymPy ${show(plain)}, simplified ${show(simplified)}`);
