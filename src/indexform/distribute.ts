@@ -6,9 +6,9 @@
  * expanded, so sums like (1 - z1[a]) stay whole.
  */
 import * as B from "../core/build.js";
-import { children, type Expr } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
+import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
+import { mapBottomUp } from "../core/traverse.js";
 
 const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
 const baseOf = (f: Expr): Expr => (f.kind === "pow" ? f.base : f);
@@ -31,15 +31,4 @@ function distributeNode(e: Expr): Expr {
 }
 
 /** Multiplies products into sums wherever that cancels a factor (bottom-up). */
-export function distributeToCancel(e: Expr): Expr {
-  checkDepth(e.depth);
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    const known = memo.get(x);
-    if (known) return known;
-    const r = distributeNode(B.rebuild(x, children(x).map(go)));
-    memo.set(x, r);
-    return r;
-  };
-  return go(e);
-}
+export const distributeToCancel = (e: Expr): Expr => mapBottomUp(e, distributeNode);

@@ -11,10 +11,11 @@
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import { assertNever, children, type Expr, type Index } from "../core/expr.js";
+import { assertNever, type Expr, type Index } from "../core/expr.js";
 import { checkDepth, LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
+import { forEachNode } from "../core/traverse.js";
 
 export interface LowerOptions {
   /** Write out sums over concrete sizes (the element-wise view). */
@@ -30,15 +31,7 @@ const DEF_COL = "_dc";
 /** The names a matrix-level expression mentions (as values). */
 function namesIn(e: Expr): Set<string> {
   const names = new Set<string>();
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (seen.has(x)) continue;
-    seen.add(x);
-    if (x.kind === "sym") names.add(x.name);
-    for (const k of children(x)) stack.push(k);
-  }
+  forEachNode(e, (x) => void (x.kind === "sym" && names.add(x.name)));
   return names;
 }
 

@@ -7,9 +7,9 @@
  * Applied bottom-up, so W2'*s*sum(y) - W2'*y becomes W2'*(s*sum(y) - y).
  */
 import * as B from "../core/build.js";
-import { children, type Expr } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
+import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
+import { mapBottomUp } from "../core/traverse.js";
 import { SCALAR } from "../core/shape.js";
 
 const powerOf = (f: Expr): [Expr, Expr] => (f.kind === "pow" ? [f.base, f.exponent] : [f, B.ONE]);
@@ -79,15 +79,4 @@ function factorSum(sum: Expr): Expr {
 }
 
 /** Factors every sum in an expression (bottom-up). */
-export function collect(e: Expr): Expr {
-  checkDepth(e.depth);
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    const known = memo.get(x);
-    if (known) return known;
-    const r = factorSum(B.rebuild(x, children(x).map(go)));
-    memo.set(x, r);
-    return r;
-  };
-  return go(e);
-}
+export const collect = (e: Expr): Expr => mapBottomUp(e, factorSum);

@@ -7,6 +7,7 @@
 import { children, type Expr } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import { SCALAR } from "../core/shape.js";
+import { forEachNode, mapBottomUp } from "../core/traverse.js";
 import * as B from "../core/build.js";
 import { cancel, expand } from "./poly.js";
 import { Rewriter, type Step } from "./rewrite.js";
@@ -41,31 +42,15 @@ function treeSize(e: Expr, limit: number): number {
 
 /** How many distinct variables (names and entries like x[2]) an expression has, up to a limit. */
 function variables(e: Expr, limit: number): number {
-  const seen = new Set<Expr>();
-  const leaves = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0 && leaves.size <= limit) {
-    const x = stack.pop()!;
-    if (seen.has(x)) continue;
-    seen.add(x);
-    if (x.kind === "sym" || x.kind === "entry") leaves.add(x);
-    for (const c of children(x)) stack.push(c);
-  }
-  return leaves.size;
+  let count = 0;
+  forEachNode(e, (x) => (x.kind === "sym" || x.kind === "entry" ? ++count <= limit : true));
+  return count;
 }
 
 /** Bases that an expression divides by, anywhere in it (x + 1 for (x + 1)^-2). */
 function denominators(e: Expr): Set<Expr> {
   const out = new Set<Expr>();
-  const seen = new Set<Expr>();
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (seen.has(x)) continue;
-    seen.add(x);
-    if (x.kind === "pow" && x.exponent.kind === "num" && x.exponent.value.num < 0n) out.add(x.base);
-    for (const c of children(x)) stack.push(c);
-  }
+  forEachNode(e, (x) => void (x.kind === "pow" && x.exponent.kind === "num" && x.exponent.value.num < 0n && out.add(x.base)));
   return out;
 }
 
@@ -92,19 +77,10 @@ function cancelIfSmaller(e: Expr, onStep?: (step: Step) => void): Expr {
 function refactor(c: Expr, original: ReadonlySet<Expr>): Expr {
   const powers = new Map<Expr, Expr>();
   for (const b of original) for (let k = 1; k <= 4; k++) powers.set(expand(B.pow(b, B.num(k))), B.pow(b, B.num(k)));
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    const known = memo.get(x);
-    if (known) return known;
-    let r = B.rebuild(x, children(x).map(go));
-    if (r.kind === "pow" && r.exponent.kind === "num" && r.exponent.value.num < 0n) {
-      const p = powers.get(r.base);
-      if (p) r = B.pow(p, r.exponent);
-    }
-    memo.set(x, r);
-    return r;
-  };
-  return go(c);
+  return mapBottomUp(c, (x) => {
+    const p = x.kind === "pow" && x.exponent.kind === "num" && x.exponent.value.num < 0n ? powers.get(x.base) : undefined;
+    return p && x.kind === "pow" ? B.pow(p, x.exponent) : x;
+  });
 }
 
 export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
