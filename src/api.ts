@@ -14,7 +14,9 @@ import { bindWithEvaluator } from "./eval/bind.js";
 import type { Binding } from "./eval/evaluate.js";
 import type { Value } from "./eval/value.js";
 import { parseProgram, subjectOf, type ParseOptions } from "./parse/parse.js";
+import { cancel as polyCancel, expand as polyExpand } from "./simplify/poly.js";
 import { simplifier } from "./simplify/simplify.js";
+import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -57,20 +59,47 @@ function derivative(p: ProgramLike, spec: DerivativeSpec, options: DerivativeOpt
  */
 export const diff = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "diff", wrt }, options);
 
+/** grad, jacobian or hessian by one name, or by a list of scalar names taken as one vector. */
+function byNames(kind: ListKind, p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions): Expr {
+  if (typeof wrt === "string") return derivative(p, { kind, wrt }, options);
+  const program = programOf(p);
+  return entriesAsMatrix(deriveByScalars(program, subjectOf(program), kind, wrt), program);
+}
+
 /**
- * The gradient of a scalar value, shaped like `wrt`.
+ * The gradient of a scalar value, shaped like `wrt`; by a list of scalars `[x, y]`, the
+ * column of partials (SymPy's gradient by a list).
  * @example toText(grad("x: vector(n); A: matrix(n,n); x'*A*x", "x")) === "(A + A')*x"
+ * @example toText(grad("x^2*y", ["x", "y"])) === "[2*x*y, x^2]"
  */
-export const grad = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "grad", wrt }, options);
+export const grad = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("grad", p, wrt, options);
 
 /**
- * The Jacobian of a vector (or scalar) value by a vector (or scalar).
+ * The Jacobian of a vector (or scalar) value by a vector (or scalar), or by a list of
+ * scalars taken as one vector (SymPy's `Matrix.jacobian(f, [x, y])`).
  * @example toText(jacobian(parse("x: vector(n); s = exp(x)/sum(exp(x))"), "x")) === "diag(s) - s*s'"
+ * @example toText(jacobian("[x*y, x + y]", ["x", "y"])) === "[[y, x], [1, 1]]"
  */
-export const jacobian = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "jacobian", wrt }, options);
+export const jacobian = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("jacobian", p, wrt, options);
 
-/** The Hessian of a scalar value by a vector. */
-export const hessian = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "hessian", wrt }, options);
+/** The Hessian of a scalar value by a vector, or by a list of scalars taken as one vector. */
+export const hessian = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("hessian", p, wrt, options);
+
+/**
+ * Distributes products and integer powers over sums, everywhere (SymPy's `expand`).
+ * @example toText(expand("(x + 1)^2")) === "2*x + x^2 + 1"
+ */
+export function expand(e: Expr | ProgramLike): Expr {
+  return polyExpand(exprOf(e));
+}
+
+/**
+ * Writes a rational function in lowest terms (SymPy's `cancel`).
+ * @example toText(cancel("(x^2 - 1)/(x - 1)")) === "x + 1"
+ */
+export function cancel(e: Expr | ProgramLike): Expr {
+  return polyCancel(exprOf(e));
+}
 
 /**
  * The Jacobian-vector product J·v: pushes the tangent `tangent` (a declared name shaped
@@ -93,9 +122,11 @@ export const vjp = (p: ProgramLike, wrt: string, cotangent: string, options: Der
  * @example toText(simplify("x*y + y*x")) === "2*x*y"
  */
 export function simplify(e: Expr | ProgramLike): Expr {
-  const expr = typeof e === "string" || "decls" in e ? subjectOf(programOf(e as ProgramLike)) : e;
-  return simplifier()(expr);
+  return simplifier()(exprOf(e));
 }
+
+/** An expression, or a program's value. */
+const exprOf = (e: Expr | ProgramLike): Expr => (typeof e === "string" || "decls" in e ? subjectOf(programOf(e as ProgramLike)) : e);
 
 function toValue(name: string, v: ValueLike): Value {
   if (typeof v === "number") return { rows: 1, cols: 1, data: Float64Array.of(v) };

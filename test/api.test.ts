@@ -1,6 +1,6 @@
 /** The library API: the examples in its TSDoc, and values through evaluate. */
 import { describe, expect, it } from "vitest";
-import { diff, evaluate, grad, hessian, jacobian, jvp, JacobiError, parse, simplify, toLatex, toText, vjp } from "../src/index.js";
+import { cancel, diff, evaluate, expand, grad, hessian, jacobian, jvp, JacobiError, parse, simplify, toLatex, toText, vjp } from "../src/index.js";
 
 describe("library API", () => {
   it("gives the matrix forms of the README", () => {
@@ -22,6 +22,27 @@ describe("library API", () => {
       [1, 3],
       [2, 4],
     ]);
+  });
+
+  it("differentiates by a list of scalars taken as one vector (SymPy's jacobian(f, [x, y]))", () => {
+    expect(toText(grad("x^2*y", ["x", "y"]))).toBe("[2*x*y, x^2]");
+    expect(toText(jacobian("[x*y, x + y^2]", ["x", "y"]))).toBe("[[y, x], [1, 2*y]]");
+    expect(toText(hessian("x^2*y", ["x", "y"]))).toBe("[[2*y, 2*x], [2*x, 0]]");
+    // the same numbers as the partials one by one
+    const p = parse("exp(x*y) + x^3");
+    const h = hessian(p, ["x", "y"]);
+    const at = { x: 0.3, y: -0.7 };
+    const xy = Math.exp(at.x * at.y);
+    expect(evaluate(p, at, h)).toEqual([
+      [6 * at.x + at.y ** 2 * xy, xy + at.x * at.y * xy],
+      [xy + at.x * at.y * xy, at.x ** 2 * xy],
+    ].map((row) => row.map((v) => expect.closeTo(v, 12))));
+    expect(() => grad("x: vector(2); sum(x) + y", ["x", "y"])).toThrow(JacobiError);
+  });
+
+  it("expands and cancels polynomials and rational functions", () => {
+    expect(toText(expand("(x + 1)^2"))).toBe("2*x + x^2 + 1");
+    expect(toText(cancel("(x^2 - 1)/(x - 1)"))).toBe("x + 1");
   });
 
   it("gives the element-wise view", () => {

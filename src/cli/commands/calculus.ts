@@ -8,6 +8,7 @@ import type { Program } from "../../core/program.js";
 import type { Shape, Size } from "../../core/shape.js";
 import { derive, type DerivativeKind, type DerivativeSpec } from "../../calculus/derive.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
+import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";
 import { bindProgram } from "../../eval/bind.js";
 import { evaluate, evaluateAt, type Env } from "../../eval/evaluate.js";
 import type { Value } from "../../eval/value.js";
@@ -85,11 +86,25 @@ function specsOf(kind: DerivativeKind, args: ParsedArgs): DerivativeSpec[] {
   return names.map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
 }
 
+/** grad, jacobian or hessian by several scalars: one result, the names as one variable vector. */
+function byScalars(program: Program, kind: ListKind, names: readonly string[]): Computed {
+  const m = deriveByScalars(program, subjectOf(program), kind, names);
+  return {
+    display: entriesAsMatrix(m, program),
+    valueAt: (env) => ({ rows: m.rows, cols: m.cols, data: Float64Array.from(m.items, (it) => evaluateAt(it, env, new Map())) }),
+  };
+}
+
 function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   const program = loadProgram(args, io);
-  const specs = specsOf(kind, args);
+  let specs = specsOf(kind, args);
   const format = formatOf(args);
-  const results = specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
+  const names = specs.map((s) => s.wrt);
+  const together = (kind === "grad" || kind === "jacobian" || kind === "hessian") && names.length > 1 && allScalars(program, names);
+  if (together) specs = [{ kind, wrt: names.join(",") }];
+  const results = together
+    ? [{ spec: specs[0]!, computed: byScalars(program, kind as ListKind, names) }]
+    : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
   const label = (s: DerivativeSpec): string => `d${program.subjectName ?? "f"}/d${s.wrt}`;
   if (args.options.has("at")) {
     const env = bindProgram(program, loadBindings(args));
