@@ -1,0 +1,97 @@
+/**
+ * Canonical builders of the index form — entries x[i], deltas δ(i,j), sums Σ_k with
+ * canonically named bound indices — and the generic `rebuild` over new children.
+ * Part of the builders (build.ts re-exports them).
+ */
+import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index } from "./expr.js";
+import { SCALAR, type Size } from "./shape.js";
+import { addAll, call, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build.js";
+import { diag, matmul, matrix, sumAll, transpose } from "./build-structure.js";
+
+export const entry = (name: string, at: readonly Index[]): Entry =>
+  intern<Entry>({ kind: "entry", name, at: [...at] }, SCALAR, [], at);
+
+/** A concrete index position (`"1"`, `"2"`, …), as used by the element-wise view. */
+export const isFixedIndex = (i: Index): boolean => /^\d+$/.test(i);
+
+/** δ(a,b): 1 when the indices agree, else 0. */
+export function delta(a: Index, b: Index): Expr {
+  if (a === b) return ONE;
+  if (isFixedIndex(a) && isFixedIndex(b)) return ZERO;
+  const [x, y] = a < b ? [a, b] : [b, a];
+  return intern<Delta>({ kind: "delta", a: x, b: y }, SCALAR, [], [x, y]);
+}
+
+const boundName = (level: number): Index => `k${level}`;
+export const isBoundIndex = (i: Index): boolean => /^k\d+$/.test(i);
+
+/** Σ_{index=1..size} body, with the bound index renamed canonically. */
+export function series(index: Index, size: Size, body: Expr): Expr {
+  if (!body.indices.includes(index)) return mul(sizeExpr(size), body);
+  // Σ_k c u = c Σ_k u for a number c
+  if (body.kind === "mul" && body.factors[0]!.kind === "num" && body.factors[0]!.shape === SCALAR)
+    return mul(body.factors[0]!, series(index, size, mulAll(body.factors.slice(1))));
+  let level = body.level + 1;
+  while (body.indices.includes(boundName(level)) && boundName(level) !== index) level++;
+  const name = boundName(level);
+  const b = name === index ? body : renameIndex(body, index, name);
+  return intern({ kind: "series", index: name, size, body: b }, SCALAR, [b]);
+}
+
+/** Renames a free index everywhere (free occurrences only). */
+export function renameIndex(e: Expr, from: Index, to: Index): Expr {
+  if (from === to) return e;
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr): Expr => {
+    if (!x.indices.includes(from)) return x;
+    const known = memo.get(x);
+    if (known) return known;
+    let r: Expr;
+    if (x.kind === "entry") r = entry(x.name, x.at.map((i) => (i === from ? to : i)));
+    else if (x.kind === "delta") r = delta(x.a === from ? to : x.a, x.b === from ? to : x.b);
+    else if (x.kind === "series" && x.index === from) r = x;
+    else r = rebuild(x, children(x).map(go));
+    memo.set(x, r);
+    return r;
+  };
+  return go(e);
+}
+
+// ---------------------------------------------------------------------------
+// Generic reconstruction
+
+/** The same kind of node over new children, through the canonical builders. */
+export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
+  const old = children(e);
+  if (old.length === kids.length && old.every((c, k) => c === kids[k])) return e;
+  switch (e.kind) {
+    case "num":
+    case "sym":
+    case "eye":
+    case "entry":
+    case "delta":
+      return e;
+    case "add":
+      return addAll(kids);
+    case "mul":
+      return mulAll(kids);
+    case "matmul":
+      return matmul(...kids);
+    case "pow":
+      return pow(kids[0]!, kids[1]!);
+    case "call":
+      return call(e.fn, kids[0]!);
+    case "transpose":
+      return transpose(kids[0]!);
+    case "sum":
+      return sumAll(kids[0]!);
+    case "diag":
+      return diag(kids[0]!);
+    case "matrix":
+      return matrix(e.shape.rows as number, e.shape.cols as number, kids);
+    case "series":
+      return series(e.index, e.size, kids[0]!);
+    default:
+      return assertNever(e);
+  }
+}
