@@ -3,7 +3,7 @@
  * δ(r, c) factors. Rather than a test per entry, the map writes the terms off the
  * diagonal, then adds the δ terms along the diagonal in a loop of its own.
  */
-import type { ElFactory } from "./elements.js";
+import { renameIx, type ElFactory } from "./elements.js";
 import type { El } from "./ir.js";
 
 /**
@@ -24,39 +24,6 @@ export function splitDiagonal(f: ElFactory, body: El): { main: El; diag: El | un
   return { main: f.add(main), diag: f.add(diag) };
 }
 
-/** On the diagonal the column index is the row index. */
-function renameCol(f: ElFactory, e: El): El {
-  if (e.deps < 2) return e;
-  const memo = new Map<El, El>();
-  const go = (x: El): El => {
-    const known = memo.get(x);
-    if (known) return known;
-    let out: El;
-    switch (x.k) {
-      case "read":
-        out = f.read(x.buf, x.row === "c" ? "r" : x.row, x.col === "c" ? "r" : x.col);
-        break;
-      case "add":
-        out = f.add(x.terms.map(go));
-        break;
-      case "mul":
-        out = f.mul(x.factors.map(go));
-        break;
-      case "pow":
-        out = f.pow(go(x.base), go(x.exponent));
-        break;
-      case "fn":
-        out = f.fn(x.fn, go(x.arg));
-        break;
-      case "delta":
-        out = f.num(1);
-        break;
-      default:
-        out = x;
-    }
-    memo.set(x, out);
-    return out;
-  };
-  return go(e);
-}
+/** On the diagonal the column index is the row index (and δ(r,c) is 1). */
+const renameCol = (f: ElFactory, e: El): El => (e.deps < 2 ? e : renameIx(f, e, "c", "r"));
 

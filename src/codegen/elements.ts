@@ -119,7 +119,10 @@ export const isConstantEl = (e: El): boolean => e.deps === 0;
 /** A leaf: reading it again costs nothing worth saving. */
 export const isTrivialEl = (e: El): boolean => e.k === "num" || e.k === "scal" || e.k === "size" || e.k === "read" || e.k === "flat";
 
-/** Replaces one index by another everywhere (a vector expression over `r` read over `c`). */
+/**
+ * Replaces one index by another everywhere (a vector expression over `r` read over `c`).
+ * Renaming r and c into one another puts δ(r,c) on its diagonal, where it is 1.
+ */
 export function renameIx(f: ElFactory, e: El, from: Ix, to: Ix): El {
   if (from === to) return e;
   const memo = new Map<El, El>();
@@ -131,8 +134,10 @@ export function renameIx(f: ElFactory, e: El, from: Ix, to: Ix): El {
       case "num":
       case "scal":
       case "size":
-      case "delta":
         out = x;
+        break;
+      case "delta":
+        out = (from === "c" && to === "r") || (from === "r" && to === "c") ? f.num(1) : x;
         break;
       case "flat":
         throw new Error("internal: flat reads belong to one-index loops and are never renamed");
