@@ -8,7 +8,7 @@
  */
 import * as Q from "./rational.js";
 import type { Rational } from "./rational.js";
-import { assertNever, intern, type Add, type Expr, type FnName, type MatrixLit, type Num, type Sym } from "./expr.js";
+import { assertNever, factorsOf, intern, type Add, type Expr, type FnName, type MatrixLit, type Num, type Sym } from "./expr.js";
 import { matrix } from "./build-structure.js";
 import { compareExpr } from "./order.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "./shape.js";
@@ -148,6 +148,16 @@ function broadcastable(t: Expr): Expr {
   return mulAll([num(c.value), ...t.factors.slice(1)]);
 }
 
+/** Base and exponent of a factor: [x, 2] for x^2, [u, 1] for anything else. */
+export const powerOf = (f: Expr): [Expr, Expr] => (f.kind === "pow" ? [f.base, f.exponent] : [f, ONE]);
+
+/** The non-numeric factors of a product, as base -> exponent. */
+export function powerMap(t: Expr): Map<Expr, Expr> {
+  const out = new Map<Expr, Expr>();
+  for (const f of factorsOf(t)) if (f.kind !== "num") out.set(...powerOf(f));
+  return out;
+}
+
 export const neg = (e: Expr): Expr => mul(MINUS_ONE, e);
 export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
 
@@ -167,7 +177,7 @@ export function mulAll(factors: readonly Expr[]): Expr {
     if (f.kind === "mul") for (const g of f.factors) visit(g);
     else if (f.kind === "num") coefficient = Q.mul(coefficient, f.value);
     else {
-      const [base, exponent] = f.kind === "pow" ? [f.base, f.exponent] : [f, ONE];
+      const [base, exponent] = powerOf(f);
       const list = exponents.get(base);
       if (list) list.push(exponent);
       else exponents.set(base, [exponent]);

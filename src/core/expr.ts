@@ -280,3 +280,9 @@ export function intern<T extends Expr>(fields: Fields, shape: Shape, childList: 
 export const internedCount = (): number => table.size;
 
 export const isScalar = (e: Expr): boolean => e.shape === SCALAR;
+
+/** The factors of a product (a lone expression is its own one factor). */
+export const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
+
+/** The base of a power (x for x^2), or the expression itself. */
+export const baseOf = (e: Expr): Expr => (e.kind === "pow" ? e.base : e);

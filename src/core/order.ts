@@ -6,7 +6,7 @@
  * by their base.
  */
 import { compare as compareRational } from "./rational.js";
-import { assertNever, type Expr, type Kind } from "./expr.js";
+import { assertNever, baseOf, type Expr, type Kind } from "./expr.js";
 import type { Size } from "./shape.js";
 
 const RANK: { readonly [K in Kind]: number } = {
@@ -40,9 +40,8 @@ function compareLists(a: readonly Expr[], b: readonly Expr[]): number {
   return a.length - b.length;
 }
 
-/** Splits a power into base and exponent for ordering, so `x^2` sorts beside `x`. */
-const baseOf = (e: Expr): Expr => (e.kind === "pow" ? e.base : e);
 
+/** `x^2` sorts beside `x`: powers compare by their base first. */
 export function compareExpr(a: Expr, b: Expr): number {
   if (a === b) return 0;
   const ba = baseOf(a);

@@ -6,12 +6,10 @@
  * expanded, so sums like (1 - z1[a]) stay whole.
  */
 import * as B from "../core/build.js";
-import type { Expr } from "../core/expr.js";
+import { factorsOf, type Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import { mapBottomUp } from "../core/traverse.js";
 
-const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
-const baseOf = (f: Expr): Expr => (f.kind === "pow" ? f.base : f);
 
 /** Bases that a product divides by: x for x^-1, x^-2. */
 function divisors(factors: readonly Expr[]): Set<Expr> {
@@ -24,7 +22,7 @@ function distributeNode(e: Expr): Expr {
   if (e.kind !== "mul") return e;
   const divs = divisors(e.factors);
   if (divs.size === 0) return e;
-  const sum = e.factors.find((f) => f.kind === "add" && f.terms.some((t) => factorsOf(t).some((g) => divs.has(baseOf(g)) && g.kind !== "pow")));
+  const sum = e.factors.find((f) => f.kind === "add" && f.terms.some((t) => factorsOf(t).some((g) => g.kind !== "pow" && divs.has(g))));
   if (!sum || sum.kind !== "add") return e;
   const others = e.factors.filter((f) => f !== sum);
   return B.addAll(sum.terms.map((t) => distributeNode(B.mulAll([...others, t]))));

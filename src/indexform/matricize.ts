@@ -10,7 +10,7 @@
  * A term that cannot be written this way (three-index products) raises NotMatrixForm.
  */
 import * as B from "../core/build.js";
-import { type Expr, type Index } from "../core/expr.js";
+import { factorsOf, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import { SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
@@ -269,7 +269,6 @@ export class Matricizer {
 }
 
 const flatten = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : e === B.ONE ? [] : [e]);
-const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
 
 /**
  * Tensors over the same indices multiply elementwise (aligned by transposing) — except

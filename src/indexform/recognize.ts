@@ -6,7 +6,7 @@
  * tried first, since they contain earlier ones.
  */
 import * as B from "../core/build.js";
-import { children, type Expr, type Index } from "../core/expr.js";
+import { children, factorsOf, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
 import type { Tracer } from "../core/trace.js";
 import type { Program } from "../core/program.js";
@@ -86,7 +86,6 @@ const subset = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
 };
 
 /** Base and exponent of a factor. */
-const powerOf = (f: Expr): [Expr, Expr] => (f.kind === "pow" ? [f.base, f.exponent] : [f, B.ONE]);
 
 /** Does `have` contain the power `want` of one base (x^-2 holds x^-1; x^3 holds x^2)? */
 function holds(have: Expr, want: Expr): boolean {
@@ -95,15 +94,13 @@ function holds(have: Expr, want: Expr): boolean {
   return Q.isNegative(have.value) === Q.isNegative(want.value) && Q.compare(Q.abs(have.value), Q.abs(want.value)) >= 0;
 }
 
-const factorsOf = (e: Expr): readonly Expr[] => (e.kind === "mul" ? e.factors : [e]);
 
 /** Does `t` hold every (non-numeric) factor in `need`, each to at least its power? */
 function holdsAll(t: Expr, need: readonly Expr[]): boolean {
-  const have = new Map<Expr, Expr>();
-  for (const f of factorsOf(t)) if (f.kind !== "num") have.set(...powerOf(f));
+  const have = B.powerMap(t);
   return need.every((f) => {
     if (f.kind === "num") return true;
-    const [b, x] = powerOf(f);
+    const [b, x] = B.powerOf(f);
     const h = have.get(b);
     return h !== undefined && holds(h, x);
   });
@@ -213,12 +210,11 @@ export class Recognizer {
  */
 function missingFactors(body: Expr, inst: Expr): Expr[] | undefined {
   if (inst.kind !== "mul") return undefined;
-  const have = new Map<Expr, Expr>();
-  for (const f of factorsOf(body)) have.set(...powerOf(f));
+  const have = B.powerMap(body);
   const missing: Expr[] = [];
   for (const f of inst.factors) {
     if (f.kind === "num") continue;
-    const [b, x] = powerOf(f);
+    const [b, x] = B.powerOf(f);
     const h = have.get(b);
     if (h && holds(h, x)) continue;
     if (h) return undefined; // partly there: leave it

@@ -12,8 +12,6 @@ import * as Q from "../core/rational.js";
 import { mapBottomUp } from "../core/traverse.js";
 import { SCALAR } from "../core/shape.js";
 
-const powerOf = (f: Expr): [Expr, Expr] => (f.kind === "pow" ? [f.base, f.exponent] : [f, B.ONE]);
-const factorsOf = (t: Expr): readonly Expr[] => (t.kind === "mul" ? t.factors : [t]);
 
 /** The smaller of two powers of one base, when they lean the same way (x^-2, x^-1 -> x^-1). */
 function smaller(a: Expr, b: Expr): Expr | undefined {
@@ -24,11 +22,9 @@ function smaller(a: Expr, b: Expr): Expr | undefined {
 
 /** Factors (as powers) that every term holds. */
 function commonFactors(terms: readonly Expr[]): Expr[] {
-  let common = new Map<Expr, Expr>();
-  for (const f of factorsOf(terms[0]!)) if (f.kind !== "num") common.set(...powerOf(f));
+  let common = B.powerMap(terms[0]!);
   for (const t of terms.slice(1)) {
-    const have = new Map<Expr, Expr>();
-    for (const f of factorsOf(t)) if (f.kind !== "num") have.set(...powerOf(f));
+    const have = B.powerMap(t);
     const next = new Map<Expr, Expr>();
     for (const [base, x] of common) {
       const y = have.get(base);
