@@ -14,17 +14,17 @@
  * takes and returns an object `{ loss, W1, … }` (the same object when one is given).
  */
 import { SCALAR, type Shape, type Size } from "../core/shape.js";
-import { scheduleBatch, type Schedule } from "./batch.js";
+import { scheduleBatch } from "./batch.js";
 import { kernelDoc } from "./docs.js";
-import { Nest, type Naming } from "./emit-el.js";
-import { StepEmitter, type LoopNames } from "./emit-steps.js";
-import type { Buf, El, Scal } from "./ir.js";
-import { Lowering, type Lowered, type LoweredOutput } from "./lower.js";
+import type { Dtype } from "./dtype.js";
+import type { LoopNames } from "./emit-steps.js";
+import { emitBatched, emitPlain, lengthCode, outputSetup, returnOf, type BatchScalar, type Context } from "./kernel-body.js";
+import { KernelNaming } from "./kernel-naming.js";
+import type { Buf } from "./ir.js";
+import { Lowering, type LoweredOutput } from "./lower.js";
 import { capitalized, safeName, type NameTable } from "./names.js";
-import { BATCH, planSizes, template, type SizedInput } from "./sizes.js";
+import { BATCH, planSizes, type SizedInput } from "./sizes.js";
 import type { KernelSpec } from "./spec.js";
-
-export type Dtype = "f64" | "f32";
 
 export interface EmitOptions {
   readonly dtype: Dtype;
@@ -39,86 +39,7 @@ export interface KernelCode {
   readonly fn: readonly string[];
 }
 
-/** Every user name a kernel's code may contain (reserved before any internal name). */
-export function userNames(spec: KernelSpec): string[] {
-  const p = spec.program;
-  return [spec.name, ...p.decls.keys(), ...p.sizes.keys(), ...p.defs.keys(), ...p.uses.keys(), ...spec.outputs.map((o) => o.key)].map((n) => safeName(n));
-}
-
-class KernelNaming implements Naming {
-  readonly bufs = new Map<Buf, string>();
-  readonly scals = new Map<Scal, string>();
-  private readonly sizes = new Map<string, string>();
-  readonly usedSizes = new Set<string>();
-  offsets: ReadonlyMap<Buf, string> | undefined;
-  private readonly claimed = new Set<string>();
-
-  /** @param own user names a value may be called by when it is that name's value (definitions) */
-  constructor(
-    private readonly table: NameTable,
-    private readonly own: ReadonlySet<string>,
-  ) {}
-
-  /** A local for a value: its definition's own name when it has one (once), else a fresh name. */
-  claim(hint: string): string {
-    if (this.own.has(hint) && !this.claimed.has(hint)) {
-      this.claimed.add(hint);
-      return safeName(hint);
-    }
-    return this.table.fresh(hint);
-  }
-
-  buf(b: Buf): string {
-    const name = this.bufs.get(b);
-    if (name === undefined) throw new Error(`internal: buffer ${b.hint} has no name`);
-    return name;
-  }
-
-  offset(b: Buf): string | undefined {
-    return this.offsets?.get(b);
-  }
-
-  scal(s: Scal): string {
-    let name = this.scals.get(s);
-    if (name === undefined) {
-      name = this.claim(s.hint);
-      this.scals.set(s, name);
-    }
-    return name;
-  }
-
-  size(s: Size): string {
-    if (typeof s === "number") return `${s}`;
-    this.usedSizes.add(s);
-    let name = this.sizes.get(s);
-    if (name === undefined) {
-      name = s === BATCH ? this.table.fresh("batch") : safeName(s);
-      this.sizes.set(s, name);
-    }
-    return name;
-  }
-
-  fresh(hint: string): string {
-    return this.table.fresh(hint);
-  }
-}
-
 const sizeNamesOf = (rows: Size, cols: Size): string[] => [rows, cols].filter((s): s is string => typeof s === "string");
-
-/** How a scalar output is delivered in a batched kernel. */
-type BatchScalar = "summed" | "stacked";
-
-interface Context {
-  readonly spec: KernelSpec;
-  readonly lowered: Lowered;
-  readonly schedule: Schedule | undefined;
-  readonly naming: KernelNaming;
-  readonly loops: LoopNames;
-  readonly arrayType: string;
-  readonly outName: string | undefined;
-  /** Batched kernels: the accumulator or array of each scalar output. */
-  readonly scalarHomes: Map<string, { kind: BatchScalar; code: string }>;
-}
 
 /** The code of one kernel. `module` is the module's name table (every user name reserved). */
 export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameTable): KernelCode {
@@ -268,127 +189,4 @@ function addSizeInputs(spec: KernelSpec, sized: SizedInput[], needed: ReadonlySe
     sized.push({ key, local: key, rows: batchedInput ? BATCH : decl.shape.rows, cols: batchedInput ? decl.shape.rows : decl.shape.cols });
     for (const s of sizeNamesOf(decl.shape.rows, decl.shape.cols)) have.add(s);
   }
-}
-
-/** Entries of a buffer: rows × cols (times the batch for buffers holding every sample). */
-function lengthCode(b: Buf, naming: Naming, schedule: Schedule | undefined): string {
-  const parts = [b.rows, b.cols].filter((s) => s !== 1).map((s) => naming.size(s));
-  if (schedule?.full.has(b)) parts.unshift(naming.size(BATCH));
-  if (parts.length === 0) return "1";
-  return parts.every((p) => /^\d+$/.test(p)) ? `${parts.reduce((a, p) => a * Number(p), 1)}` : parts.join(" * ");
-}
-
-/** Allocates the outputs when none are given, else checks their lengths; zeroes sums. */
-function outputSetup(c: Context): string[] {
-  const { spec, lowered, naming, outName, arrayType, schedule, scalarHomes } = c;
-  const sums = [...scalarHomes.values()].filter((h) => h.kind === "summed").map((h) => `let ${h.code} = 0;`);
-  if (!outName) return sums;
-  const lines: string[] = [];
-  const check = (what: string, len: string): string =>
-    `if (${what}.length !== ${len}) throw new RangeError(${template([`${spec.name}: ${what} has length `, { code: `${what}.length` }, ", but it must have ", { code: len }, " entries"])});`;
-  const lengthOf = (o: LoweredOutput): string => (o.buf ? lengthCode(o.buf, naming, schedule) : naming.size(BATCH));
-  const isArray = (o: LoweredOutput): boolean => o.buf !== undefined || scalarHomes.get(o.key)?.kind === "stacked";
-  if (!spec.multi) {
-    const o = lowered.outputs[0]!;
-    const len = lengthOf(o);
-    lines.push(`if (${outName} === undefined) ${outName} = new ${arrayType}(${len});`, `else ${check(outName, len)}`);
-  } else {
-    const fields = lowered.outputs.map((o) => `${safeName(o.key)}: ${isArray(o) ? `new ${arrayType}(${lengthOf(o)})` : "0"}`);
-    const checks = lowered.outputs.filter(isArray).map((o) => check(`${outName}.${safeName(o.key)}`, lengthOf(o)));
-    lines.push(`if (${outName} === undefined) ${outName} = { ${fields.join(", ")} };`);
-    if (checks.length > 0) lines.push("else {", ...checks, "}");
-    for (const o of lowered.outputs) {
-      if (o.buf) lines.push(`const ${naming.buf(o.buf)} = ${outName}.${safeName(o.key)};`);
-      const home = scalarHomes.get(o.key);
-      if (home?.kind === "stacked") lines.push(`const ${home.code} = ${outName}.${safeName(o.key)};`);
-    }
-  }
-  return [...lines, ...sums];
-}
-
-/** The code of a scalar value computed from consts (before the return). */
-function scalarCode(naming: Naming, value: El): { pre: string[]; text: string } {
-  const nest = new Nest(naming, undefined, undefined, false);
-  nest.plan([value]);
-  const text = nest.code(value, 0).text;
-  return { pre: nest.lines[0]!, text };
-}
-
-/** The scalar outputs, then the return statement. */
-function returnOf(c: Context): string[] {
-  const { spec, lowered, naming, outName, scalarHomes } = c;
-  const valueOf = (o: LoweredOutput): { pre: string[]; text: string } | undefined => {
-    const home = scalarHomes.get(o.key);
-    if (home?.kind === "summed") return { pre: [], text: home.code };
-    if (home?.kind === "stacked") return undefined;
-    return scalarCode(naming, o.value!);
-  };
-  if (!spec.multi) {
-    const o = lowered.outputs[0]!;
-    const v = o.buf ? undefined : valueOf(o);
-    return v ? [...v.pre, `return ${v.text};`] : [`return ${outName};`];
-  }
-  const lines: string[] = [];
-  for (const o of lowered.outputs) {
-    if (o.buf) continue;
-    const v = valueOf(o);
-    if (v) lines.push(...v.pre, `${outName}.${safeName(o.key)} = ${v.text};`);
-  }
-  lines.push(`return ${outName};`);
-  return lines;
-}
-
-function emitPlain(c: Context): string[] {
-  const emitter = new StepEmitter(c.naming, c.loops);
-  for (const s of c.lowered.steps) emitter.step(s);
-  return emitter.lines;
-}
-
-/** Shared steps; then loops over the samples and whole-batch products; then per-batch constants. */
-function emitBatched(c: Context, schedule: Schedule): string[] {
-  const { naming, loops, scalarHomes } = c;
-  const lines: string[] = [];
-  for (const b of schedule.summed) lines.push(b.role === "output" ? `${naming.buf(b)}.fill(0);` : `${naming.buf(b)}.fill(0, 0, ${lengthCode(b, naming, schedule)});`);
-  const shared = new StepEmitter(naming, loops);
-  for (const s of schedule.pre) shared.step(s);
-  lines.push(...shared.lines);
-  const batch = naming.size(BATCH);
-  for (const seg of schedule.segments) {
-    const e = new StepEmitter(naming, loops);
-    if (seg.k === "whole") {
-      e.step(seg.step);
-      lines.push(...e.lines);
-      continue;
-    }
-    const b = naming.fresh("b");
-    const offsets = new Map<Buf, string>();
-    const offsetLines: string[] = [];
-    for (const buf of seg.buffers) {
-      const o = naming.fresh(`${naming.buf(buf)}At`);
-      offsets.set(buf, o);
-      const per = [buf.rows, buf.cols].filter((s) => s !== 1).map((s) => naming.size(s));
-      offsetLines.push(`const ${o} = ${[b, ...per].join(" * ")};`);
-    }
-    naming.offsets = offsets;
-    for (const s of seg.steps) e.step(s);
-    const finals: string[] = [];
-    for (const f of seg.scalarOutputs) {
-      const v = scalarCode(naming, f.value);
-      const home = scalarHomes.get(f.key)!;
-      finals.push(...v.pre, home.kind === "summed" ? `${home.code} += ${v.text};` : `${home.code}[${b}] = ${v.text};`);
-    }
-    naming.offsets = undefined;
-    lines.push(`for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`, ...offsetLines, ...e.lines, ...finals, "}");
-  }
-  const post = new StepEmitter(naming, loops);
-  for (const s of schedule.post) post.step(s);
-  lines.push(...post.lines);
-  // scalar outputs that are the same for every sample
-  c.lowered.outputs.forEach((o) => {
-    if (!schedule.constantScalars.has(o.key)) return;
-    const v = scalarCode(naming, o.value!);
-    const home = scalarHomes.get(o.key)!;
-    lines.push(...v.pre, home.kind === "summed" ? `${home.code} = ${batch} * ${v.text};` : `${home.code}.fill(${v.text});`);
-  });
-  return lines;
 }
