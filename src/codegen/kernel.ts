@@ -14,14 +14,14 @@
  * takes and returns an object `{ loss, W1, … }` (the same object when one is given).
  */
 import { SCALAR, type Shape, type Size } from "../core/shape.js";
-import { scheduleBatch } from "./batch.js";
+import { scheduleBatch, type Schedule } from "./batch.js";
 import { kernelDoc } from "./docs.js";
 import type { Dtype } from "./dtype.js";
 import type { LoopNames } from "./emit-steps.js";
+import type { Buf, Scal } from "./ir.js";
 import { emitBatched, emitPlain, lengthCode, outputSetup, returnOf, type BatchScalar, type Context } from "./kernel-body.js";
 import { KernelNaming } from "./kernel-naming.js";
-import type { Buf } from "./ir.js";
-import { Lowering, type LoweredOutput } from "./lower.js";
+import { Lowering, type Lowered, type LoweredOutput } from "./lower.js";
 import { capitalized, safeName, type NameTable } from "./names.js";
 import { BATCH, planSizes, type SizedInput } from "./sizes.js";
 import type { KernelSpec } from "./spec.js";
@@ -43,26 +43,77 @@ const sizeNamesOf = (rows: Size, cols: Size): string[] => [rows, cols].filter((s
 
 /** The code of one kernel. `module` is the module's name table (every user name reserved). */
 export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameTable): KernelCode {
+  const { lowered, schedule } = lowerKernel(spec, options);
+  const fnName = safeName(spec.name);
+  const ts = options.typescript;
+  const scratch = [...lowered.scratch, ...(schedule?.scratch ?? [])];
+  const globals = moduleNames(spec, ts, module, fnName, scratch);
+  const arrayType = options.dtype === "f32" ? "Float32Array" : "Float64Array";
+  const { ctx, inputs } = localNames(spec, lowered, schedule, module.child(), scratch, arrayType);
+  const stepLines = schedule ? emitBatched(ctx, schedule) : emitPlain(ctx);
+  const returnLines = returnOf(ctx);
+  const { sized, sizes } = sizeInputs(ctx, inputs, scratch);
+  const scratchCode = scratchSetup(ctx, scratch, globals.scratchVars, ts);
+  const outLines = outputSetup(ctx);
+  const sig = signature(ctx, inputs, sized, sizes.given, globals, fnName, ts);
+  const doc = kernelDoc(spec, {
+    dtype: options.dtype,
+    inputs: sized.map((s) => ({ key: s.key, shape: shapeOfInput(spec, s.key), batched: s.rows === BATCH })),
+    givenSizes: sizes.given,
+    stable: lowered.stableForms,
+    outName: ctx.outName,
+  });
+  const fn = [
+    ...doc,
+    `${ts ? "export " : ""}function ${fnName}(${sig.params})${ts ? `: ${sig.returnType}` : ""} {`,
+    ...(sig.fields.size > 0 ? [`const { ${[...sig.fields.keys()].join(", ")} } = ${sig.inputsParam};`] : []),
+    ...sizes.lines,
+    ...outLines,
+    ...scratchCode.lines,
+    ...stepLines,
+    ...returnLines,
+    "}",
+  ];
+  return { name: fnName, declarations: [...sig.types, ...scratchCode.declarations], fn };
+}
+
+/** The kernel's steps, and for a batched kernel how they run over the samples. */
+function lowerKernel(spec: KernelSpec, options: EmitOptions): { lowered: Lowered; schedule: Schedule | undefined } {
   const batched = spec.batch !== undefined;
   const lowering = new Lowering(spec.program, { outputsHoldShared: options.dtype === "f64" && !batched, narrowOutputs: options.dtype === "f32" });
   const lowered = lowering.lower(spec.outputs.map((o) => ({ key: o.key, expr: o.expr })));
   const schedule = batched ? scheduleBatch(lowered, spec, lowering.f, options.dtype === "f32") : undefined;
-  const fnName = safeName(spec.name);
-  const ts = options.typescript;
-  const arrayType = options.dtype === "f32" ? "Float32Array" : "Float64Array";
-  const typeName = capitalized(fnName);
-  const scratch = [...lowered.scratch, ...(schedule?.scratch ?? [])];
+  return { lowered, schedule };
+}
 
-  // module-level names: scratch buffers and types
+/** Module-level names of one kernel: its scratch buffers and (TypeScript) its types. */
+interface ModuleNames {
+  readonly scratchVars: ReadonlyMap<Buf, string>;
+  readonly inputsType: string;
+  readonly outputsType: string;
+}
+
+function moduleNames(spec: KernelSpec, ts: boolean, module: NameTable, fnName: string, scratch: readonly Buf[]): ModuleNames {
+  const typeName = capitalized(fnName);
   const scratchVars = new Map<Buf, string>();
   for (const b of scratch) scratchVars.set(b, module.fresh(`${fnName}_${b.hint}`));
   const inputsType = ts ? module.fresh(`${typeName}Inputs`) : "";
   const outputsType = ts && spec.multi ? module.fresh(`${typeName}Outputs`) : "";
+  return { scratchVars, inputsType, outputsType };
+}
 
-  const table = module.child();
+/** The input buffers and scalars a kernel reads, in declaration order (undeclared scalars after, in order of use). */
+interface KernelInputs {
+  readonly arrays: readonly Buf[];
+  readonly scalars: readonly Scal[];
+}
+
+const isBatchedInput = (spec: KernelSpec, key: string): boolean => spec.batch?.names.includes(key) ?? false;
+
+/** The locals of the kernel function: loop indices, inputs, outputs, scratch, and batched scalar outputs' homes. */
+function localNames(spec: KernelSpec, lowered: Lowered, schedule: Schedule | undefined, table: NameTable, scratch: readonly Buf[], arrayType: string): { ctx: Context; inputs: KernelInputs } {
   const naming = new KernelNaming(table, new Set(spec.program.defs.keys()));
   const loops: LoopNames = { i: table.fresh("i"), j: table.fresh("j"), p: table.fresh("p") };
-  const isBatched = (key: string): boolean => spec.batch?.names.includes(key) ?? false;
 
   // inputs
   // in declaration order (undeclared scalars after, in order of use)
@@ -88,43 +139,54 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
     if (kind === "summed") scalarHomes.set(o.key, { kind, code: table.fresh(`${safeName(o.key)}Sum`) });
     else if (kind === "stacked") scalarHomes.set(o.key, { kind, code: single ? outName! : table.fresh(`${safeName(o.key)}Out`) });
   }
-  const ctx: Context = { spec, lowered, schedule, naming, loops, arrayType, outName, scalarHomes };
+  return { ctx: { spec, lowered, schedule, naming, loops, arrayType, outName, scalarHomes }, inputs: { arrays, scalars } };
+}
 
-  // the body
-  const stepLines = schedule ? emitBatched(ctx, schedule) : emitPlain(ctx);
-  const returnLines = returnOf(ctx);
-
+/** The inputs whose lengths give the sizes, and the code that reads and checks them. */
+function sizeInputs(ctx: Context, inputs: KernelInputs, scratch: readonly Buf[]): { sized: SizedInput[]; sizes: ReturnType<typeof planSizes> } {
+  const { spec, lowered, naming } = ctx;
   // sizes: of the inputs, outputs and scratch, and any the steps use
-  const sized: SizedInput[] = arrays.map((b) => ({
+  const sized: SizedInput[] = inputs.arrays.map((b) => ({
     key: safeName(b.key!),
     local: naming.buf(b),
-    rows: isBatched(b.key!) ? BATCH : b.rows,
-    cols: isBatched(b.key!) ? b.rows : b.cols,
+    rows: isBatchedInput(spec, b.key!) ? BATCH : b.rows,
+    cols: isBatchedInput(spec, b.key!) ? b.rows : b.cols,
   }));
-  for (const s of scalars) if (isBatched(s.hint)) sized.push({ key: safeName(s.hint), local: naming.scal(s), rows: BATCH, cols: 1 });
+  for (const s of inputs.scalars) if (isBatchedInput(spec, s.hint)) sized.push({ key: safeName(s.hint), local: naming.scal(s), rows: BATCH, cols: 1 });
   const needed = new Set<string>(naming.usedSizes);
   for (const o of lowered.outputs) for (const s of sizeNamesOf(o.shape.rows, o.shape.cols)) needed.add(s);
   for (const b of scratch) for (const s of sizeNamesOf(b.rows, b.cols)) needed.add(s);
-  if (batched) needed.add(BATCH);
+  if (spec.batch !== undefined) needed.add(BATCH);
   addSizeInputs(spec, sized, needed);
   const sizes = planSizes(spec.name, sized, needed, (s) => naming.size(s));
-  const scratchLines: string[] = [];
+  return { sized, sizes };
+}
+
+/** Module-level scratch buffers (grown on demand) and the lines that take them. */
+function scratchSetup(ctx: Context, scratch: readonly Buf[], scratchVars: ReadonlyMap<Buf, string>, ts: boolean): { declarations: string[]; lines: string[] } {
+  const { naming, schedule } = ctx;
+  const lines: string[] = [];
   const declarations: string[] = [];
   for (const b of scratch) {
     const v = scratchVars.get(b)!;
     const len = lengthCode(b, naming, schedule);
     declarations.push(ts ? `let ${v}: Float64Array = new Float64Array(0);` : `let ${v} = new Float64Array(0);`);
-    scratchLines.push(`if (${v}.length < ${len}) ${v} = new Float64Array(${len});`, `const ${naming.buf(b)} = ${v};`);
+    lines.push(`if (${v}.length < ${len}) ${v} = new Float64Array(${len});`, `const ${naming.buf(b)} = ${v};`);
   }
-  const outLines = outputSetup(ctx);
+  return { declarations, lines };
+}
 
-  // signature and types
+/** The function's parameters, the fields of its inputs object, its return type, and (TypeScript) the interfaces. */
+function signature(ctx: Context, inputs: KernelInputs, sized: readonly SizedInput[], given: readonly string[], globals: ModuleNames, fnName: string, ts: boolean) {
+  const { spec, lowered, naming, arrayType, outName, scalarHomes } = ctx;
+  const { inputsType, outputsType } = globals;
+  const isArrayOutput = (o: LoweredOutput): boolean => o.buf !== undefined || scalarHomes.get(o.key)?.kind === "stacked";
   const fields = new Map<string, string>();
   for (const s of sized) fields.set(s.key, arrayType);
-  for (const s of scalars) if (!isBatched(s.hint)) fields.set(naming.scal(s), "number");
-  for (const s of sizes.given) fields.set(naming.size(s), "number");
-  const inputsParam = fields.size > 0 ? table.fresh("inputs") : table.fresh("_inputs");
-  const returnType = spec.multi ? outputsType : arrayOutputs.length > 0 ? arrayType : "number";
+  for (const s of inputs.scalars) if (!isBatchedInput(spec, s.hint)) fields.set(naming.scal(s), "number");
+  for (const s of given) fields.set(naming.size(s), "number");
+  const inputsParam = fields.size > 0 ? naming.fresh("inputs") : naming.fresh("_inputs");
+  const returnType = spec.multi ? outputsType : lowered.outputs.some(isArrayOutput) ? arrayType : "number";
   const params = ts
     ? `${inputsParam}: ${inputsType}${outName ? `, ${outName}?: ${spec.multi ? outputsType : arrayType}` : ""}`
     : `${inputsParam}${outName ? `, ${outName}` : ""}`;
@@ -133,29 +195,11 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
     types.push(`/** The inputs of {@link ${fnName}}. */`, `export interface ${inputsType} {`, ...[...fields].map(([k, t]) => `${k}: ${t};`), "}");
     if (spec.multi) {
       types.push(`/** The outputs of {@link ${fnName}}. */`, `export interface ${outputsType} {`);
-      for (const o of lowered.outputs) types.push(`${safeName(o.key)}: ${o.buf || batchScalar(o) === "stacked" ? arrayType : "number"};`);
+      for (const o of lowered.outputs) types.push(`${safeName(o.key)}: ${isArrayOutput(o) ? arrayType : "number"};`);
       types.push("}");
     }
   }
-  const doc = kernelDoc(spec, {
-    dtype: options.dtype,
-    inputs: sized.map((s) => ({ key: s.key, shape: shapeOfInput(spec, s.key), batched: s.rows === BATCH })),
-    givenSizes: sizes.given,
-    stable: lowered.stableForms,
-    outName,
-  });
-  const fn = [
-    ...doc,
-    `${ts ? "export " : ""}function ${fnName}(${params})${ts ? `: ${returnType}` : ""} {`,
-    ...(fields.size > 0 ? [`const { ${[...fields.keys()].join(", ")} } = ${inputsParam};`] : []),
-    ...sizes.lines,
-    ...outLines,
-    ...scratchLines,
-    ...stepLines,
-    ...returnLines,
-    "}",
-  ];
-  return { name: fnName, declarations: [...types, ...declarations], fn };
+  return { fields, inputsParam, params, returnType, types };
 }
 
 /** The declared shape of an input (by its key in code). */
