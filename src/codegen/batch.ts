@@ -14,8 +14,8 @@
  */
 import { renameIx, type ElFactory } from "./elements.js";
 import type { Buf, BufView, El, Scal, Step } from "./ir.js";
+import type { Lowered } from "./lowered.js";
 import { elReads, renameBuffer, stepReads, stepWrites } from "./rewrite.js";
-import type { Lowered } from "./lower.js";
 import { BATCH } from "./sizes.js";
 import type { KernelSpec } from "./spec.js";
 

@@ -8,7 +8,7 @@ import { Nest, type Naming } from "./emit-el.js";
 import { StepEmitter, type LoopNames } from "./emit-steps.js";
 import type { Buf, El } from "./ir.js";
 import type { KernelNaming } from "./kernel-naming.js";
-import type { Lowered, LoweredOutput } from "./lower.js";
+import type { Lowered, LoweredOutput } from "./lowered.js";
 import { safeName } from "./names.js";
 import { BATCH, template } from "./sizes.js";
 import type { KernelSpec } from "./spec.js";
