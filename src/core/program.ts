@@ -21,12 +21,23 @@ export interface Definition {
   readonly source: Source | undefined;
 }
 
-/** A `kernel NAME = EXPR` statement; `expr` keeps the syntax for code generation to read. */
+/** A `kernel NAME = …` statement: a value, a derivative, or another kernel over a batch. */
 export interface KernelStatement {
   readonly name: string;
-  readonly call: KernelCall;
+  readonly call: KernelCall | BatchCall;
   readonly span: Span;
   readonly source: Source;
+}
+
+/**
+ * `kernel NAME = batch(KERNEL, x, y)`: the kernel named KERNEL (a value or derivative
+ * kernel of the same program) over a batch, each named input (a declared vector or
+ * scalar) given one row per sample.
+ */
+export interface BatchCall {
+  readonly op: "batch";
+  readonly kernel: string;
+  readonly names: readonly string[];
 }
 
 /** What a kernel computes: a plain expression, or a derivative of one. */

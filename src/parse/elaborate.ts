@@ -11,7 +11,7 @@ import type { KernelStatement, Program } from "../core/program.js";
 import type { Statement } from "./ast.js";
 import { declare } from "./declarations.js";
 import { elab } from "./expressions.js";
-import { elabKernel } from "./kernels.js";
+import { elabKernelStatement } from "./kernels.js";
 import { checkNameFree, fail, where, type Scope } from "./scope.js";
 
 /** A group of statements and the text their spans point into. */
@@ -47,6 +47,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
     }
   }
   const kernels: KernelStatement[] = [];
+  const kernelNames = new Set(main.statements.flatMap((s) => (s.type === "kernel" ? [s.name] : [])));
   let subject: { expr: Expr; name: string | undefined; span: Span } | undefined;
   for (const g of groups) {
     scope.source = g.source;
@@ -57,7 +58,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
         scope.defs.set(s.name, { name: s.name, expr, span: s.nameSpan, source: g.source });
         subject = { expr: B.sym(s.name, expr.shape), name: s.name, span: s.span };
       } else if (s.type === "expr") subject = { expr: elab(s.value, scope), name: undefined, span: s.span };
-      else if (s.type === "kernel") kernels.push(elabKernel(s, scope));
+      else if (s.type === "kernel" || s.type === "batch") kernels.push(elabKernelStatement(s, scope, kernels, kernelNames));
     }
   }
   if (!subject && kernels.length === 0)
