@@ -12,7 +12,8 @@
  * gradient of the summed loss), as is a grad kernel's loss; everything else is returned
  * per sample, B rows.
  */
-import { derive, type DerivativeKind } from "../calculus/derive.js";
+import { derive } from "../calculus/derive.js";
+import type { DerivativeKind } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { KernelCall, KernelStatement, Program } from "../core/program.js";

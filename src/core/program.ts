@@ -2,6 +2,7 @@
  * A program: declarations, definitions in order, and the subject (the last statement).
  * Definitions refer to each other by `sym` nodes with the definition's name.
  */
+import type { KernelDerivativeKind } from "./derivative-kinds.js";
 import type { Source, Span } from "./errors.js";
 import type { Expr } from "./expr.js";
 import type { Shape } from "./shape.js";
@@ -43,7 +44,7 @@ export interface BatchCall {
 /** What a kernel computes: a plain expression, or a derivative of one. */
 export type KernelCall =
   | { readonly op: "expr"; readonly expr: Expr }
-  | { readonly op: "jacobian" | "grad" | "hessian"; readonly of: Expr; readonly wrt: readonly string[] }
+  | { readonly op: Exclude<KernelDerivativeKind, "vjp" | "jvp">; readonly of: Expr; readonly wrt: readonly string[] }
   | { readonly op: "vjp"; readonly of: Expr; readonly wrt: readonly string[]; readonly cotangent: string }
   | { readonly op: "jvp"; readonly of: Expr; readonly wrt: readonly string[]; readonly tangent: string };
 

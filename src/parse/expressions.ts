@@ -3,13 +3,14 @@
  * both shapes), canonical expressions built through the builders.
  */
 import * as B from "../core/build.js";
+import { isKernelDerivativeKind } from "../core/derivative-kinds.js";
 import type { Span } from "../core/errors.js";
 import { isFnName, type Expr } from "../core/expr.js";
 import { rat } from "../core/rational.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
 import type { AstExpr } from "./ast.js";
 import { sizeOf } from "./declarations.js";
-import { DERIVATIVE_OPS, fail, KNOWN_CALLS, numberAt, where, type Scope } from "./scope.js";
+import { fail, KNOWN_CALLS, numberAt, where, type Scope } from "./scope.js";
 
 function resolveName(name: string, span: Span, scope: Scope): Expr {
   if (!scope.uses.has(name)) scope.uses.set(name, span);
@@ -154,7 +155,7 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
     default:
       break;
   }
-  if ((DERIVATIVE_OPS as readonly string[]).includes(name))
+  if (isKernelDerivativeKind(name))
     fail("unsupported", `${name}(…) is a kernel operator: write 'kernel NAME = ${name}(…)', or use the '${name}' command`, e.nameSpan, scope.source);
   if (scope.decls.has(name) || scope.defs.has(name)) fail("name", `'${name}' is not a function`, e.nameSpan, scope.source);
   const hint = suggest(name);

@@ -2,10 +2,11 @@
  * `kernel NAME = …` statements: a value, a derivative operator applied to one, or
  * `batch(KERNEL, x, y)`, another kernel of the program over a batch.
  */
+import { isKernelDerivativeKind } from "../core/derivative-kinds.js";
 import type { KernelCall, KernelStatement } from "../core/program.js";
 import type { AstExpr, Statement } from "./ast.js";
 import { elab } from "./expressions.js";
-import { DERIVATIVE_OPS, fail, where, type Scope } from "./scope.js";
+import { fail, where, type Scope } from "./scope.js";
 
 function nameArg(a: AstExpr, what: string, scope: Scope): string {
   if (a.type !== "name") return fail("syntax", `${what} must be a declared name`, a.span, scope.source);
@@ -16,8 +17,8 @@ function nameArg(a: AstExpr, what: string, scope: Scope): string {
 function elabKernel(s: Extract<Statement, { type: "kernel" }>, scope: Scope): KernelStatement {
   const v = s.value;
   let call: KernelCall;
-  if (v.type === "call" && (DERIVATIVE_OPS as readonly string[]).includes(v.name)) {
-    const op = v.name as (typeof DERIVATIVE_OPS)[number];
+  if (v.type === "call" && isKernelDerivativeKind(v.name)) {
+    const op = v.name;
     const min = op === "vjp" || op === "jvp" ? 3 : 2;
     if (v.args.length < min) fail("arity", `${op} takes ${min === 3 ? "an expression, the names to differentiate by, and a last name" : "an expression and at least one name"}`, v.span, scope.source);
     const of = elab(v.args[0]!, scope);

@@ -2,6 +2,7 @@
  * What the elaborator knows while it reads a program: the names declared, defined and
  * used so far, the calls that are not elementwise functions, and positioned errors.
  */
+import { KERNEL_DERIVATIVE_KINDS } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import { isFnName } from "../core/expr.js";
 import type { Declaration, Definition } from "../core/program.js";
@@ -9,9 +10,8 @@ import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/ratio
 
 /** Calls that are not elementwise functions. */
 export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros"] as const;
-/** Derivative operators, allowed as the whole right-hand side of a `kernel` statement. */
-export const DERIVATIVE_OPS = ["jacobian", "grad", "hessian", "vjp", "jvp"] as const;
-export const KNOWN_CALLS: ReadonlySet<string> = new Set<string>([...STRUCTURE_CALLS, ...DERIVATIVE_OPS]);
+/** ...and the derivative operators, allowed as the whole right-hand side of a `kernel` statement (KERNEL_DERIVATIVE_KINDS). */
+export const KNOWN_CALLS: ReadonlySet<string> = new Set<string>([...STRUCTURE_CALLS, ...KERNEL_DERIVATIVE_KINDS]);
 
 export interface Scope {
   readonly decls: Map<string, Declaration>;

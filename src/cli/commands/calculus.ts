@@ -6,7 +6,8 @@
 import type { Expr, Index } from "../../core/expr.js";
 import type { Program } from "../../core/program.js";
 import type { Shape, Size } from "../../core/shape.js";
-import { derive, type DerivativeKind, type DerivativeSpec } from "../../calculus/derive.js";
+import { derive, type DerivativeSpec } from "../../calculus/derive.js";
+import type { DerivativeKind } from "../../core/derivative-kinds.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
 import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";
 import { bindProgram } from "../../eval/bind.js";
