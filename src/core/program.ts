@@ -3,7 +3,7 @@
  * Definitions refer to each other by `sym` nodes with the definition's name.
  */
 import type { KernelDerivativeKind } from "./derivative-kinds.js";
-import type { Source, Span } from "./errors.js";
+import { JacobiError, type Source, type Span } from "./errors.js";
 import type { Expr } from "./expr.js";
 import type { Shape } from "./shape.js";
 
@@ -74,3 +74,9 @@ export interface Program {
 
 /** Is this name a value the program declares or defines (not an undeclared scalar)? */
 export const isKnownName = (p: Program, name: string): boolean => p.decls.has(name) || p.defs.has(name) || p.sizes.has(name);
+
+/** The program's subject, or an error saying that it has none. */
+export function subjectOf(program: Program): Expr {
+  if (!program.subject) throw new JacobiError("syntax", "the program has only kernel statements; there is no expression to compute");
+  return program.subject;
+}

@@ -4,7 +4,7 @@
  * prints the result's value instead.
  */
 import type { Expr, Index } from "../../core/expr.js";
-import type { Program } from "../../core/program.js";
+import { type Program, subjectOf } from "../../core/program.js";
 import type { Shape, Size } from "../../core/shape.js";
 import { derive, type DerivativeSpec } from "../../calculus/derive.js";
 import type { DerivativeKind } from "../../core/derivative-kinds.js";
@@ -13,7 +13,6 @@ import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scala
 import { bindProgram } from "../../eval/bind.js";
 import { evaluate, evaluateAt, type Env } from "../../eval/evaluate.js";
 import type { Value } from "../../eval/value.js";
-import { subjectOf } from "../../parse/parse.js";
 import { simplifier } from "../../simplify/simplify.js";
 import { flag, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";

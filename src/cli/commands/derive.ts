@@ -6,13 +6,12 @@
  */
 import { shapeOfName, type DerivativeSpec } from "../../calculus/derive.js";
 import { DERIVATIVE_KINDS, type DerivativeKind } from "../../core/derivative-kinds.js";
-import type { Program } from "../../core/program.js";
+import { type Program, subjectOf } from "../../core/program.js";
 import { describeShape, SCALAR } from "../../core/shape.js";
 import { recordDerivation } from "../../derive/derivation.js";
 import { derivationPage } from "../../derive/html.js";
 import { derivationDocument } from "../../derive/tex.js";
 import { derivationLatex, derivationText } from "../../derive/text.js";
-import { subjectOf } from "../../parse/parse.js";
 import { all, choice, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { loadProgram, PROGRAM_OPTIONS } from "../common.js";
