@@ -4,7 +4,8 @@
  */
 import * as B from "../core/build.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
-import { isFnName, type Expr } from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+import { FUNCTION_NAMES, FUNCTION_TABLE, isFnName } from "../core/functions.js";
 import type { Declaration, Definition, KernelCall, KernelStatement, Program } from "../core/program.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, rat, type Rational } from "../core/rational.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
@@ -216,7 +217,7 @@ function arity(e: Extract<AstExpr, { type: "call" }>, want: number | [number, nu
 function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
   const name = e.name;
   if (isFnName(name)) {
-    arity(e, 1, scope);
+    arity(e, FUNCTION_TABLE[name].arity, scope);
     return B.call(name, elab(e.args[0]!, scope));
   }
   switch (name) {
@@ -262,7 +263,7 @@ function sizeArg(a: AstExpr, scope: Scope): Size {
 }
 
 function suggest(name: string): string | undefined {
-  const all = [...(["exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "abs", "sign"] as const), ...KNOWN_CALLS];
+  const all = [...FUNCTION_NAMES, ...KNOWN_CALLS];
   let best: string | undefined;
   let bestD = 3;
   for (const c of all) {
