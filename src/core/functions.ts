@@ -203,6 +203,16 @@ export const FUNCTION_TABLE = functionTable({
     latex: "\\operatorname{sign}",
     kernel: mathCall("sign"),
   },
+  softplus: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.call("sigmoid", u), // d/du log(1 + e^u) = sigmoid(u)
+    // log(1 + e^u) = max(u, 0) + log1p(e^-|u|): finite for every finite u, exact near 0
+    value: (u) => Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u))),
+    exact: undefined, // log(1 + e^u) is irrational at every rational u
+    latex: "\\operatorname{softplus}",
+    kernel: { code: "Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)))", prec: "add" },
+  },
 });
 
 export type FnName = keyof typeof FUNCTION_TABLE;

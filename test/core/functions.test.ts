@@ -34,6 +34,7 @@ const POINTS: { readonly [F in FnName]: readonly number[] } = {
   sigmoid: [-6, -0.7, 0.4, 5],
   abs: [-2, -0.4, 0.3, 5],
   sign: [-2, -0.4, 0.3, 5],
+  softplus: [-30, -1.2, 0.1, 2.5, 30],
 };
 
 /** The laws read in floats: the same law the differentiator builds, a second reading of it. */
