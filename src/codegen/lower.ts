@@ -11,59 +11,21 @@
 import { assertNever, type Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
-import { SCALAR, type Shape, type Size } from "../core/shape.js";
+import { SCALAR, type Size } from "../core/shape.js";
 import { ElFactory } from "./elements.js";
 import type { Buf, BufView, El, Ix, Scal, Step } from "./ir.js";
+import type { Lowered, LoweredOutput, LowerOptions, OutputRequest } from "./lowered.js";
 import { CTX_1D, CTX_2D, lazySrc, productSrc, type Ctx, type ProductHost, type Src } from "./products.js";
 import { reuseOutputs } from "./reuse.js";
-import { Stabilizer, type StableKind } from "./stable.js";
+import { Stabilizer } from "./stable.js";
 import { Analysis, type Group } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
-
-export interface OutputRequest {
-  readonly key: string;
-  readonly expr: Expr;
-}
-
-export interface LoweredOutput {
-  readonly key: string;
-  readonly shape: Shape;
-  /** The buffer an array output is written to. */
-  readonly buf: Buf | undefined;
-  /** A scalar output's value. */
-  readonly value: El | undefined;
-}
-
-export interface Lowered {
-  readonly steps: readonly Step[];
-  readonly outputs: readonly LoweredOutput[];
-  readonly inputBufs: ReadonlyMap<string, Buf>;
-  readonly inputScals: ReadonlyMap<string, Scal>;
-  readonly scratch: readonly Buf[];
-  /** The stable forms the kernel uses (for its documentation). */
-  readonly stableForms: ReadonlySet<StableKind>;
-}
-
-export interface LowerOptions {
-  /**
-   * May an output buffer hold a value that other outputs read? Off for f32 outputs,
-   * so that shared intermediates stay in f64 scratch.
-   */
-  readonly outputsHoldShared: boolean;
-  /**
-   * Outputs are Float32Array: a product that adds into its output (M'*v, A*B) adds
-   * into f64 scratch instead, and the output is written once.
-   */
-  readonly narrowOutputs: boolean;
-}
-
 
 /** Loop indices and context of a loop over a value of this shape. */
 function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
   if (rows !== 1 && cols !== 1) return ["r", "c", CTX_2D];
   return cols === 1 ? ["r", "z", CTX_1D] : ["z", "c", CTX_1D];
 }
-
 
 export class Lowering implements ProductHost {
   readonly f = new ElFactory();

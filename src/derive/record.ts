@@ -20,8 +20,8 @@
 import * as B from "../core/build.js";
 import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
 import type { Expr, Index } from "../core/expr.js";
+import { namesOf } from "../core/names.js";
 import type { TraceStep } from "../core/trace.js";
-import { namesOf } from "../diff/derivative.js";
 import type { Labels } from "./labels.js";
 import { formula, formulaOf, type Claim, type Formula, type Step } from "./model.js";
 import { lawOf, named, partialOf } from "./notation.js";

@@ -8,8 +8,9 @@
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import { assertNever, children, type Expr, type Index } from "../core/expr.js";
+import { assertNever, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
+import { namesOf } from "../core/names.js";
 import type { Tracer } from "../core/trace.js";
 import { derivativeOf, lawText } from "./rules.js";
 
@@ -18,29 +19,6 @@ export type Target = { readonly kind: "sym"; readonly name: string } | { readonl
 
 export const symTarget = (name: string): Target => ({ kind: "sym", name });
 export const entryTarget = (name: string, at: readonly Index[]): Target => ({ kind: "entry", name, at });
-
-const namesMemo = new WeakMap<Expr, ReadonlySet<string>>();
-const NO_NAMES: ReadonlySet<string> = new Set();
-
-/** Every `sym` and `entry` name an expression mentions. */
-export function namesOf(e: Expr): ReadonlySet<string> {
-  const known = namesMemo.get(e);
-  if (known) return known;
-  let out: ReadonlySet<string>;
-  if (e.kind === "sym" || e.kind === "entry") out = new Set([e.name]);
-  else {
-    const kids = children(e);
-    if (kids.length === 0) out = NO_NAMES;
-    else if (kids.length === 1) out = namesOf(kids[0]!);
-    else {
-      const set = new Set<string>();
-      for (const k of kids) for (const n of namesOf(k)) set.add(n);
-      out = set;
-    }
-  }
-  namesMemo.set(e, out);
-  return out;
-}
 
 /** The name of the rule that differentiates this kind of node. */
 function ruleName(e: Expr): string {
