@@ -4,7 +4,8 @@
  */
 import * as Q from "./rational.js";
 import type { Rational } from "./rational.js";
-import { assertNever, factorsOf, intern, type Add, type Expr, type FnName, type MatrixLit, type Num, type Sym } from "./expr.js";
+import { factorsOf, intern, type Add, type Expr, type FnName, type MatrixLit, type Num, type Sym } from "./expr.js";
+import { FUNCTION_TABLE } from "./functions.js";
 import { compareExpr } from "./order.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "./shape.js";
 
@@ -245,39 +246,10 @@ export const sqrt = (e: Expr): Expr => pow(e, num(Q.rat(1, 2)));
 // ---------------------------------------------------------------------------
 // Elementwise functions
 
-/** Exact values at exact arguments: exp(0) = 1, log(1) = 0, sigmoid(0) = 1/2 … */
-function foldCall(fn: FnName, v: Rational): Rational | undefined {
-  const zero = Q.isZero(v);
-  switch (fn) {
-    case "exp":
-    case "cos":
-    case "cosh":
-      return zero ? Q.ONE : undefined;
-    case "log":
-      return Q.isOne(v) ? Q.ZERO : undefined;
-    case "acos":
-      return Q.isOne(v) ? Q.ZERO : undefined;
-    case "sin":
-    case "tan":
-    case "asin":
-    case "atan":
-    case "sinh":
-    case "tanh":
-      return zero ? Q.ZERO : undefined;
-    case "sigmoid":
-      return zero ? Q.rat(1, 2) : undefined;
-    case "abs":
-      return Q.abs(v);
-    case "sign":
-      return Q.rat(v.num > 0n ? 1 : v.num < 0n ? -1 : 0);
-    default:
-      return assertNever(fn);
-  }
-}
-
 export function call(fn: FnName, arg: Expr): Expr {
   if (arg.kind === "num") {
-    const v = foldCall(fn, arg.value);
+    // exact values at exact arguments: exp(0) = 1, log(1) = 0, sigmoid(0) = 1/2 …
+    const v = FUNCTION_TABLE[fn].exact?.(arg.value);
     if (v !== undefined) return num(v, arg.shape);
   }
   return intern({ kind: "call", fn, arg }, arg.shape, [arg]);

@@ -3,8 +3,8 @@
  * with respect to a scalar name or an entry `x[a]`:
  *   d x[i] / d x[a] = δ(i,a),   d W[p,q] / d W[a,b] = δ(p,a) δ(q,b).
  * Everything else is ordinary calculus: sum, product, power and chain rules, and the
- * function table in rules.ts. Results are memoized on the interned nodes, so a shared
- * subexpression is differentiated once per target.
+ * function table (core/functions.ts, through rules.ts). Results are memoized on the
+ * interned nodes, so a shared subexpression is differentiated once per target.
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
@@ -12,7 +12,7 @@ import { assertNever, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
 import { namesOf } from "../core/names.js";
 import type { Tracer } from "../core/trace.js";
-import { DERIVATIVES, RULE_TEXT } from "./rules.js";
+import { derivativeOf, lawText } from "./rules.js";
 
 /** What to differentiate by: a scalar name, or an entry of a vector or matrix. */
 export type Target = { readonly kind: "sym"; readonly name: string } | { readonly kind: "entry"; readonly name: string; readonly at: readonly Index[] };
@@ -41,7 +41,7 @@ function ruleName(e: Expr): string {
   }
 }
 
-const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: RULE_TEXT[e.fn] } : {});
+const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: lawText(e.fn) } : {});
 
 /** A reusable differentiator: one memo per target, shared across many expressions. */
 export class Differentiator {
@@ -90,7 +90,7 @@ export class Differentiator {
         return this.power(e.base, e.exponent);
       case "call":
         // d f(u) = f'(u) du   (chain rule)
-        return B.mul(DERIVATIVES[e.fn](e.arg), this.d(e.arg));
+        return B.mul(derivativeOf(e.fn, e.arg), this.d(e.arg));
       case "series":
         // d Σ_k u = Σ_k du
         return B.series(e.index, e.size, this.d(e.body));

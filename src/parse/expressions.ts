@@ -5,7 +5,8 @@
 import * as B from "../core/build.js";
 import { isKernelDerivativeKind } from "../core/derivative-kinds.js";
 import type { Span } from "../core/errors.js";
-import { isFnName, type Expr } from "../core/expr.js";
+import type { Expr } from "../core/expr.js";
+import { FUNCTION_NAMES, FUNCTION_TABLE, isFnName } from "../core/functions.js";
 import { rat } from "../core/rational.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
 import type { AstExpr } from "./ast.js";
@@ -124,7 +125,7 @@ function arity(e: Extract<AstExpr, { type: "call" }>, want: number | [number, nu
 function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
   const name = e.name;
   if (isFnName(name)) {
-    arity(e, 1, scope);
+    arity(e, FUNCTION_TABLE[name].arity, scope);
     return B.call(name, elab(e.args[0]!, scope));
   }
   switch (name) {
@@ -170,7 +171,7 @@ function sizeArg(a: AstExpr, scope: Scope): Size {
 }
 
 function suggest(name: string): string | undefined {
-  const all = [...(["exp", "log", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "abs", "sign"] as const), ...KNOWN_CALLS];
+  const all = [...FUNCTION_NAMES, ...KNOWN_CALLS];
   let best: string | undefined;
   let bestD = 3;
   for (const c of all) {

@@ -13,12 +13,12 @@ import { importsOf, resolveImport, sourceFiles, sourceGraph } from "../support/i
 const src = new URL("../../src/", import.meta.url).pathname;
 
 const LAYERS: readonly (readonly string[])[] = [
-  ["core"], // expressions, builders, shapes, programs, errors, limits
-  ["parse"], // text to program
-  ["diff"], // scalar and index-form differentiation
+  ["core"], // expressions, builders, shapes, programs, the function table, errors, limits
+  ["parse", "print"], // text to program; expressions to text and LaTeX
+  ["diff"], // scalar and index-form differentiation (its rules print their laws)
   ["indexform", "simplify"], // lower, contract, recognize, matricize; rewrite rules, polynomials
   ["calculus"], // derive(): the passes in order
-  ["eval", "print"], // numbers; text and LaTeX
+  ["eval"], // numbers
   ["check"], // finite differences
   ["codegen", "derive"], // kernels; derivation documents
   ["notebook"],
