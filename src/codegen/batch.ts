@@ -309,7 +309,15 @@ function fullBuffers(state: BatchState, list: readonly Placed[]): { full: Set<Bu
 }
 
 /** Scalar outputs: summed or per sample, and the loop that computes each (none when it is the same for every sample). */
-function placeScalarOutputs(state: BatchState, lowered: Lowered, spec: KernelSpec, defSegmentOfScal: ReadonlyMap<Scal, number>) {
+interface ScalarOutputs {
+  /** By segment: the scalar outputs computed in that loop. */
+  readonly scalarOutputs: ReadonlyMap<number, readonly { readonly key: string; readonly value: El }[]>;
+  readonly summedScalars: ReadonlySet<string>;
+  readonly stackedScalars: ReadonlySet<string>;
+  readonly constantScalars: ReadonlySet<string>;
+}
+
+function placeScalarOutputs(state: BatchState, lowered: Lowered, spec: KernelSpec, defSegmentOfScal: ReadonlyMap<Scal, number>): ScalarOutputs {
   const scalarOutputs = new Map<number, { key: string; value: El }[]>();
   const summedScalars = new Set<string>();
   const stackedScalars = new Set<string>();

@@ -178,7 +178,15 @@ function scratchSetup(ctx: Context, scratch: readonly Buf[], scratchVars: Readon
 }
 
 /** The function's parameters, the fields of its inputs object, its return type, and (TypeScript) the interfaces. */
-function signature(ctx: Context, inputs: KernelInputs, sized: readonly SizedInput[], given: readonly string[], globals: ModuleNames, fnName: string, ts: boolean) {
+interface Signature {
+  readonly fields: ReadonlyMap<string, string>;
+  readonly inputsParam: string;
+  readonly params: string;
+  readonly returnType: string;
+  readonly types: readonly string[];
+}
+
+function signature(ctx: Context, inputs: KernelInputs, sized: readonly SizedInput[], given: readonly string[], globals: ModuleNames, fnName: string, ts: boolean): Signature {
   const { spec, lowered, naming, arrayType, outName, scalarHomes } = ctx;
   const { inputsType, outputsType } = globals;
   const isArrayOutput = (o: LoweredOutput): boolean => o.buf !== undefined || scalarHomes.get(o.key)?.kind === "stacked";
