@@ -121,7 +121,7 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
     }
     case "jvp": {
       const v = spec.tangent;
-      if (!v) throw new JacobiError("usage", "jvp needs a tangent (--tangent NAME)");
+      if (!v) throw new JacobiError("usage", "jvp needs a tangent");
       const vShape = shapeOfName(program, v, "the tangent");
       if (vShape !== xShape) throw new JacobiError("shape", `the tangent ${v} is ${describeShape(vShape)} but ${spec.wrt} is ${describeShape(xShape)}`);
       // (J v)[i] = Σ_a ∂f[i]/∂x[a] v[a]
@@ -130,7 +130,7 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
     }
     case "vjp": {
       const g = spec.cotangent;
-      if (!g) throw new JacobiError("usage", "vjp needs a cotangent (--cotangent NAME)");
+      if (!g) throw new JacobiError("usage", "vjp needs a cotangent");
       const gShape = shapeOfName(program, g, "the cotangent");
       if (gShape !== f.shape) throw new JacobiError("shape", `the cotangent ${g} is ${describeShape(gShape)} but the value is ${describeShape(f.shape)}`);
       // (g' J)[a] = Σ_i g[i] ∂f[i]/∂x[a]

@@ -10,7 +10,7 @@ import { formatTypeScript } from "./format.js";
 import { moduleCode } from "./module.js";
 import { parseSpec } from "./spec.js";
 
-export { compile, compileAll, compiledSource, type CompileOptions, type KernelFunction } from "./compile.js";
+export { compile, compileAll, compiledSource, type CompileOptions, type KernelArray, type KernelFunction, type KernelInputs, type KernelOutput } from "./compile.js";
 export { parseSpec, type KernelSpec, type SpecFile } from "./spec.js";
 export { regenerateCommand } from "./module.js";
 export type { Dtype } from "./kernel.js";
