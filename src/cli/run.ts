@@ -16,7 +16,7 @@ import { completionCommand } from "./commands/completion.js";
 import { errorJson, wantsJsonErrors } from "./errors-json.js";
 import { precisionOf } from "./common.js";
 import { processIo, type Io } from "./io.js";
-import { VERSION } from "./version.js";
+import { version } from "./version.js";
 
 export const COMMANDS: readonly Command[] = [
   notebookCommand,
@@ -58,7 +58,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       return 2;
     }
     if (name === "--version" || name === "-V") {
-      io.out(`jacobi ${VERSION}`);
+      io.out(`jacobi ${version()}`);
       return 0;
     }
     if (name === "help" && rest.length > 0) {
