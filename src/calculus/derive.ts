@@ -93,7 +93,7 @@ function sumOver(body: Expr, idx: readonly (Index | null)[], sizes: ReadonlyMap<
 /** The index-form derivative, before simplification, with its output indices. */
 function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): { expr: Expr; out: Index[]; shape: Shape; sizes: Map<Index, Size> } {
   const sizes = new Map<Index, Size>();
-  const xShape = shapeOfName(program, spec.wrt, "--wrt");
+  const xShape = shapeOfName(program, spec.wrt, "the variable");
   const lowerer = new Lowerer(program);
   const [fr, fc] = dims(f.shape, ROW, COL, sizes);
   const [xr, xc] = dims(xShape, WRT_ROW, WRT_COL, sizes);
@@ -122,8 +122,8 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
     }
     case "jvp": {
       const v = spec.tangent;
-      if (!v) throw new JacobiError("usage", "jvp needs a tangent (--tangent NAME)");
-      const vShape = shapeOfName(program, v, "--tangent");
+      if (!v) throw new JacobiError("usage", "jvp needs a tangent");
+      const vShape = shapeOfName(program, v, "the tangent");
       if (vShape !== xShape) throw new JacobiError("shape", `the tangent ${v} is ${describeShape(vShape)} but ${spec.wrt} is ${describeShape(xShape)}`);
       // (J v)[i] = Σ_a ∂f[i]/∂x[a] v[a]
       const tangent = lowerer.lower(B.sym(v, vShape), xr, xc);
@@ -131,8 +131,8 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
     }
     case "vjp": {
       const g = spec.cotangent;
-      if (!g) throw new JacobiError("usage", "vjp needs a cotangent (--cotangent NAME)");
-      const gShape = shapeOfName(program, g, "--cotangent");
+      if (!g) throw new JacobiError("usage", "vjp needs a cotangent");
+      const gShape = shapeOfName(program, g, "the cotangent");
       if (gShape !== f.shape) throw new JacobiError("shape", `the cotangent ${g} is ${describeShape(gShape)} but the value is ${describeShape(f.shape)}`);
       // (g' J)[a] = Σ_i g[i] ∂f[i]/∂x[a]
       const cotangent = lowerer.lower(B.sym(g, gShape), fr, fc);

@@ -123,7 +123,7 @@ export function recordDerivation(program: Program, specs: readonly DerivativeSpe
     // derive() names the value's dimensions first, then the variable's, then (Hessian) the second variable's.
     const indices = [...result.sizes.keys()];
     const nf = dimensionCount(f.shape);
-    const nx = dimensionCount(shapeOfName(program, spec.wrt, "--wrt"));
+    const nx = dimensionCount(shapeOfName(program, spec.wrt, "the variable"));
     const valueIndices = indices.slice(0, nf);
     const wrtIndices = indices.slice(nf, nf + nx);
     const secondIndices = indices.slice(nf + nx);
