@@ -6,7 +6,7 @@ import * as B from "../core/build.js";
 import { isKernelDerivativeKind } from "../core/derivative-kinds.js";
 import type { Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
-import { FUNCTION_NAMES, FUNCTION_TABLE, isFnName } from "../core/functions.js";
+import { FUNCTION_ALIASES, FUNCTION_NAMES, FUNCTION_TABLE, functionNamed } from "../core/functions.js";
 import { rat } from "../core/rational.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
 import type { AstExpr } from "./ast.js";
@@ -24,7 +24,7 @@ function resolveName(name: string, span: Span, scope: Scope): Expr {
     const self = pending.start <= span.start;
     fail("name", self ? `'${name}' refers to itself in its own definition` : `'${name}' is used before its definition${where(pending, scope.source)}`, span, scope.source);
   }
-  if (isFnName(name) || KNOWN_CALLS.has(name)) fail("name", `'${name}' is a function; call it as ${name}(…)`, span, scope.source);
+  if (functionNamed(name) || KNOWN_CALLS.has(name)) fail("name", `'${name}' is a function; call it as ${name}(…)`, span, scope.source);
   return B.sym(name);
 }
 
@@ -124,9 +124,11 @@ function arity(e: Extract<AstExpr, { type: "call" }>, want: number | [number, nu
 
 function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
   const name = e.name;
-  if (isFnName(name)) {
-    arity(e, FUNCTION_TABLE[name].arity, scope);
-    return B.call(name, elab(e.args[0]!, scope));
+  const fn = functionNamed(name);
+  if (fn === "log" && e.args.length === 2) return logBase(e, scope);
+  if (fn) {
+    arity(e, fn === "log" ? [1, 2] : FUNCTION_TABLE[fn].arity, scope);
+    return B.call(fn, elab(e.args[0]!, scope));
   }
   switch (name) {
     case "sqrt":
@@ -163,6 +165,14 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
   return fail("name", `unknown function '${name}'${hint ? `; did you mean '${hint}'?` : ""}`, e.nameSpan, scope.source);
 }
 
+/** log(u, b) = log(u)/log(b), the logarithm to a scalar base b (SymPy's and mathjs's reading). */
+function logBase(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
+  const u = elab(e.args[0]!, scope);
+  const base = elab(e.args[1]!, scope);
+  if (base.shape !== SCALAR) fail("shape", `the base of log(u, b) must be a scalar, not ${describeShape(base.shape)}`, e.args[1]!.span, scope.source);
+  return B.mul(B.call("log", u), B.pow(B.call("log", base), B.MINUS_ONE));
+}
+
 /** A size argument of eye/ones/zeros: a positive integer or a size name in use. */
 function sizeArg(a: AstExpr, scope: Scope): Size {
   if (a.type === "name" && !scope.sizes.has(a.name))
@@ -171,7 +181,7 @@ function sizeArg(a: AstExpr, scope: Scope): Size {
 }
 
 function suggest(name: string): string | undefined {
-  const all = [...FUNCTION_NAMES, ...KNOWN_CALLS];
+  const all = [...FUNCTION_NAMES, ...FUNCTION_ALIASES.keys(), ...KNOWN_CALLS];
   let best: string | undefined;
   let bestD = 3;
   for (const c of all) {
