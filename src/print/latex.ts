@@ -101,6 +101,9 @@ class LatexPrinter {
 
   /** `\exp\left(x\right)` or `\left|x\right|`, as the function table spells it. */
   private call(fn: FnName, arg: Expr): Piece {
+    // the constants e = exp(1) and pi = acos(-1), as the parser reads `e` and `pi`
+    if (arg.kind === "num" && arg.shape === SCALAR && ((fn === "exp" && Q.isOne(arg.value)) || (fn === "acos" && Q.equals(arg.value, Q.MINUS_ONE))))
+      return atom(fn === "exp" ? "\\mathrm{e}" : "\\pi");
     const form = FUNCTION_TABLE[fn].latex;
     if (typeof form !== "string") return atom(`${form.left}${this.inner(arg)}${form.right}`);
     // exp(x)^T for exp(x^T), as in the text form
