@@ -183,6 +183,21 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Wan
     case "sum":
       arity(e, 1, scope);
       return B.sumAll(elab(e.args[0]!, scope));
+    case "tr": {
+      // tr(A) = sum(diag(A)), the sum of a square matrix's diagonal
+      arity(e, 1, scope);
+      const a = elab(e.args[0]!, scope);
+      if (a.shape === SCALAR) return a;
+      if (a.shape.rows !== a.shape.cols) fail("shape", `tr takes a square matrix, not ${describeShape(a.shape)}`, e.args[0]!.span, scope.source);
+      return B.sumAll(B.diag(a));
+    }
+    case "norm1":
+      // norm1(u) = sum(abs(u)), the sum of the absolute entries (vector or matrix)
+      arity(e, 1, scope);
+      return B.sumAll(B.call("abs", elab(e.args[0]!, scope)));
+    case "norm2":
+      arity(e, 1, scope);
+      return norm2(elab(e.args[0]!, scope));
     case "diag": {
       arity(e, 1, scope);
       const v = elab(e.args[0]!, scope);
@@ -209,6 +224,12 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Wan
   if (scope.decls.has(name) || scope.defs.has(name)) fail("name", `'${name}' is not a function`, e.nameSpan, scope.source);
   const hint = suggest(name);
   return fail("name", `unknown function '${name}'${hint ? `; did you mean '${hint}'?` : ""}`, e.nameSpan, scope.source);
+}
+
+/** norm2(u): sqrt(u'*u) for a column u (Euclidean), else sqrt(sum(u.^2)) (Frobenius); the printers know both forms. */
+function norm2(u: Expr): Expr {
+  if (u.shape !== SCALAR && u.shape.cols === 1) return B.sqrt(B.matmul(B.transpose(u), u));
+  return B.sqrt(B.sumAll(B.pow(u, B.num(2))));
 }
 
 /** log(u, b) = log(u)/log(b), the logarithm to a scalar base b (SymPy's and mathjs's reading). */

@@ -9,7 +9,7 @@ import type { Declaration, Definition } from "../core/program.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/rational.js";
 
 /** Calls that are not elementwise functions. */
-export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros"] as const;
+export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros", "tr", "norm1", "norm2"] as const;
 /** ...and the derivative operators, allowed as the whole right-hand side of a `kernel` statement (KERNEL_DERIVATIVE_KINDS). */
 export const KNOWN_CALLS: ReadonlySet<string> = new Set<string>([...STRUCTURE_CALLS, ...KERNEL_DERIVATIVE_KINDS]);
 
