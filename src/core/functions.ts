@@ -8,6 +8,8 @@
  *   print/text.ts        the key                      print/latex.ts      latex
  *   codegen/emit-el.ts   kernel                       derive/notation.ts  derivative (as a law)
  * A row without one of its fields does not compile (`functionTable` maps over the names).
+ * Other spellings of a function (`arcsin` for asin) are FUNCTION_ALIASES, read by the
+ * parser only; `log(u, b)` is read by the parser as log(u)/log(b).
  *
  * To add a function, add its row here and its test points in test/core/functions.test.ts;
  * nothing else changes (CONTRIBUTING.md, "Adding a function").

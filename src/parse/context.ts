@@ -32,9 +32,10 @@ export function needsContext(e: AstExpr, scope: Scope): boolean {
     case "binary": {
       if (e.op === "+" || e.op === "-") return needsContext(e.left, scope) && needsContext(e.right, scope);
       if (e.op !== "*" && e.op !== ".*" && e.op !== "/" && e.op !== "./") return false;
-      const context = needsContext(e.left, scope) || needsContext(e.right, scope);
-      const scaling = (f: AstExpr): boolean => needsContext(f, scope) || isNumber(f, scope);
-      return context && scaling(e.left) && scaling(e.right);
+      // each side is read once (reading it again at every level would take exponential time)
+      const left = needsContext(e.left, scope);
+      const right = needsContext(e.right, scope);
+      return (left || right) && (left || isNumber(e.left, scope)) && (right || isNumber(e.right, scope));
     }
     default:
       return false;

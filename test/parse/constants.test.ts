@@ -105,6 +105,12 @@ describe("vector(c), matrix(c) and eye, sized by use", () => {
     got.forEach((v, i) => expect(k[i]).toBeCloseTo(v, 13));
   });
 
+  it("deeply nested context-sized factors are read in linear time (each side once)", () => {
+    let text = "vector(1)";
+    for (let k = 0; k < 150; k++) text = `(${text}*2)`;
+    expect(subject(`x: vector(n); x + ${text}`)).toBe(subject(`x: vector(n); x + ${2n ** 150n}*ones(n)`));
+  });
+
   it("a positioned error where nothing gives the size, or the context's shape does not fit", () => {
     expect(formatted("sum(vector(1))")).toMatch(
       /^error: 1:5: the size of vector\(…\) comes from where it is used, and nothing here gives it; write ones\(n\)\*c\n  sum\(vector\(1\)\)\n {6}\^/,
