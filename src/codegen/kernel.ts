@@ -186,7 +186,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
   for (const b of scratch) for (const s of sizeNamesOf(b.rows, b.cols)) needed.add(s);
   if (batched) needed.add(BATCH);
   addSizeInputs(spec, sized, needed);
-  const sizes = planSizes(spec.name, sized, needed, (s) => naming.size(s));
+  const sizes = planSizes(spec.name, sized, needed, (s) => naming.size(s), scalars.filter((s) => !isBatched(s.hint)).map((s) => naming.scal(s)));
   const scratchLines: string[] = [];
   const declarations: string[] = [];
   for (const b of scratch) {

@@ -225,7 +225,7 @@ export class Lowering implements ProductHost {
     const f = this.f;
     switch (n.kind) {
       case "num":
-        return f.num(Q.toNumber(n.value));
+        return f.num(Q.toFloat(n.value));
       case "sym": {
         const form = this.a.form(n);
         if (form?.kind === "logsoftmax") return f.sub(this.el(form.u, row, col, ctx), this.lse(form.u));
@@ -271,7 +271,7 @@ export class Lowering implements ProductHost {
     let v: El;
     switch (n.kind) {
       case "num":
-        v = f.num(Q.toNumber(n.value));
+        v = f.num(Q.toFloat(n.value));
         break;
       case "sym": {
         const form = this.a.form(n);

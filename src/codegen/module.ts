@@ -4,6 +4,7 @@
  * plain JavaScript (for `compile`). The same input gives the same bytes: names come
  * from the program in program order, and nothing depends on the process's history.
  */
+import { JacobiError } from "../core/errors.js";
 import { emitKernel, userNames, type Dtype, type KernelCode } from "./kernel.js";
 import { commentText, NameTable } from "./names.js";
 import type { KernelSpec, SpecFile } from "./spec.js";
@@ -26,7 +27,14 @@ export function moduleTable(kernels: readonly KernelSpec[]): NameTable {
 /** The kernels' code (unformatted). */
 export function kernelCodes(kernels: readonly KernelSpec[], options: ModuleOptions): KernelCode[] {
   const table = moduleTable(kernels);
-  return kernels.map((k) => emitKernel(k, { dtype: options.dtype, typescript: options.typescript }, table));
+  return kernels.map((k) => {
+    try {
+      return emitKernel(k, { dtype: options.dtype, typescript: options.typescript }, table);
+    } catch (e) {
+      // an error without a place (a number beyond floating point) is placed at its kernel statement
+      throw e instanceof JacobiError && !e.source && k.source && k.span ? e.at(k.source, k.span) : e;
+    }
+  });
 }
 
 /** The whole module's text (unformatted). */

@@ -17,7 +17,7 @@ import { JacobiError, type Source, type Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { KernelCall, KernelStatement, Program } from "../core/program.js";
 import { SCALAR, type Shape } from "../core/shape.js";
-import type { AstExpr, Statement } from "../parse/ast.js";
+import { astChildren, type AstExpr, type Statement } from "../parse/ast.js";
 import { elaborate } from "../parse/elaborate.js";
 import { parseStatements } from "../parse/syntax.js";
 import { isIdentifier } from "./names.js";
@@ -164,10 +164,28 @@ interface BatchStatement {
 
 const isBatch = (s: Statement): boolean => s.type === "kernel" && s.value.type === "call" && s.value.name === "batch";
 
+/**
+ * A kernel's name used as a value (`kernel j = jacobian(k, x)` with `k` a kernel) would be an
+ * undeclared scalar input, and its derivatives quietly zero: refused with its place.
+ */
+function refuseKernelsAsValues(statements: readonly Statement[], source: Source): void {
+  const values = new Set(statements.flatMap((s) => (s.type === "decl" || s.type === "def" ? [s.name] : [])));
+  const kernels = new Set(statements.flatMap((s) => (s.type === "kernel" && !values.has(s.name) ? [s.name] : [])));
+  if (kernels.size === 0) return;
+  const todo: AstExpr[] = statements.flatMap((s) => (s.type === "decl" ? [] : isBatch(s) && s.value.type === "call" ? s.value.args.slice(1) : [s.value]));
+  while (todo.length > 0) {
+    const e = todo.pop()!;
+    if (e.type === "name" && kernels.has(e.name))
+      fail(`'${e.name}' is a kernel, not a value: give its expression a name (v = …) and use that name here and in the kernel`, e.span, source);
+    for (const c of astChildren(e)) todo.push(c);
+  }
+}
+
 /** Parses a spec file: the program, its kernels, and its batched kernels. */
 export function parseSpec(text: string, label?: string): SpecFile {
   const source: Source = label === undefined ? { text } : { label, text };
   const statements = parseStatements(source);
+  refuseKernelsAsValues(statements, source);
   const batches: BatchStatement[] = [];
   const rest: Statement[] = [];
   for (const s of statements) {

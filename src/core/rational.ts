@@ -2,6 +2,7 @@
  * Exact rational numbers over bigint. Always normalized: gcd(num, den) = 1, den > 0.
  * `0.2` in a formula is exactly 1/5; floats appear only when evaluating.
  */
+import { JacobiError } from "./errors.js";
 export interface Rational {
   readonly num: bigint;
   readonly den: bigint;
@@ -125,6 +126,27 @@ export const toNumber = (a: Rational): number => {
   const shift = BigInt(Math.max(0, Math.min(bitLength(a.num), bitLength(a.den)) - 64));
   return Number(a.num >> shift) / Number(a.den >> shift);
 };
+
+/** A huge rational in a few characters: 1e+999999 style when it is long. */
+export function describeBig(v: Rational): string {
+  const digits = (n: bigint): string => {
+    const s = (n < 0n ? -n : n).toString();
+    return s.length <= 20 ? s : `${s[0]}.${s.slice(1, 4)}e+${s.length - 1}`;
+  };
+  const sign = v.num < 0n ? "-" : "";
+  return v.den === 1n ? `${sign}${digits(v.num)}` : `${sign}${digits(v.num)}/${digits(v.den)}`;
+}
+
+/**
+ * The floating-point number of an exact constant, for evaluation and generated code; a
+ * value error when it is outside the floating-point range (1e400 is not Infinity, 1e-400 not 0).
+ */
+export function toFloat(a: Rational): number {
+  const x = toNumber(a);
+  if (!Number.isFinite(x) || (x === 0 && a.num !== 0n))
+    throw new JacobiError("value", `the number ${describeBig(a)} is outside the floating-point range (about 1e-308 to 1.8e308), so it cannot be evaluated`);
+  return x;
+}
 
 /** Text form: `3`, `-2`, `1/5`. */
 export const toString = (a: Rational): string => (a.den === 1n ? `${a.num}` : `${a.num}/${a.den}`);

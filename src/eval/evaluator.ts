@@ -10,7 +10,7 @@ import { isFixedIndex } from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import { LIMITS } from "../core/limits.js";
 import { assertNever, type Entry, type Expr, type Index, type Series } from "../core/expr.js";
-import { toNumber } from "../core/rational.js";
+import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
 import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
@@ -23,16 +23,6 @@ export interface Env {
 
 /** Values of free indices (1-based). */
 export type IndexValues = Map<Index, number>;
-
-/** A huge rational in a few characters: 1e+999999 style when it is long. */
-function describeBig(v: { readonly num: bigint; readonly den: bigint }): string {
-  const digits = (n: bigint): string => {
-    const s = (n < 0n ? -n : n).toString();
-    return s.length <= 20 ? s : `${s[0]}.${s.slice(1, 4)}e+${s.length - 1}`;
-  };
-  const sign = v.num < 0n ? "-" : "";
-  return v.den === 1n ? `${sign}${digits(v.num)}` : `${sign}${digits(v.num)}/${digits(v.den)}`;
-}
 
 export class Evaluator {
   private readonly memo = new Map<Expr, Value>();
@@ -62,10 +52,8 @@ export class Evaluator {
     let v: Value;
     switch (e.kind) {
       case "num": {
-        const x = toNumber(e.value);
         // a number too large for floating point cannot be evaluated (it stays exact symbolically)
-        if (!Number.isFinite(x) || (x === 0 && e.value.num !== 0n))
-          throw new JacobiError("value", `the number ${describeBig(e.value)} is outside the floating-point range (about 1e-308 to 1.8e308), so it cannot be evaluated`);
+        const x = toFloat(e.value);
         v = e.shape.rows === 1 && e.shape.cols === 1 ? scalarValue(x) : filledValue(this.size(e.shape.rows), this.size(e.shape.cols), x);
         break;
       }

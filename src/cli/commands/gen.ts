@@ -36,6 +36,7 @@ export const genCommand: Command = {
     if (files.length === 0) throw new UsageError("no spec files given");
     const out = single(args, "out");
     if (out === undefined) throw new UsageError("gen needs --out DIR");
+    if (out.trim() === "") throw new UsageError("--out needs a directory name, not an empty text"); // '' would write to the filesystem root
     const dtype = choice(args, "dtype", ["f64", "f32"] as const, "f64");
     const seen = new Map<string, string>();
     for (const file of files) {
