@@ -7,9 +7,11 @@
  * - CLI edges: `--out ''`, invisible characters in error lines, JSON's nulls said, the
  *   output limit on numbers, bounded reads of endless files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, evaluate, JacobiError } from "../../src/index.js";
 import { readBounded, readBoundedSync } from "../../src/files.js";
@@ -234,5 +236,22 @@ describe("bounded reads", () => {
   it("a directory and a missing file are still plain errors", async () => {
     expect((await cli("eval", "-f", dir)).err).toBe(`error: cannot read ${dir}: it is a directory`);
     expect((await cli("eval", "-f", join(dir, "none"))).err).toBe(`error: cannot read ${join(dir, "none")}: no such file`);
+  });
+});
+
+describe("a full disk", () => {
+  const bin = fileURLToPath(new URL("../../bin/jacobi.js", import.meta.url));
+  it.skipIf(!existsSync("/dev/full")).each([
+    ["eval", "1+1"],
+    ["jacobian", "x: vector(40); s = exp(x)/sum(exp(x))", "--wrt", "x", "--elementwise"],
+  ])("jacobi %s … > /dev/full ends with one line and exit 1, no stack trace", async (...argv) => {
+    const full = openSync("/dev/full", "w");
+    const child = spawn(process.execPath, [bin, ...argv], { stdio: ["ignore", full, "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    closeSync(full);
+    expect(stderr).toBe("error: cannot write the output: no space left on the device\n");
+    expect(code).toBe(1);
   });
 });
