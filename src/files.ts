@@ -5,7 +5,7 @@
  * character limit of the tokenizer applies to what is read.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { JacobiError } from "./core/errors.js";
 import { LIMITS } from "./core/limits.js";
 
@@ -42,8 +42,13 @@ export function readBoundedSync(path: string | number, what: string): string {
   }
 }
 
-/** Reads a file asynchronously (never blocking the event loop, even on a FIFO), at most the limit + 1 bytes. */
+/**
+ * Reads a regular file asynchronously, at most the limit + 1 bytes. Anything else (a FIFO,
+ * a device) is refused before it is opened: opening a FIFO waits for a writer.
+ */
 export async function readBounded(path: string, what: string): Promise<string> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new JacobiError("io", `cannot read ${what}: it is not a regular file`);
   const handle = await open(path, "r");
   try {
     const chunks: Buffer[] = [];
