@@ -16,6 +16,7 @@ import { derive, type DerivativeKind } from "../calculus/derive.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { KernelCall, KernelStatement, Program } from "../core/program.js";
+import { withExactBudget } from "../core/rational.js";
 import { SCALAR, type Shape } from "../core/shape.js";
 import { astChildren, type AstExpr, type Statement } from "../parse/ast.js";
 import { elaborate } from "../parse/elaborate.js";
@@ -192,7 +193,7 @@ export function parseSpec(text: string, label?: string): SpecFile {
     if (isBatch(s) && s.type === "kernel" && s.value.type === "call") batches.push({ name: s.name, args: s.value.args, span: s.span });
     else rest.push(s);
   }
-  const program = elaborate([{ statements: rest, source }]);
+  const program = withExactBudget("the spec", () => elaborate([{ statements: rest, source }]));
   const kernels = kernelSpecs(program);
   const byName = new Map(kernels.map((k) => [k.name, k]));
   for (const b of batches) {

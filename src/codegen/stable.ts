@@ -7,6 +7,8 @@
  *   log(softmax(u))                -> logsoftmax(u)   u - lse(u)
  *   log(sigmoid(u))                -> logsigmoid(u)   -(max(-u, 0) + log1p(exp(-|u|)))
  *   log(1 - sigmoid(u))            -> logsigmoid(-u)
+ *   log(1 + exp(u))                -> -logsigmoid(-u)  (softplus)
+ *   exp(u) * sigmoid(-u)           -> sigmoid(u)       (and exp(u) * (1 + exp(u))^-1)
  * A definition such as `s = exp(x)/sum(exp(x))` is recognized in its body, so `log(s)`
  * is a log-softmax too. One softmax step serves every placeholder over the same u.
  */
@@ -99,6 +101,9 @@ export class Stabilizer {
       // log(1 - sigmoid(u)) = log(sigmoid(-u))
       const u = oneMinusSigmoid(arg);
       if (u) return this.placeholder("logsigmoid", B.neg(u), e.shape);
+      // log(1 + exp(v)) = softplus(v) = -logsigmoid(-v)
+      const v = onePlusExp(arg);
+      if (v) return B.neg(this.placeholder("logsigmoid", B.neg(v), e.shape));
       return e;
     }
     if (e.kind === "mul") {
@@ -110,9 +115,29 @@ export class Stabilizer {
         const rest = e.factors.filter((g) => g !== f && g !== inner);
         return B.mulAll([this.placeholder("softmax", inner.arg, inner.shape), ...rest]);
       }
+      // exp(u) * sigmoid(-u) * rest = sigmoid(u) * rest, and exp(u) * (1 + exp(u))^-1 * rest likewise
+      for (const f of e.factors) {
+        const u = f.kind === "call" && f.fn === "sigmoid" ? minusOf(f.arg) : f.kind === "pow" && isMinusOne(f.exponent) ? onePlusExp(f.base) : undefined;
+        const partner = u && e.factors.find((g) => g.kind === "call" && g.fn === "exp" && g.arg === u);
+        if (!u || !partner) continue;
+        return B.mulAll([B.call("sigmoid", u), ...e.factors.filter((g) => g !== f && g !== partner)]);
+      }
     }
     return e;
   }
+}
+
+/** u when e is -u. */
+function minusOf(e: Expr): Expr | undefined {
+  return e.kind === "mul" && e.factors.length === 2 && isMinusOne(e.factors[0]!) ? e.factors[1] : undefined;
+}
+
+/** v when e is 1 + exp(v). */
+function onePlusExp(e: Expr): Expr | undefined {
+  if (e.kind !== "add" || e.terms.length !== 2) return undefined;
+  const [a, b] = e.terms as [Expr, Expr];
+  const [one, other] = a.kind === "num" ? [a, b] : [b, a];
+  return one.kind === "num" && Q.isOne(one.value) && other.kind === "call" && other.fn === "exp" ? other.arg : undefined;
 }
 
 /** u when e is 1 - sigmoid(u). */

@@ -13,7 +13,7 @@
  * `matmul` is the ordered matrix product of non-scalar operands.
  */
 import { JacobiError } from "./errors.js";
-import type { Rational } from "./rational.js";
+import { withExactBudget, type Rational } from "./rational.js";
 import { SCALAR, type Shape, type Size } from "./shape.js";
 
 /** Elementwise functions. `sqrt(u)` is `u^(1/2)`; `sign` arises from `abs'`. */
@@ -246,7 +246,7 @@ export function withWorkBudget<T>(limit: number, what: string, fn: () => T): T {
   const saved = [budgetEnd, budgetWhat, budgetLimit] as const;
   if (internCalls + limit < budgetEnd) [budgetEnd, budgetWhat, budgetLimit] = [internCalls + limit, what, limit];
   try {
-    return fn();
+    return withExactBudget(what, fn); // and its exact arithmetic is bounded too
   } finally {
     [budgetEnd, budgetWhat, budgetLimit] = saved;
   }

@@ -13,6 +13,7 @@ import { assertNever, type Entry, type Expr, type Index, type Series } from "../
 import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
 import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
+import { stableValue } from "./stable.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
 
 /** What evaluation reads: named values (declared, given, defined) and size values. */
@@ -48,6 +49,13 @@ export class Evaluator {
       const entries = this.size(e.shape.rows) * this.size(e.shape.cols);
       if (entries > LIMITS.maxValueEntries)
         throw new JacobiError("limit", `a value of ${entries} entries is too large to evaluate (the limit is ${LIMITS.maxValueEntries})`);
+    }
+    // softmax, log-sum-exp, softplus, sigmoid and norms, evaluated without overflow (eval/stable.ts)
+    const stable = e.kind === "mul" || e.kind === "pow" || e.kind === "call" ? stableValue(e, (x) => this.value(x, idx)) : undefined;
+    if (stable) {
+      const out = this.broadcast(stable, e);
+      if (memoizable) this.memo.set(e, out);
+      return out;
     }
     let v: Value;
     switch (e.kind) {

@@ -305,7 +305,16 @@ function elabBrackets(e: Extract<AstExpr, { type: "brackets" }>, scope: Scope): 
   return B.matrix(e.items.length, 1, scalarItems(e.items));
 }
 
+/** An expression node; an error without a place from the builders (exact arithmetic too large) gets this node's. */
 function elab(e: AstExpr, scope: Scope): Expr {
+  try {
+    return elabNode(e, scope);
+  } catch (err) {
+    throw err instanceof JacobiError && !err.source ? err.at(scope.source, e.span) : err;
+  }
+}
+
+function elabNode(e: AstExpr, scope: Scope): Expr {
   switch (e.type) {
     case "number":
       return B.num(numberAt(e.text, e.span, scope));

@@ -2,6 +2,7 @@
 import { JacobiError, type Source } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
+import { withExactBudget } from "../core/rational.js";
 import { elaborate, type StatementGroup } from "./elaborate.js";
 import { parseStatements } from "./syntax.js";
 
@@ -20,7 +21,7 @@ export function parseProgram(text: string, options: ParseOptions = {}): Program 
   });
   const source: Source = options.label === undefined ? { text } : { label: options.label, text };
   groups.push({ statements: parseStatements(source), source });
-  return elaborate(groups);
+  return withExactBudget("the program", () => elaborate(groups));
 }
 
 /** The program's subject, or an error saying that it has none. */
