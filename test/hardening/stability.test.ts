@@ -50,6 +50,19 @@ const CASES: readonly { argv: string[]; x: number[]; want: (x: number[]) => numb
       return [s[0]! - s[0]! * s[0]!, -s[0]! * s[1]!, -s[1]! * s[0]!, s[1]! - s[1]! * s[1]!];
     },
   },
+  // the element-wise view writes the sums out: exp(x1 + x2)/(exp(x1) + exp(x2))^2, x1/sqrt(x1^2 + x2^2)
+  {
+    argv: ["jacobian", "x: vector(2); s = exp(x)/sum(exp(x)); s", "--wrt", "x", "--elementwise"],
+    x: [1000, 1001],
+    want: (x) => {
+      const s = softmax(x);
+      return [s[0]! - s[0]! * s[0]!, -s[0]! * s[1]!, -s[1]! * s[0]!, s[1]! - s[1]! * s[1]!];
+    },
+  },
+  { argv: ["grad", "x: vector(3); log(sum(exp(x)))", "--wrt", "x", "--elementwise"], x: [1000, 1001, -5], want: softmax },
+  { argv: ["grad", "x: vector(2); sum(log(1 + exp(x)))", "--wrt", "x", "--elementwise"], x: [1000, -1000], want: (x) => x.map(sigmoid) },
+  { argv: ["grad", "x: vector(2); sqrt(sum(x.*x))", "--wrt", "x", "--elementwise"], x: [1e200, -1e200], want: (x) => x.map((v) => v / norm(x)) },
+  { argv: ["grad", "x: vector(2); sqrt(sum(x.^2))", "--wrt", "x", "--elementwise"], x: [3e-200, 4e-200], want: (x) => x.map((v) => v / norm(x)) },
 ];
 
 const close = (got: readonly number[], want: readonly number[], what: string): void => {
