@@ -22,6 +22,10 @@ export interface MatvecInputs {
  */
 export function matvec(inputs: MatvecInputs, out?: Float64Array): Float64Array {
   const { W, x } = inputs;
+  if (typeof W !== "object" || W === null || typeof W.length !== "number")
+    throw new RangeError(`matvec: W must be an array of numbers (matrix(m, n)), not ${W === null ? "null" : typeof W}`);
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(`matvec: x must be an array of numbers (vector(n)), not ${x === null ? "null" : typeof x}`);
   const n = x.length;
   if (n < 1) throw new RangeError(`matvec: x is empty`);
   const m = W.length / n;
@@ -84,6 +88,14 @@ export interface MatvecVjpWInputs {
  */
 export function matvecVjpW(inputs: MatvecVjpWInputs, out?: Float64Array): Float64Array {
   const { x, g } = inputs;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(
+      `matvecVjpW: x must be an array of numbers (vector(n)), not ${x === null ? "null" : typeof x}`,
+    );
+  if (typeof g !== "object" || g === null || typeof g.length !== "number")
+    throw new RangeError(
+      `matvecVjpW: g must be an array of numbers (vector(m)), not ${g === null ? "null" : typeof g}`,
+    );
   const n = x.length;
   if (n < 1) throw new RangeError(`matvecVjpW: x is empty`);
   const m = g.length;
@@ -122,6 +134,14 @@ export interface MatvecVjpXInputs {
  */
 export function matvecVjpX(inputs: MatvecVjpXInputs, out?: Float64Array): Float64Array {
   const { W, g } = inputs;
+  if (typeof W !== "object" || W === null || typeof W.length !== "number")
+    throw new RangeError(
+      `matvecVjpX: W must be an array of numbers (matrix(m, n)), not ${W === null ? "null" : typeof W}`,
+    );
+  if (typeof g !== "object" || g === null || typeof g.length !== "number")
+    throw new RangeError(
+      `matvecVjpX: g must be an array of numbers (vector(m)), not ${g === null ? "null" : typeof g}`,
+    );
   const m = g.length;
   if (m < 1) throw new RangeError(`matvecVjpX: g is empty`);
   const n = W.length / m;

@@ -63,6 +63,26 @@ let mlpGrads_t2: Float64Array = new Float64Array(0);
  */
 export function mlpGrads(inputs: MlpGradsInputs, out?: MlpGradsOutputs): MlpGradsOutputs {
   const { x, y, W1, b1, W2, b2 } = inputs;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(`mlpGrads: x must be an array of numbers (vector(n0)), not ${x === null ? "null" : typeof x}`);
+  if (typeof y !== "object" || y === null || typeof y.length !== "number")
+    throw new RangeError(`mlpGrads: y must be an array of numbers (vector(n2)), not ${y === null ? "null" : typeof y}`);
+  if (typeof W1 !== "object" || W1 === null || typeof W1.length !== "number")
+    throw new RangeError(
+      `mlpGrads: W1 must be an array of numbers (matrix(n1, n0)), not ${W1 === null ? "null" : typeof W1}`,
+    );
+  if (typeof b1 !== "object" || b1 === null || typeof b1.length !== "number")
+    throw new RangeError(
+      `mlpGrads: b1 must be an array of numbers (vector(n1)), not ${b1 === null ? "null" : typeof b1}`,
+    );
+  if (typeof W2 !== "object" || W2 === null || typeof W2.length !== "number")
+    throw new RangeError(
+      `mlpGrads: W2 must be an array of numbers (matrix(n2, n1)), not ${W2 === null ? "null" : typeof W2}`,
+    );
+  if (typeof b2 !== "object" || b2 === null || typeof b2.length !== "number")
+    throw new RangeError(
+      `mlpGrads: b2 must be an array of numbers (vector(n2)), not ${b2 === null ? "null" : typeof b2}`,
+    );
   const n0 = x.length;
   if (n0 < 1) throw new RangeError(`mlpGrads: x is empty`);
   const n2 = y.length;
@@ -310,6 +330,30 @@ let mlpGradsBatch_t5: Float64Array = new Float64Array(0);
  */
 export function mlpGradsBatch(inputs: MlpGradsBatchInputs, out?: MlpGradsBatchOutputs): MlpGradsBatchOutputs {
   const { x, y, W1, b1, W2, b2 } = inputs;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(
+      `mlpGradsBatch: x must be an array of numbers (one row of n0 per sample), not ${x === null ? "null" : typeof x}`,
+    );
+  if (typeof y !== "object" || y === null || typeof y.length !== "number")
+    throw new RangeError(
+      `mlpGradsBatch: y must be an array of numbers (one row of n2 per sample), not ${y === null ? "null" : typeof y}`,
+    );
+  if (typeof W1 !== "object" || W1 === null || typeof W1.length !== "number")
+    throw new RangeError(
+      `mlpGradsBatch: W1 must be an array of numbers (matrix(n1, n0)), not ${W1 === null ? "null" : typeof W1}`,
+    );
+  if (typeof b1 !== "object" || b1 === null || typeof b1.length !== "number")
+    throw new RangeError(
+      `mlpGradsBatch: b1 must be an array of numbers (vector(n1)), not ${b1 === null ? "null" : typeof b1}`,
+    );
+  if (typeof W2 !== "object" || W2 === null || typeof W2.length !== "number")
+    throw new RangeError(
+      `mlpGradsBatch: W2 must be an array of numbers (matrix(n2, n1)), not ${W2 === null ? "null" : typeof W2}`,
+    );
+  if (typeof b2 !== "object" || b2 === null || typeof b2.length !== "number")
+    throw new RangeError(
+      `mlpGradsBatch: b2 must be an array of numbers (vector(n2)), not ${b2 === null ? "null" : typeof b2}`,
+    );
   const n1 = b1.length;
   if (n1 < 1) throw new RangeError(`mlpGradsBatch: b1 is empty`);
   const n2 = W2.length / n1;

@@ -26,6 +26,8 @@ export interface SoftmaxInputs {
  */
 export function softmax(inputs: SoftmaxInputs, out?: Float64Array): Float64Array {
   const { x } = inputs;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(`softmax: x must be an array of numbers (vector(n)), not ${x === null ? "null" : typeof x}`);
   const n = x.length;
   if (n < 1) throw new RangeError(`softmax: x is empty`);
   if (out === undefined) out = new Float64Array(n);
@@ -73,6 +75,10 @@ let softmaxJacobian_s: Float64Array = new Float64Array(0);
  */
 export function softmaxJacobian(inputs: SoftmaxJacobianInputs, out?: Float64Array): Float64Array {
   const { x } = inputs;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(
+      `softmaxJacobian: x must be an array of numbers (vector(n)), not ${x === null ? "null" : typeof x}`,
+    );
   const n = x.length;
   if (n < 1) throw new RangeError(`softmaxJacobian: x is empty`);
   if (out === undefined) out = new Float64Array(n * n);
@@ -130,6 +136,14 @@ export interface SoftmaxVjpInputs {
  */
 export function softmaxVjp(inputs: SoftmaxVjpInputs, out?: Float64Array): Float64Array {
   const { x, g } = inputs;
+  if (typeof x !== "object" || x === null || typeof x.length !== "number")
+    throw new RangeError(
+      `softmaxVjp: x must be an array of numbers (vector(n)), not ${x === null ? "null" : typeof x}`,
+    );
+  if (typeof g !== "object" || g === null || typeof g.length !== "number")
+    throw new RangeError(
+      `softmaxVjp: g must be an array of numbers (vector(n)), not ${g === null ? "null" : typeof g}`,
+    );
   const n = x.length;
   if (n < 1) throw new RangeError(`softmaxVjp: x is empty`);
   if (g.length !== n)

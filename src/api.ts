@@ -12,6 +12,7 @@ import type { Expr } from "./core/expr.js";
 import { type Program, subjectOf } from "./core/program.js";
 import { bindWithEvaluator } from "./eval/bind.js";
 import type { Binding } from "./eval/evaluate.js";
+import { valueOfLike } from "./eval/value-like.js";
 import type { Value } from "./eval/value.js";
 import { parseProgram, type ParseOptions } from "./parse/parse.js";
 import { cancel as polyCancel, expand as polyExpand } from "./simplify/poly.js";
@@ -165,23 +166,6 @@ export function simplify(e: Expr | ProgramLike): Expr {
 /** An expression, or a program's value. */
 const exprOf = (e: Expr | ProgramLike): Expr => (typeof e === "string" || "decls" in e ? subjectOf(programOf(e as ProgramLike)) : e);
 
-function toValue(name: string, v: ValueLike): Value {
-  if (typeof v === "number") return { rows: 1, cols: 1, data: Float64Array.of(v) };
-  const first = (v as ArrayLike<unknown>)[0];
-  if (first !== undefined && typeof first === "object") {
-    const rows = v as readonly ArrayLike<number>[];
-    const cols = rows[0]!.length;
-    const data = new Float64Array(rows.length * cols);
-    rows.forEach((row, r) => {
-      if (row.length !== cols) throw new JacobiError("value", `${name}: row ${r + 1} has ${row.length} entries but row 1 has ${cols}`);
-      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c]!;
-    });
-    return { rows: rows.length, cols, data };
-  }
-  const xs = v as ArrayLike<number>;
-  return { rows: xs.length, cols: 1, data: Float64Array.from(xs) };
-}
-
 function fromValue(v: Value): number | number[] | number[][] {
   if (v.rows === 1 && v.cols === 1) return v.data[0]!;
   if (v.cols === 1) return Array.from(v.data);
@@ -199,7 +183,7 @@ function fromValue(v: Value): number | number[] | number[][] {
 export function evaluate(p: ProgramLike, values: Readonly<Record<string, ValueLike>>, expr?: Expr): number | number[] | number[][] {
   const program = programOf(p);
   const bindings = new Map<string, Binding>();
-  for (const name of Object.keys(values)) bindings.set(name, { value: toValue(name, values[name]!) });
+  for (const name of Object.keys(values)) bindings.set(name, { value: valueOfLike(name, values[name]) });
   const { evaluator } = bindWithEvaluator(program, bindings, { onUnused: () => {} });
   return fromValue(evaluator.value(expr ?? subjectOf(program), new Map()));
 }

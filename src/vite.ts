@@ -21,9 +21,9 @@
  *
  * This module is for Node (it reads and writes files); the library itself is not.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { basename, relative } from "node:path";
-import type { Plugin } from "vite";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { basename, isAbsolute, relative, resolve, sep } from "node:path";
+import { isFileLoadingAllowed, type Plugin, type ResolvedConfig } from "vite";
 import type { Dtype } from "./codegen/dtype.js";
 import { formatTypeScript } from "./codegen/format.js";
 import type { KernelCode } from "./codegen/kernel.js";
@@ -31,6 +31,7 @@ import { kernelCodes } from "./codegen/module.js";
 import { commentText } from "./codegen/names.js";
 import { parseSpec } from "./codegen/spec.js";
 import { JacobiError } from "./core/errors.js";
+import { readBounded } from "./files.js";
 
 /** Options of the {@link jacobi} Vite plugin. */
 export interface JacobiPluginOptions {
@@ -84,14 +85,28 @@ export async function specModule(text: string, options: { readonly dtype?: Dtype
 }
 
 /** Writes a file only when its text changes (so watchers see no change when there is none). */
-function writeIfChanged(path: string, text: string): void {
+async function writeIfChanged(path: string, text: string): Promise<void> {
   let old: string | undefined;
   try {
-    old = readFileSync(path, "utf8");
+    old = await readFile(path, "utf8");
   } catch {
     old = undefined;
   }
-  if (old !== text) writeFileSync(path, text);
+  if (old !== text) await writeFile(path, text);
+}
+
+/** Is `file` inside the directory `root` (or the root itself)? */
+export function isInside(root: string, file: string): boolean {
+  const r = relative(resolve(root), resolve(file));
+  return r === "" || (!r.startsWith(`..${sep}`) && r !== ".." && !isAbsolute(r));
+}
+
+/**
+ * The dev server's refusal of a file outside `server.fs.allow` (or in `server.fs.deny`):
+ * the error Vite itself answers with 403 (its code is ERR_DENIED_ID).
+ */
+function deniedError(id: string): Error {
+  return Object.assign(new Error(`Denied ID ${id}`), { code: "ERR_DENIED_ID", id });
 }
 
 /**
@@ -118,19 +133,30 @@ export function jacobi(options: JacobiPluginOptions = {}): Plugin {
   const dtype = options.dtype ?? "f64";
   const writeDeclarations = options.declarations ?? true;
   let root = process.cwd();
+  let config: ResolvedConfig | undefined;
+  let serving = false;
   const labelOf = (file: string): string => relative(root, file).replace(/\\/g, "/") || basename(file);
 
   async function compileSpec(file: string): Promise<SpecModule> {
-    const compiled = await specModule(readFileSync(file, "utf8"), { dtype, label: labelOf(file) });
-    if (writeDeclarations) writeIfChanged(`${file}.d.ts`, compiled.declarations);
+    // only a regular file is read (opening a FIFO would wait for a writer)
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) throw new JacobiError("io", `cannot read ${labelOf(file)}: ${info ? "it is not a regular file" : "no such file"}`);
+    // the dev server serves only what server.fs allows (a spec outside is never read, so its errors cannot leak)
+    if (serving && config && !isFileLoadingAllowed(config, file.replace(/\\/g, "/"))) throw deniedError(file);
+    // read asynchronously and bounded: a FIFO or an endless file neither blocks the server nor fills memory
+    const compiled = await specModule(await readBounded(file, labelOf(file)), { dtype, label: labelOf(file) });
+    // declarations are written beside specs inside the project root only
+    if (writeDeclarations && isInside(root, file)) await writeIfChanged(`${file}.d.ts`, compiled.declarations);
     return compiled;
   }
 
   return {
     name: "jacobi",
     enforce: "pre",
-    configResolved(config) {
-      root = config.root;
+    configResolved(resolved) {
+      config = resolved;
+      root = resolved.root;
+      serving = resolved.command === "serve";
     },
     async load(id) {
       if (!SPEC_FILE.test(id)) return null; // `?raw` and other queries are left to Vite

@@ -9,7 +9,7 @@ import { JacobiError } from "../core/errors.js";
 import { children, withWorkBudget, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
-import { describeShape, SCALAR, shape as makeShape, type Shape } from "../core/shape.js";
+import { describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "../core/shape.js";
 import { Differentiator, entryTarget, symTarget } from "../diff/derivative.js";
 import { entryName, Lowerer } from "../indexform/lower.js";
 import { shapeOfName, type DerivativeSpec } from "./derive.js";
@@ -51,8 +51,54 @@ export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpe
   const table = fr * fc * xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
   if (table > LIMITS.maxEntries)
     throw new JacobiError("limit", `the element-wise ${spec.kind} has ${table} entry derivatives (the limit is ${LIMITS.maxEntries}); use the matrix form`);
+  // estimated before any work: the value written out, times the entries it is differentiated by
+  const terms = termsPerEntry(program, f, new Map()) * fr * fc * xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
+  if (terms > LIMITS.maxElementwiseTerms)
+    throw new JacobiError(
+      "limit",
+      `the element-wise ${spec.kind} would write out about ${terms.toPrecision(2)} terms (the value has ${fr * fc} entries of about ${termsPerEntry(program, f, new Map()).toPrecision(2)} terms each; the limit is ${LIMITS.maxElementwiseTerms}); use the matrix form`,
+    );
   const work = LIMITS.maxWork + LIMITS.workPerEntry * table;
   return withWorkBudget(work, `the element-wise ${spec.kind} by ${spec.wrt}`, () => elementwiseWithin(program, f, spec));
+}
+
+/**
+ * About how many distinct terms one entry of a matrix-level value has when written out at
+ * concrete sizes: each distinct node once (shared parts are shared), a matrix product and a
+ * `sum` repeat their operands once per index value, definitions are written in.
+ * Saturates far beyond any limit.
+ */
+function termsPerEntry(program: Program, e: Expr, fresh: Map<Expr, number>): number {
+  const size = (n: Size): number => (typeof n === "number" ? n : Infinity);
+  /** The terms of `x` unrolled on their own (the copies of a sum's body are distinct). */
+  const alone = (x: Expr): number => {
+    let t = fresh.get(x);
+    if (t === undefined) {
+      t = walk(x, new Set());
+      fresh.set(x, t);
+    }
+    return t;
+  };
+  const walk = (x: Expr, seen: Set<Expr>): number => {
+    if (seen.has(x)) return 0;
+    seen.add(x);
+    let t: number;
+    if (x.kind === "sym") {
+      const def = program.defs.get(x.name);
+      t = def ? walk(def.expr, seen) : 1;
+    } else if (x.kind === "matmul") {
+      // (A*B)[i,j] = Σ_k A[i,k] B[k,j]: each factor after the first repeats the chain so far k times
+      t = alone(x.factors[0]!);
+      for (let k = 1; k < x.factors.length; k++) t = size(x.factors[k]!.shape.rows) * (t + alone(x.factors[k]!));
+    } else if (x.kind === "sum") {
+      t = size(x.arg.shape.rows) * size(x.arg.shape.cols) * alone(x.arg);
+    } else {
+      t = 1;
+      for (const c of children(x)) t += walk(c, seen);
+    }
+    return Math.min(t, 1e15);
+  };
+  return alone(e);
 }
 
 function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Entries {

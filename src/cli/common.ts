@@ -7,7 +7,7 @@ import { JacobiError } from "../core/errors.js";
 import type { Program } from "../core/program.js";
 import type { BindOptions } from "../eval/bind.js";
 import type { Bindings, Binding } from "../eval/evaluate.js";
-import { formatValue, parseBinding, type Value } from "../eval/value.js";
+import { formatValue, jsonNullNote, parseBinding, type Value } from "../eval/value.js";
 import { parseProgram } from "../parse/parse.js";
 import { all, choice, single, UsageError, type OptionSpec, type ParsedArgs } from "./args.js";
 import type { Io } from "./io.js";
@@ -87,7 +87,11 @@ export function precisionOf(args: ParsedArgs): number {
 }
 
 /** A numeric value as text, JSON, or a LaTeX matrix. */
-export function showValue(v: Value, format: Format, precision: number): string {
+export function showValue(v: Value, format: Format, precision: number, note?: (text: string) => void): string {
+  if (format === "json") {
+    const why = jsonNullNote(v); // JSON has no ±Infinity or NaN: say so (on standard error)
+    if (why !== undefined) note?.(why);
+  }
   if (format !== "latex") return formatValue(v, format, precision);
   const n = (x: number): string => formatValue({ rows: 1, cols: 1, data: Float64Array.of(x) }, "text", precision).replace("Infinity", "\\infty");
   if (v.rows === 1 && v.cols === 1) return n(v.data[0]!);

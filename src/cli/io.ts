@@ -2,9 +2,10 @@
  * What commands need from the outside world, passed in so that tests can run the CLI
  * in-process: output streams and file access.
  */
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { JacobiError } from "../core/errors.js";
+import { readBoundedSync } from "../files.js";
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -24,8 +25,9 @@ export const processIo: Io = {
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
   readFile: (path) => {
     try {
-      return readFileSync(path === "-" ? 0 : path, "utf8");
+      return readBoundedSync(path === "-" ? 0 : path, path === "-" ? "standard input" : path);
     } catch (e) {
+      if (e instanceof JacobiError) throw e;
       throw describeFsError(e, path === "-" ? "standard input" : path, "read");
     }
   },

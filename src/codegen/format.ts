@@ -20,7 +20,32 @@ export const PRETTIER_OPTIONS = {
   endOfLine: "lf",
 } as const;
 
-/** The code, formatted. */
+/**
+ * Binary operators one statement may have for prettier (its printer recurses once per
+ * operator of a chain and overflows the stack near 1,000). A longer statement is left as
+ * generated: valid code, one statement a line.
+ */
+export const MAX_FORMATTED_OPERATORS = 400;
+
+/** The most binary operators ` + `, ` - `, ` * `, ` / ` on one line. */
+function longestChain(code: string): number {
+  let most = 0;
+  for (const line of code.split("\n")) {
+    const n = line.match(/ [-+*/] /g)?.length ?? 0;
+    if (n > most) most = n;
+  }
+  return most;
+}
+
+const UNFORMATTED = `// Left as generated, not formatted: a statement has more than ${MAX_FORMATTED_OPERATORS} operators.\n`;
+
+/** The code, formatted (or, for statements too long for the formatter, as it is). */
 export async function formatTypeScript(code: string): Promise<string> {
-  return format(code, { ...PRETTIER_OPTIONS, plugins: [typescript, estree] });
+  if (longestChain(code) > MAX_FORMATTED_OPERATORS) return UNFORMATTED + code;
+  try {
+    return await format(code, { ...PRETTIER_OPTIONS, plugins: [typescript, estree] });
+  } catch (e) {
+    if (e instanceof RangeError) return UNFORMATTED + code; // the formatter's own stack overflow: never what fails
+    throw e;
+  }
 }

@@ -159,7 +159,8 @@ function sizeInputs(ctx: Context, inputs: KernelInputs, scratch: readonly Buf[])
   for (const b of scratch) for (const s of sizeNamesOf(b.rows, b.cols)) needed.add(s);
   if (spec.batch !== undefined) needed.add(BATCH);
   addSizeInputs(spec, sized, needed);
-  const sizes = planSizes(spec.name, sized, needed, (s) => naming.size(s));
+  const scalars = inputs.scalars.filter((s) => !isBatchedInput(spec, s.hint)).map((s) => naming.scal(s));
+  const sizes = planSizes(spec.name, sized, needed, (s) => naming.size(s), scalars);
   return { sized, sizes };
 }
 

@@ -199,7 +199,7 @@ export class Lowering implements SoftmaxHost {
     const f = this.f;
     switch (n.kind) {
       case "num":
-        return f.num(Q.toNumber(n.value));
+        return f.num(Q.toFloat(n.value));
       case "sym": {
         const form = this.a.form(n);
         if (form?.kind === "logsoftmax") return f.sub(this.el(form.u, row, col, ctx), this.lse(form.u));
@@ -245,7 +245,7 @@ export class Lowering implements SoftmaxHost {
     let v: El;
     switch (n.kind) {
       case "num":
-        v = f.num(Q.toNumber(n.value));
+        v = f.num(Q.toFloat(n.value));
         break;
       case "sym": {
         const form = this.a.form(n);

@@ -4,6 +4,7 @@
  * plain JavaScript (for `compile`). The same input gives the same bytes: names come
  * from the program in program order, and nothing depends on the process's history.
  */
+import { JacobiError } from "../core/errors.js";
 import type { Dtype } from "./dtype.js";
 import { emitKernel, type KernelCode } from "./kernel.js";
 import { userNames } from "./kernel-naming.js";
@@ -30,7 +31,14 @@ export function moduleTable(kernels: readonly KernelSpec[]): NameTable {
 /** The kernels' code (unformatted). */
 export function kernelCodes(kernels: readonly KernelSpec[], options: ModuleOptions): KernelCode[] {
   const table = moduleTable(kernels);
-  return kernels.map((k) => emitKernel(k, { dtype: options.dtype, typescript: options.typescript }, table));
+  return kernels.map((k) => {
+    try {
+      return emitKernel(k, { dtype: options.dtype, typescript: options.typescript }, table);
+    } catch (e) {
+      // an error without a place (a number beyond floating point) is placed at its kernel statement
+      throw e instanceof JacobiError && !e.source && k.source && k.span ? e.at(k.source, k.span) : e;
+    }
+  });
 }
 
 /** The `jacobi gen` command line that writes a spec's module. */

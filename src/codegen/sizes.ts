@@ -5,6 +5,7 @@
  *   A: matrix(n, n)     n = √A.length         (must be a perfect square)
  * and every other input's length is checked against the sizes (a RangeError naming the
  * input). A size no input determines is read from the inputs object by its own name.
+ * Every input is checked first: an array where an array is declared, a number for a scalar.
  */
 import type { Size } from "../core/shape.js";
 
@@ -51,8 +52,18 @@ function shapeWord(inp: SizedInput): string {
  * @param sizeLocal the local variable of a size name
  * @param needed sizes the kernel uses (beyond those of its inputs)
  */
-export function planSizes(kernel: string, inputs: readonly SizedInput[], needed: ReadonlySet<string>, sizeLocal: (name: string) => string): SizePlan {
+export function planSizes(
+  kernel: string,
+  inputs: readonly SizedInput[],
+  needed: ReadonlySet<string>,
+  sizeLocal: (name: string) => string,
+  scalars: readonly string[] = [],
+): SizePlan {
   const lines: string[] = [];
+  // a missing or loose input (k({ x: 5 }), no a at all) is a RangeError naming it, not an empty or NaN result
+  for (const inp of inputs)
+    lines.push(`if (typeof ${inp.local} !== "object" || ${inp.local} === null || typeof ${inp.local}.length !== "number") ${rangeError([`${kernel}: ${inp.key} must be an array of numbers (${shapeWord(inp)}), not `, { code: `${inp.local} === null ? "null" : typeof ${inp.local}` }])}`);
+  for (const a of scalars) lines.push(`if (typeof ${a} !== "number") ${rangeError([`${kernel}: ${a} must be a number, not `, { code: `typeof ${a}` }])}`);
   const given: string[] = [];
   const origin = new Map<string, string>();
   const checked = new Set<SizedInput>();

@@ -17,6 +17,7 @@ import type { DerivativeKind } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { KernelCall, KernelStatement, Program } from "../core/program.js";
+import { withExactBudget } from "../core/rational.js";
 import { SCALAR, type Shape } from "../core/shape.js";
 import { parseProgram } from "../parse/parse.js";
 import { isIdentifier } from "./names.js";
@@ -161,7 +162,7 @@ export function subjectKernel(program: Program, name: string): KernelSpec {
 
 /** Parses a spec file: the program and its kernels (`batch` statements included). */
 export function parseSpec(text: string, label?: string): SpecFile {
-  const program = parseProgram(text, label === undefined ? {} : { label });
+  const program = withExactBudget("the spec", () => parseProgram(text, label === undefined ? {} : { label }));
   const kernels = kernelSpecs(program);
   for (const k of kernels) if (!isIdentifier(k.name)) fail(`'${k.name}' is not a kernel name`, k.span, k.source);
   return { program, kernels };

@@ -7,6 +7,8 @@
  *   log(softmax(u))                -> logsoftmax(u)   u - lse(u)
  *   log(sigmoid(u))                -> logsigmoid(u)   -(max(-u, 0) + log1p(exp(-|u|)))
  *   log(1 - sigmoid(u))            -> logsigmoid(-u)
+ *   log(1 + exp(u))                -> softplus(u)      (its kernel form is stable)
+ *   exp(u) * sigmoid(-u)           -> sigmoid(u)       (and exp(u) * (1 + exp(u))^-1)
  * A definition such as `s = exp(x)/sum(exp(x))` is recognized in its body, so `log(s)`
  * is a log-softmax too. One softmax step serves every placeholder over the same u.
  * The recognitions are a rule set run by the rewrite driver (simplify/rewrite.ts). They
@@ -71,6 +73,21 @@ export class Stabilizer {
       const u = oneMinusSigmoid(this.logArg(e));
       return u ? this.placeholder("logsigmoid", B.neg(u), e.shape) : undefined;
     }),
+    // log(1 + exp(v)) -> softplus(v), whose kernel form is stable
+    this.rule("softplus", (e) => {
+      const v = onePlusExp(this.logArg(e));
+      return v ? B.call("softplus", v) : undefined;
+    }),
+    // exp(u) * sigmoid(-u) * rest -> sigmoid(u) * rest, and exp(u) * (1 + exp(u))^-1 * rest likewise
+    this.rule("sigmoid of exp", (e) => {
+      if (e.kind !== "mul") return undefined;
+      for (const f of e.factors) {
+        const u = isCall(f, "sigmoid") ? minusOf(f.arg) : f.kind === "pow" && isMinusOne(f.exponent) ? onePlusExp(f.base) : undefined;
+        const partner = u && e.factors.find((g) => isCall(g, "exp") && g.arg === u);
+        if (u && partner) return B.mulAll([B.call("sigmoid", u), ...e.factors.filter((g) => g !== f && g !== partner)]);
+      }
+      return undefined;
+    }),
     // exp(u) * sum(exp(u))^-1 * rest -> softmax(u) * rest
     this.rule("softmax", (e) => {
       if (e.kind !== "mul") return undefined;
@@ -133,6 +150,19 @@ export class Stabilizer {
     }
     return p;
   }
+}
+
+/** u when e is -u. */
+function minusOf(e: Expr): Expr | undefined {
+  return e.kind === "mul" && e.factors.length === 2 && isMinusOne(e.factors[0]!) ? e.factors[1] : undefined;
+}
+
+/** v when e is 1 + exp(v). */
+function onePlusExp(e: Expr | undefined): Expr | undefined {
+  if (e?.kind !== "add" || e.terms.length !== 2) return undefined;
+  const [a, b] = e.terms as [Expr, Expr];
+  const [one, other] = a.kind === "num" ? [a, b] : [b, a];
+  return one.kind === "num" && Q.isOne(one.value) && other.kind === "call" && other.fn === "exp" ? other.arg : undefined;
 }
 
 /** u when e is 1 - sigmoid(u). */

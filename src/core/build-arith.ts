@@ -4,7 +4,7 @@
  */
 import * as Q from "./rational.js";
 import type { Rational } from "./rational.js";
-import { factorsOf, intern, type Add, type Expr, type FnName, type MatrixLit, type Num, type Sym } from "./expr.js";
+import { children, factorsOf, intern, type Add, type Expr, type FnName, type MatrixLit, type Num, type Sym } from "./expr.js";
 import { FUNCTION_TABLE } from "./functions.js";
 import { compareExpr } from "./order.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "./shape.js";
@@ -60,6 +60,39 @@ export const isNum = (e: Expr, value?: number): e is Num =>
   e.kind === "num" && (value === undefined || (e.value.den === 1n && e.value.num === BigInt(value)));
 
 // ---------------------------------------------------------------------------
+// Constants without a finite value
+
+const poles = new WeakMap<Expr, boolean>();
+
+/**
+ * Does a constant part of this expression have no finite real value: 0^(-1), log(0),
+ * log(-1), asin(2), (-1)^(1/2)? The folds below that assume a finite operand (0*u = 0,
+ * u - u = 0) are not applied to such an expression, so 0/0, 1/0 - 1/0 and 0*log(0) stay
+ * as they are and evaluate to NaN (IEEE), never to a quiet 0.
+ */
+export function hasPole(e: Expr): boolean {
+  const known = poles.get(e);
+  if (known !== undefined) return known;
+  let out: boolean;
+  if (e.kind === "pow" && e.base.kind === "num" && e.exponent.kind === "num")
+    out = Q.isZero(e.base.value) ? Q.isNegative(e.exponent.value) : Q.isNegative(e.base.value) && !Q.isInteger(e.exponent.value);
+  else if (e.kind === "call" && e.arg.kind === "num") out = outsideDomain(e.fn, e.arg.value);
+  else out = false;
+  if (!out) for (const c of children(e)) if (hasPole(c)) out = true;
+  poles.set(e, out);
+  return out;
+}
+
+/**
+ * f(v) has no finite real value (log(0), asin(2), atanh(1)): read off the function table's
+ * float value at a float-sized argument (a huge exact argument is refused elsewhere).
+ */
+function outsideDomain(fn: FnName, v: Rational): boolean {
+  const x = Q.toNumber(v);
+  return Number.isFinite(x) && !Number.isFinite(FUNCTION_TABLE[fn].value(x));
+}
+
+// ---------------------------------------------------------------------------
 // Sums
 
 /** Splits a term into its numeric coefficient and the rest (the monomial). */
@@ -110,7 +143,7 @@ export function addAll(terms: readonly Expr[]): Expr {
       return;
     }
     const [c, m] = u.kind === "num" ? [u.value, ONE] : splitCoefficient(u);
-    if (Q.isZero(c)) return;
+    if (Q.isZero(c) && !hasPole(m)) return;
     const prev = coefficient.get(m);
     if (prev === undefined) {
       coefficient.set(m, c);
@@ -123,7 +156,8 @@ export function addAll(terms: readonly Expr[]): Expr {
   for (const t of terms) visit(t);
   const parts: [Expr, Expr][] = [];
   for (const [m, c] of coefficient) {
-    if (Q.isZero(c)) continue;
+    // u - u = 0 for a finite u; 0^(-1) - 0^(-1) stays 0*0^(-1) (NaN)
+    if (Q.isZero(c) && !hasPole(m)) continue;
     const original = firstTerm.get(m);
     const term = original && original.kind !== "num" ? original : m === ONE ? num(c) : Q.isOne(c) ? m : mul(num(c), m);
     parts.push([m, term]);
@@ -181,14 +215,16 @@ export function mulAll(factors: readonly Expr[]): Expr {
     if (f.kind === "mul") for (const g of f.factors) visit(g);
     else if (f.kind === "num") coefficient = Q.mul(coefficient, f.value);
     else {
-      const [base, exponent] = powerOf(f);
+      // powers of 0 are not combined: 0^(-1)*0^x is not 0^(x-1) (it is NaN at x = 2)
+      const [base, exponent] = f.kind === "pow" && isNum(f.base, 0) ? [f, ONE] : powerOf(f);
       const list = exponents.get(base);
       if (list) list.push(exponent);
       else exponents.set(base, [exponent]);
     }
   };
   for (const f of factors) visit(f);
-  if (Q.isZero(coefficient)) return num(0, shape);
+  // 0*u = 0 for a finite u; 0*0^(-1) and 0*log(0) stay (NaN)
+  if (Q.isZero(coefficient) && !factors.some(hasPole)) return num(0, shape);
   const out: Expr[] = [];
   let again = false;
   for (const [base, list] of exponents) {

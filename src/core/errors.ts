@@ -69,13 +69,13 @@ export class JacobiError extends Error {
   /** `error: 3:7: message`, the line, and a caret under the place. */
   format(): string {
     const pos = this.position;
-    if (!pos || !this.source) return `error: ${this.message}`;
+    if (!pos || !this.source) return `error: ${masked(this.message)}`;
     const label = this.source.label ? `${this.source.label}: ` : "";
     const lines = this.source.text.split("\n");
     const lineText = (lines[pos.line - 1] ?? "").replace(/\r$/, "");
     const width = Math.max(1, Math.min(this.span!.end - this.span!.start, lineText.length - (pos.col - 1)));
     const shown = window(lineText, pos.col - 1, width);
-    return `error: ${label}${pos.line}:${pos.col}: ${this.message}\n  ${shown.text}\n  ${shown.pad}${"^".repeat(shown.width)}`;
+    return `error: ${masked(label)}${pos.line}:${pos.col}: ${masked(this.message)}\n  ${shown.text}\n  ${shown.pad}${"^".repeat(shown.width)}`;
   }
 }
 
@@ -92,18 +92,26 @@ export function lineCol(text: string, offset: number): { line: number; col: numb
   return { line, col: offset - lineStart + 1 };
 }
 
+/**
+ * Text as it can be shown on a terminal: control characters, bidirectional overrides and
+ * isolates (U+202E would reverse the line), line and paragraph separators (U+2028 would
+ * break it) and the BOM become `?`, one for one (so a caret stays aligned).
+ */
+// eslint-disable-next-line no-control-regex
+export const masked = (text: string): string => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, "?");
+
 /** Characters of a source line shown around the caret at most. */
 const WINDOW = 120;
 
 /**
- * A line as it can be shown on a terminal: control characters become `?` so the caret
+ * A line as it can be shown on a terminal: control characters (and the invisible
+ * characters that reorder or break a line: U+202E, U+2028 …) become `?` so the caret
  * stays aligned and nothing is sent to the terminal; tabs are kept for alignment; a long
  * line is cut to a window around the caret, marked with `…`. The caret may stand past
  * the end of the line (an error at a line break).
  */
 function window(line: string, col: number, width: number): { text: string; pad: string; width: number } {
-  // eslint-disable-next-line no-control-regex
-  const visible = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  const visible = masked(line);
   const start = visible.length <= WINDOW ? 0 : Math.max(0, Math.min(col - WINDOW / 3, visible.length - WINDOW));
   const end = Math.min(visible.length, start + WINDOW);
   const head = start > 0 ? "…" : "";

@@ -14,7 +14,7 @@
  */
 import { JacobiError } from "./errors.js";
 import type { FnName } from "./functions.js";
-import type { Rational } from "./rational.js";
+import { withExactBudget, type Rational } from "./rational.js";
 import { SCALAR, type Shape, type Size } from "./shape.js";
 
 /** Elementwise functions: the names of the function table (functions.ts). `sqrt(u)` is `u^(1/2)`. */
@@ -172,7 +172,17 @@ export function children(e: Expr): readonly Expr[] {
 
 type Fields = { kind: Kind } & Record<string, unknown>;
 
-const table = new Map<string, Expr>();
+/**
+ * The intern table holds its nodes weakly: a node nothing else refers to can be collected,
+ * and its entry is then removed, so a long-running host (the Vite dev server, the
+ * playground) does not keep every expression it ever made. `===` stays structural
+ * equality: while a node is alive, the same fields find it. A key names its children by
+ * id, and ids are never reused, so a stale key cannot be found by a new node.
+ */
+const table = new Map<string, WeakRef<Expr>>();
+const registry = new FinalizationRegistry<string>((key) => {
+  if (table.get(key)?.deref() === undefined) table.delete(key);
+});
 let nextId = 0;
 
 const sizeKey = (s: Size): string => (typeof s === "number" ? `${s}` : `$${s}`);
@@ -219,7 +229,7 @@ export function withWorkBudget<T>(limit: number, what: string, fn: () => T): T {
   const saved = [budgetEnd, budgetWhat, budgetLimit] as const;
   if (internCalls + limit < budgetEnd) [budgetEnd, budgetWhat, budgetLimit] = [internCalls + limit, what, limit];
   try {
-    return fn();
+    return withExactBudget(what, fn); // and its exact arithmetic is bounded too
   } finally {
     [budgetEnd, budgetWhat, budgetLimit] = saved;
   }
@@ -239,7 +249,7 @@ export function intern<T extends Expr>(fields: Fields, shape: Shape, childList: 
   internCalls += 1 + (indexCount >> 2);
   if (internCalls > budgetEnd) throw new JacobiError("limit", `${budgetWhat} takes too much work (over ${budgetLimit} expression steps)`);
   const key = keyOf(fields, shape);
-  const found = table.get(key);
+  const found = table.get(key)?.deref();
   if (found) return found as T;
   let depth = 0;
   let level = 0;
@@ -255,11 +265,12 @@ export function intern<T extends Expr>(fields: Fields, shape: Shape, childList: 
   }
   // `fields` is always a fresh literal from a builder; assigning is much faster than spreading.
   const node = Object.freeze(Object.assign(fields, { id: nextId++, shape, indices, level, depth })) as unknown as T;
-  table.set(key, node);
+  table.set(key, new WeakRef(node));
+  registry.register(node, key);
   return node;
 }
 
-/** How many distinct nodes exist (for tests and benchmarks). */
+/** How many distinct nodes the table holds, some perhaps collected but not yet removed (for tests and benchmarks). */
 export const internedCount = (): number => table.size;
 
 export const isScalar = (e: Expr): boolean => e.shape === SCALAR;

@@ -23,6 +23,8 @@ export const LIMITS = {
   maxWork: 2_000_000,
   /** Builder steps an element-wise derivative may take per entry of its result, beyond maxWork. */
   workPerEntry: 8,
+  /** Terms an element-wise derivative would write out (the value's terms × the entries differentiated by), estimated first. */
+  maxElementwiseTerms: 10_000_000,
   /** Entries of one element-wise expansion (`--elementwise`, concrete sizes). */
   maxEntries: 250_000,
   /** Entries of one value computed by the evaluator (160 MB of Float64). */

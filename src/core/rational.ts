@@ -2,6 +2,7 @@
  * Exact rational numbers over bigint. Always normalized: gcd(num, den) = 1, den > 0.
  * `0.2` in a formula is exactly 1/5; floats appear only when evaluating.
  */
+import { JacobiError } from "./errors.js";
 export interface Rational {
   readonly num: bigint;
   readonly den: bigint;
@@ -14,10 +15,54 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
+/** Bits an exact numerator or denominator may have (about 39,000 decimal digits; 1e10000 has 33,220). */
+export const MAX_EXACT_BITS = 131_072;
+/** Work units (64-bit word products of a normalization) of exact arithmetic in one armed scope: about a second. */
+export const MAX_EXACT_WORK = 2_000_000;
+
+const bitLength = (n: bigint): number => (n < 0n ? -n : n).toString(2).length;
+/** Bits of n rounded up to a multiple of 4 (cheaper than bitLength). */
+const roughBits = (n: bigint): number => (n < 0n ? -n : n).toString(16).length * 4;
+const SMALL = 1n << 64n;
+let exactWork = 0;
+let exactEnd = Infinity;
+let exactWhat = "";
+
+/**
+ * Runs `fn` with a budget for exact arithmetic (`what` names it in the error): past it, a
+ * limit error. Nested budgets keep the tighter end. The parser, derivatives and expansion
+ * arm one, so a sum of 10,000 fractions with ever larger denominators is refused in about
+ * a second instead of taking a minute.
+ */
+export function withExactBudget<T>(what: string, fn: () => T): T {
+  const saved = [exactEnd, exactWhat] as const;
+  if (exactWork + MAX_EXACT_WORK < exactEnd) [exactEnd, exactWhat] = [exactWork + MAX_EXACT_WORK, what];
+  try {
+    return fn();
+  } finally {
+    [exactEnd, exactWhat] = saved;
+  }
+}
+
+/** Counts the work of normalizing n/d (a gcd: the product of their sizes in words) and bounds their size. */
+function charge(n: bigint, d: bigint): void {
+  if (n < SMALL && n > -SMALL && d < SMALL) {
+    exactWork += 1;
+  } else {
+    const bn = roughBits(n);
+    const bd = roughBits(d);
+    if (bn > MAX_EXACT_BITS || bd > MAX_EXACT_BITS)
+      throw new JacobiError("limit", `an exact number would have more than ${Math.floor(MAX_EXACT_BITS * Math.log10(2))} digits (the limit of exact arithmetic)`);
+    exactWork += 1 + ((bn >> 6) + 1) * ((bd >> 6) + 1);
+  }
+  if (exactWork > exactEnd) throw new JacobiError("limit", `${exactWhat} takes too much exact arithmetic (over ${MAX_EXACT_WORK} word operations on its numbers)`);
+}
+
 export function rat(num: bigint | number, den: bigint | number = 1n): Rational {
   let n = BigInt(num);
   let d = BigInt(den);
   if (d === 0n) throw new RangeError("rational with zero denominator");
+  charge(n, d);
   if (d < 0n) {
     n = -n;
     d = -d;
@@ -74,7 +119,6 @@ export const MAX_EXACT_EXPONENT = 256n;
 /** Bits allowed in a folded numerator or denominator before a power stays symbolic. */
 const MAX_FOLD_BITS = 4096;
 
-const bitLength = (n: bigint): number => (n < 0n ? -n : n).toString(2).length;
 
 /**
  * `a^k` for an integer k, or undefined when the result would be too large to fold
@@ -125,6 +169,27 @@ export const toNumber = (a: Rational): number => {
   const shift = BigInt(Math.max(0, Math.min(bitLength(a.num), bitLength(a.den)) - 64));
   return Number(a.num >> shift) / Number(a.den >> shift);
 };
+
+/** A huge rational in a few characters: 1e+999999 style when it is long. */
+export function describeBig(v: Rational): string {
+  const digits = (n: bigint): string => {
+    const s = (n < 0n ? -n : n).toString();
+    return s.length <= 20 ? s : `${s[0]}.${s.slice(1, 4)}e+${s.length - 1}`;
+  };
+  const sign = v.num < 0n ? "-" : "";
+  return v.den === 1n ? `${sign}${digits(v.num)}` : `${sign}${digits(v.num)}/${digits(v.den)}`;
+}
+
+/**
+ * The floating-point number of an exact constant, for evaluation and generated code; a
+ * value error when it is outside the floating-point range (1e400 is not Infinity, 1e-400 not 0).
+ */
+export function toFloat(a: Rational): number {
+  const x = toNumber(a);
+  if (!Number.isFinite(x) || (x === 0 && a.num !== 0n))
+    throw new JacobiError("value", `the number ${describeBig(a)} is outside the floating-point range (about 1e-308 to 1.8e308), so it cannot be evaluated`);
+  return x;
+}
 
 /** Text form: `3`, `-2`, `1/5`. */
 export const toString = (a: Rational): string => (a.den === 1n ? `${a.num}` : `${a.num}/${a.den}`);

@@ -122,6 +122,8 @@ export class Differentiator {
     const dv = this.d(v);
     // d u^c = c u^(c-1) du
     if (dv === B.ZERO) return B.mul(v, B.pow(u, B.sub(v, B.ONE)), du);
+    // d 0^v = 0 where 0^v is defined (v > 0: 0^v = 0 there); log(0) would have no value
+    if (du === B.ZERO && u === B.ZERO) return B.ZERO;
     // d c^v = c^v log(c) dv
     if (du === B.ZERO) return B.mul(B.pow(u, v), B.call("log", u), dv);
     // d u^v = u^v (dv log(u) + v du / u)

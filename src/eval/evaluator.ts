@@ -10,9 +10,10 @@ import { isFixedIndex } from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import { LIMITS } from "../core/limits.js";
 import { assertNever, type Entry, type Expr, type Index, type Series } from "../core/expr.js";
-import { toNumber } from "../core/rational.js";
+import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
 import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
+import { stableValue } from "./stable.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
 
 /** What evaluation reads: named values (declared, given, defined) and size values. */
@@ -23,16 +24,6 @@ export interface Env {
 
 /** Values of free indices (1-based). */
 export type IndexValues = Map<Index, number>;
-
-/** A huge rational in a few characters: 1e+999999 style when it is long. */
-function describeBig(v: { readonly num: bigint; readonly den: bigint }): string {
-  const digits = (n: bigint): string => {
-    const s = (n < 0n ? -n : n).toString();
-    return s.length <= 20 ? s : `${s[0]}.${s.slice(1, 4)}e+${s.length - 1}`;
-  };
-  const sign = v.num < 0n ? "-" : "";
-  return v.den === 1n ? `${sign}${digits(v.num)}` : `${sign}${digits(v.num)}/${digits(v.den)}`;
-}
 
 export class Evaluator {
   private readonly memo = new Map<Expr, Value>();
@@ -59,7 +50,9 @@ export class Evaluator {
       if (entries > LIMITS.maxValueEntries)
         throw new JacobiError("limit", `a value of ${entries} entries is too large to evaluate (the limit is ${LIMITS.maxValueEntries})`);
     }
-    const v = this.computed(e, idx);
+    // softmax, log-sum-exp, softplus, sigmoid and norms, evaluated without overflow (eval/stable.ts)
+    const stable = e.kind === "mul" || e.kind === "pow" || e.kind === "call" ? stableValue(e, (x) => this.value(x, idx)) : undefined;
+    const v = stable ? this.broadcast(stable, e) : this.computed(e, idx);
     if (memoizable) this.memo.set(e, v);
     return v;
   }
@@ -119,10 +112,8 @@ export class Evaluator {
 
   /** A number, filled out to its shape. */
   private number(e: Extract<Expr, { kind: "num" }>): Value {
-    const x = toNumber(e.value);
     // a number too large for floating point cannot be evaluated (it stays exact symbolically)
-    if (!Number.isFinite(x) || (x === 0 && e.value.num !== 0n))
-      throw new JacobiError("value", `the number ${describeBig(e.value)} is outside the floating-point range (about 1e-308 to 1.8e308), so it cannot be evaluated`);
+    const x = toFloat(e.value);
     return e.shape.rows === 1 && e.shape.cols === 1 ? scalarValue(x) : filledValue(this.size(e.shape.rows), this.size(e.shape.cols), x);
   }
 

@@ -7,6 +7,7 @@
  * over at most two bracket levels: no recursion, whatever the input.
  */
 import { JacobiError, type Source, type Span } from "../core/errors.js";
+import { checkOutput } from "../core/limits.js";
 
 export interface Value {
   readonly rows: number;
@@ -217,9 +218,15 @@ export function formatValue(v: Value, format: "text" | "json", precision = 15): 
   const n = (x: number): string => formatNumber(x, precision, json);
   const sep = json ? "," : ", ";
   if (v.rows === 1 && v.cols === 1) return n(v.data[0]!);
+  // every entry takes a digit and a separator at least: a value that cannot fit is refused before any is written
+  checkOutput(2 * v.data.length);
+  let length = 0;
   if (v.cols === 1) {
     const items: string[] = [];
-    for (let r = 0; r < v.rows; r++) items.push(n(v.data[r]!));
+    for (let r = 0; r < v.rows; r++) {
+      items.push(n(v.data[r]!));
+      checkOutput((length += items[r]!.length + sep.length));
+    }
     return `[${items.join(sep)}]`;
   }
   const rows: string[] = [];
@@ -227,6 +234,23 @@ export function formatValue(v: Value, format: "text" | "json", precision = 15): 
     const items: string[] = [];
     for (let c = 0; c < v.cols; c++) items.push(n(v.data[r * v.cols + c]!));
     rows.push(`[${items.join(sep)}]`);
+    checkOutput((length += rows[r]!.length + 3));
   }
   return `[${rows.join(json ? "," : ",\n ")}]`;
+}
+
+/**
+ * JSON has no Infinity or NaN: they are printed as null. This says so (how many entries,
+ * and which non-finite numbers they were), or undefined when every entry is finite.
+ */
+export function jsonNullNote(v: Value): string | undefined {
+  const seen = new Set<string>();
+  let count = 0;
+  for (const x of v.data)
+    if (!Number.isFinite(x)) {
+      count++;
+      seen.add(String(x));
+    }
+  if (count === 0) return undefined;
+  return `note: JSON has no ${[...seen].sort().join(" or ")}: ${count === 1 ? "1 entry is" : `${count} entries are`} printed as null`;
 }

@@ -23,7 +23,17 @@ export interface StatementGroup {
 /** Builds a program from statement groups (`--decl` groups first, the program last). */
 export function elaborate(groups: readonly StatementGroup[]): Program {
   const main = groups[groups.length - 1]!;
-  const scope: Scope = { decls: new Map(), sizes: new Map(), sizeSources: new Map(), defs: new Map(), pending: new Map(), uses: new Map(), source: main.source };
+  const kernelNames = new Set(main.statements.flatMap((s) => (s.type === "kernel" ? [s.name] : [])));
+  const scope: Scope = {
+    decls: new Map(),
+    sizes: new Map(),
+    sizeSources: new Map(),
+    defs: new Map(),
+    pending: new Map(),
+    uses: new Map(),
+    kernels: new Set(main.statements.flatMap((s) => (s.type === "kernel" || s.type === "batch" ? [s.name] : []))),
+    source: main.source,
+  };
   for (const g of groups) {
     scope.source = g.source;
     for (const s of g.statements) if (s.type === "decl") declare(s, scope);
@@ -47,7 +57,6 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
     }
   }
   const kernels: KernelStatement[] = [];
-  const kernelNames = new Set(main.statements.flatMap((s) => (s.type === "kernel" ? [s.name] : [])));
   let subject: { expr: Expr; name: string | undefined; span: Span } | undefined;
   for (const g of groups) {
     scope.source = g.source;

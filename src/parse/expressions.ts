@@ -4,7 +4,7 @@
  */
 import * as B from "../core/build.js";
 import { isKernelDerivativeKind } from "../core/derivative-kinds.js";
-import type { Span } from "../core/errors.js";
+import { JacobiError, type Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import { FUNCTION_ALIASES, FUNCTION_NAMES, FUNCTION_TABLE, functionNamed } from "../core/functions.js";
 import { rat } from "../core/rational.js";
@@ -28,6 +28,9 @@ function resolveName(name: string, span: Span, scope: Scope): Expr {
     fail("name", self ? `'${name}' refers to itself in its own definition` : `'${name}' is used before its definition${where(pending, scope.source)}`, span, scope.source);
   }
   if (functionNamed(name) || KNOWN_CALLS.has(name)) fail("name", `'${name}' is a function; call it as ${name}(…)`, span, scope.source);
+  // a kernel's name as a value would be an undeclared scalar input, its derivatives quietly zero
+  if (scope.kernels.has(name))
+    fail("unsupported", `'${name}' is a kernel, not a value: give its expression a name (v = …) and use that name here and in the kernel`, span, scope.source);
   return B.sym(name);
 }
 
@@ -291,7 +294,16 @@ function elabBrackets(e: Extract<AstExpr, { type: "brackets" }>, scope: Scope): 
   return B.matrix(e.items.length, 1, scalarItems(e.items));
 }
 
+/** An expression node; an error without a place from the builders (exact arithmetic too large) gets this node's. */
 export function elab(e: AstExpr, scope: Scope, want?: Want): Expr {
+  try {
+    return elabNode(e, scope, want);
+  } catch (err) {
+    throw err instanceof JacobiError && !err.source ? err.at(scope.source, e.span) : err;
+  }
+}
+
+function elabNode(e: AstExpr, scope: Scope, want?: Want): Expr {
   if (isContextConstant(e, scope)) return contextConstant(e, want, scope, (a) => elab(a, scope));
   switch (e.type) {
     case "number":

@@ -1,6 +1,7 @@
 /** The parser's front door: program text (and `--decl` texts) to a checked Program. */
 import type { Source } from "../core/errors.js";
 import type { Program } from "../core/program.js";
+import { withExactBudget } from "../core/rational.js";
 import { elaborate, type StatementGroup } from "./elaborate.js";
 import { parseStatements } from "./syntax.js";
 
@@ -19,5 +20,5 @@ export function parseProgram(text: string, options: ParseOptions = {}): Program 
   });
   const source: Source = options.label === undefined ? { text } : { label: options.label, text };
   groups.push({ statements: parseStatements(source), source });
-  return elaborate(groups);
+  return withExactBudget("the program", () => elaborate(groups));
 }

@@ -22,6 +22,8 @@ export interface Scope {
   /** Definitions not yet elaborated, with where they are. */
   readonly pending: Map<string, Span>;
   readonly uses: Map<string, Span>;
+  /** The names of the program's kernel statements (not values: using one as a value is an error). */
+  readonly kernels: ReadonlySet<string>;
   source: Source;
 }
 

@@ -236,8 +236,11 @@ class LatexPrinter {
   private literal(items: readonly Expr[], s: Shape): string {
     const cols = s.cols as number;
     const rows: string[] = [];
-    for (let r = 0; r * cols < items.length; r++)
+    let length = 0;
+    for (let r = 0; r * cols < items.length; r++) {
       rows.push(items.slice(r * cols, (r + 1) * cols).map((it) => this.inner(it)).join(" & "));
+      checkOutput((length += rows[r]!.length + 4)); // the whole is checked before it is joined (a string has a maximum length)
+    }
     return `\\begin{bmatrix}${rows.join(" \\\\ ")}\\end{bmatrix}`;
   }
 }

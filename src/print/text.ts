@@ -180,7 +180,10 @@ class TextPrinter {
   /** `[a, b, c]` (a column), `[[a, b, c]]` (a row), `[[a, b], [c, d]]`. */
   private literal(items: readonly Expr[], s: Shape): string {
     const cols = s.cols as number;
+    let length = 0;
+    // the whole is checked before it is joined (a string has a maximum length)
     const texts = items.map((it) => this.print(it).text);
+    for (const t of texts) checkOutput((length += t.length + 2));
     if (cols === 1) return `[${texts.join(", ")}]`;
     const rows: string[] = [];
     for (let r = 0; r * cols < texts.length; r++) rows.push(`[${texts.slice(r * cols, (r + 1) * cols).join(", ")}]`);

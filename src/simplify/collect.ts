@@ -50,7 +50,8 @@ function chainOf(t: Expr): { scalars: Expr[]; chain: readonly Expr[] } {
 }
 
 function factorSum(sum: Expr): Expr {
-  if (sum.kind !== "add") return sum;
+  // u*c/c = u assumes a finite c: a sum with a constant pole (0^(-1)) is left as it is
+  if (sum.kind !== "add" || B.hasPole(sum)) return sum;
   const terms = sum.terms;
   const common = commonFactors(terms);
   if (common.length > 0) {

@@ -87,6 +87,8 @@ export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
   const budget = LIMITS.maxRewriteSteps * Math.max(1, options.expected ?? 1);
   const r = new Rewriter(SIMPLIFY_RULES, options.onStep ? { budget, onStep: options.onStep } : { budget });
   return (e) => {
+    // the rules assume finite values (u/u = 1, 0*u = 0): a constant without one (0^(-1), log(0)) is left as it is
+    if (B.hasPole(e)) return e;
     const out = r.run(e);
     const c = cancelIfSmaller(out, options.onStep);
     return c === out ? out : r.run(c);

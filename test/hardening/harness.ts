@@ -11,7 +11,7 @@
  * message for a caught stack overflow ("nested too deeply to process") never appears,
  * since that means a pass recursed past the stack (`cliProblem`).
  */
-import { JacobiError, type ErrorKind } from "../../src/core/errors.js";
+import { JacobiError, type ErrorKind, masked } from "../../src/core/errors.js";
 import { processIo, type Io } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/run.js";
 import { wantsJsonErrors } from "../../src/cli/errors-json.js";
@@ -88,8 +88,7 @@ const GARBAGE = /\bundefined\b|\[object |\bNaN\b|\bnull\b/;
 
 /** Where a windowed line ("…" + part + maybe "…") starts in the source line, or -1. */
 function windowStart(line: string, shown: string): number {
-  // eslint-disable-next-line no-control-regex
-  const visible = line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  const visible = masked(line);
   const part = shown.slice(1).replace(/…$/, "");
   return visible.indexOf(part);
 }
@@ -116,7 +115,8 @@ export function positionProblem(e: JacobiError, texts: readonly string[]): strin
   const lines = formatted.split("\n");
   if (lines.length !== 3) return `format() has ${lines.length} lines:\n${formatted}`;
   const label = e.source.label ? `${e.source.label}: ` : "";
-  const head = `error: ${label}${line}:${col}: ${e.message}`;
+  // invisible and control characters are masked on the way to a terminal (errors.ts `masked`)
+  const head = `error: ${masked(label)}${line}:${col}: ${masked(e.message)}`;
   if (lines[0] !== head) return `format() starts ${JSON.stringify(lines[0])}, expected ${JSON.stringify(head)}`;
   const caret = /^ {2}(\s*)(\^+)$/.exec(lines[2]!);
   if (!caret) return `no caret line: ${JSON.stringify(lines[2])}`;
@@ -126,8 +126,7 @@ export function positionProblem(e: JacobiError, texts: readonly string[]): strin
   if (from < 0) return `the shown line is not part of the source line: ${JSON.stringify(shown.slice(0, 60))}`;
   const caretCol = caret[1]!.length + 1 + from - (shown.startsWith("…") ? 1 : 0);
   if (caretCol !== col) return `caret at column ${caretCol}, expected ${col}`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(formatted)) return "format() sends control characters to the terminal";
+  if (masked(formatted) !== formatted) return "format() sends control or invisible characters (U+202E, U+2028 …) to the terminal";
   return undefined;
 }
 

@@ -118,6 +118,65 @@ const CASES: readonly LimitCase[] = [
     at: "1:1",
     message: "the number 1e100000000 has an exponent beyond ±10000, too large to keep exactly",
   },
+  // --- exact arithmetic: bounded sizes and work (issue 16)
+  { what: "a harmonic sum of 1,000 fractions, exactly", file: () => join(1_000, (k) => `1/${k + 1}`, " + "), argv: ["simplify", "-f", "$FILE"], exit: 0, output: /^\d+\/\d+$/ },
+  {
+    what: "a harmonic sum of 10,000 fractions is refused quickly",
+    file: () => join(10_000, (k) => `1/${k + 1}`, " + "),
+    argv: ["simplify", "-f", "$FILE"],
+    exit: 1,
+    at: "1:1",
+    message: "the program takes too much exact arithmetic (over 2000000 word operations on its numbers)",
+  },
+  {
+    what: "a product of 600 factors 1e10000 is refused quickly",
+    file: () => join(600, () => "1e10000", "*"),
+    argv: ["simplify", "-f", "$FILE"],
+    exit: 1,
+    at: "1:1",
+    message: "an exact number would have more than 39456 digits (the limit of exact arithmetic)",
+  },
+  {
+    what: "a product of 600 factors 1e10000 in a kernel spec is refused quickly",
+    file: () => `x: vector(n)\nkernel k = x*${join(600, () => "1e10000", "*")}`,
+    argv: ["gen", "$FILE", "--out", "$FILE.out"],
+    exit: 1,
+    at: "2:12",
+    message: "an exact number would have more than 39456 digits (the limit of exact arithmetic)",
+  },
+  { what: "a sum of 300 fractions with large denominators", file: () => join(300, (k) => `1/${k + 1}e50`, " + "), argv: ["simplify", "-f", "$FILE"], exit: 0, output: /^\d+\/\d+$/ },
+  { what: "(x + 1e10000)^200 differentiated", file: () => "(x + 1e10000)^200", argv: ["diff", "-f", "$FILE", "--wrt", "x"], exit: 0, output: /^200\*\(x \+ 1\d+\)\^199$/ },
+  // --- estimated before the work: element-wise views too large to write out (issue 16)
+  {
+    what: "the element-wise softmax Jacobian at n = 400, as LaTeX, is refused before the work",
+    file: () => "x: vector(400)\ns = exp(x)/sum(exp(x))",
+    argv: ["jacobian", "-f", "$FILE", "--wrt", "x", "--elementwise", "--format", "latex"],
+    exit: 1,
+    message: /^the element-wise jacobian would write out about 1\.3e\+8 terms .*; use the matrix form$/,
+  },
+  {
+    what: "the element-wise Hessian of x'*A*x at n = 500 is refused before the work",
+    file: () => "x: vector(500)\nA: matrix(500,500)\nx'*A*x",
+    argv: ["hessian", "-f", "$FILE", "--wrt", "x", "--elementwise"],
+    exit: 1,
+    message: /^the element-wise hessian would write out about .* terms .*; use the matrix form$/,
+  },
+  {
+    what: "the element-wise Jacobian of A*A*A*x at n = 100 is refused before the work",
+    file: () => "x: vector(100)\nA: matrix(100,100)\nA*A*A*x",
+    argv: ["jacobian", "-f", "$FILE", "--wrt", "x", "--elementwise"],
+    exit: 1,
+    message: /^the element-wise jacobian would write out about 2\.0e\+10 terms \(the value has 100 entries of about 2\.0e\+6 terms each; the limit is 10000000\); use the matrix form$/,
+  },
+  { what: "the element-wise softmax Jacobian at n = 60 is still written out", file: () => "x: vector(60)\ns = exp(x)/sum(exp(x))", argv: ["jacobian", "-f", "$FILE", "--wrt", "x", "--elementwise"], exit: 0, output: /^\[\[exp\(x1\)\/\(exp\(x1\) \+ exp\(x10\)/ },
+  // --- formatting is never what fails (issue 16)
+  {
+    what: "gen of a 20,000-term kernel (beyond the formatter: left unformatted, not a false 'nested too deeply')",
+    file: () => `x: vector(n)\nkernel k = ${join(20_000, (k) => `exp(${k + 1}*x)`, " + ")}`,
+    argv: ["gen", "$FILE", "--out", "$FILE.out"],
+    exit: 0,
+    output: /^wrote .*\.ts$/,
+  },
 ];
 
 /** What is wrong with a finished run, if anything. */
@@ -148,7 +207,7 @@ afterAll(() => {
 async function check(c: LimitCase, index: number): Promise<void> {
   const text = c.file();
   const path = inputFile(sandbox, `limit-${index}.jacobi`, text);
-  const argv = c.argv.map((a) => (a === "$FILE" ? path : a));
+  const argv = c.argv.map((a) => a.replace("$FILE", path));
   const r = await runProcess(sandbox, argv, HANG_CAP_MS);
   const problem = processProblem(r);
   const firstLine = r.stderr.split("\n")[0] ?? "";

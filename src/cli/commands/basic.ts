@@ -26,7 +26,7 @@ export const evalCommand: Command = {
   run(args, io) {
     const program = loadProgram(args, io);
     const value = evaluateProgram(program, loadBindings(args), cliBinding(io));
-    io.out(showValue(value, formatOf(args), precisionOf(args)));
+    io.out(showValue(value, formatOf(args), precisionOf(args), io.err));
   },
 };
 

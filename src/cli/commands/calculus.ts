@@ -107,7 +107,7 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   if (args.options.has("at")) {
     const env = bindProgram(program, loadBindings(args), cliBinding(io));
     const precision = precisionOf(args);
-    const values = results.map((r) => showValue(r.computed.valueAt(env), format, precision));
+    const values = results.map((r) => showValue(r.computed.valueAt(env), format, precision, io.err));
     if (results.length === 1) io.out(values[0]!);
     else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${values[k]}`).join(",")}}`);
     else io.out(results.map((r, k) => `${label(r.spec)} = ${values[k]}`).join("\n"));

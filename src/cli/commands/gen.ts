@@ -41,6 +41,7 @@ export const genCommand: Command = {
     const toStdout = single(args, "out") === "-" || (files.length === 1 && files[0] === "-" && single(args, "out") === undefined);
     const out = toStdout ? "-" : single(args, "out");
     if (out === undefined) throw new UsageError("gen needs --out DIR");
+    if (out.trim() === "") throw new UsageError("--out needs a directory name, not an empty text"); // '' would write to the filesystem root
     if (toStdout && files.length > 1) throw new UsageError("--out - writes one module to standard output; give one spec file");
     if (files.includes("-") && !toStdout) throw new UsageError("a spec read from standard input ('-') is written to standard output; leave out --out or give --out -");
     const dtype = choice(args, "dtype", ["f64", "f32"] as const, "f64");

@@ -9,6 +9,7 @@
  * Sizes are bounded: more than `LIMITS.maxNodes` terms or term products is a
  * `JacobiError("limit")`.
  */
+import { withExactBudget } from "../../core/rational.js";
 import { children, type Expr, type Pow } from "../../core/expr.js";
 import { num, pow, rebuild } from "../../core/build.js";
 import { checkDepth } from "../../core/limits.js";
@@ -35,7 +36,7 @@ const MAX_EXPANDED_POWER = 1_000_000n;
 
 export function expand(e: Expr): Expr {
   checkDepth(e.depth);
-  return withBudget(expandBudget(), () => new Expander().deep(e));
+  return withBudget(expandBudget(), () => withExactBudget("the expansion", () => new Expander().deep(e)));
 }
 
 /** What `laurent` walks structurally and what it expands separately (atoms' arguments). */

@@ -1,0 +1,99 @@
+/**
+ * Where the true value is finite, the evaluator and the kernels return it: softmax,
+ * log-sum-exp, softplus (log(1 + exp(u))) and its derivative, norms and their
+ * derivatives, at arguments where the plain formulas overflow (exp(1000) = Infinity,
+ * (1e200)^2 = Infinity, (1e-200)^2 = 0). The expected values come from formulas that
+ * cannot overflow there, written out here independently of src/.
+ */
+import { describe, expect, it } from "vitest";
+import { compile } from "../../src/index.js";
+import { cli } from "../support/cli.js";
+
+const sigmoid = (u: number): number => 1 / (1 + Math.exp(-u));
+const softplus = (u: number): number => Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)));
+const softmax = (xs: number[]): number[] => {
+  const m = Math.max(...xs);
+  const e = xs.map((x) => Math.exp(x - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+};
+const lse = (xs: number[]): number => {
+  const m = Math.max(...xs);
+  return m + Math.log(xs.reduce((a, x) => a + Math.exp(x - m), 0));
+};
+const norm = (xs: number[]): number => {
+  const s = Math.max(...xs.map(Math.abs));
+  return s * Math.sqrt(xs.reduce((a, x) => a + (x / s) ** 2, 0));
+};
+
+const V = "x: vector(n); ";
+const CASES: readonly { argv: string[]; x: number[]; want: (x: number[]) => number[] }[] = [
+  { argv: ["eval", `${V}s = exp(x)/sum(exp(x)); s`], x: [1000, 1001], want: softmax },
+  { argv: ["eval", `${V}exp(x)/sum(exp(x))`], x: [-1000, -1001, -999], want: softmax },
+  { argv: ["eval", `${V}log(sum(exp(x)))`], x: [1000, 1001], want: (x) => [lse(x)] },
+  { argv: ["eval", `${V}log(sum(exp(x)))`], x: [-1000, -1000], want: (x) => [lse(x)] },
+  { argv: ["eval", `${V}sum(log(1 + exp(x)))`], x: [1000, 1], want: (x) => [softplus(x[0]!) + softplus(x[1]!)] },
+  { argv: ["eval", `${V}log(1 + exp(x))`], x: [800, -800, 3], want: (x) => x.map(softplus) },
+  { argv: ["eval", `${V}sqrt(sum(x.*x))`], x: [1e200, 1e200], want: (x) => [norm(x)] },
+  { argv: ["eval", `${V}sqrt(sum(x.^2))`], x: [3e-200, 4e-200], want: (x) => [norm(x)] },
+  { argv: ["eval", `${V}sqrt(x'*x)`], x: [3e200, 4e200], want: (x) => [norm(x)] },
+  { argv: ["grad", `${V}sum(log(1 + exp(x)))`, "--wrt", "x"], x: [1000, 1, -1000], want: (x) => x.map(sigmoid) },
+  { argv: ["grad", `${V}sqrt(sum(x.*x))`, "--wrt", "x"], x: [1e200, 1e200], want: (x) => x.map((v) => v / norm(x)) },
+  { argv: ["grad", `${V}sqrt(sum(x.^2))`, "--wrt", "x"], x: [3e-200, 4e-200], want: (x) => x.map((v) => v / norm(x)) },
+  { argv: ["grad", `${V}sqrt(x'*x)`, "--wrt", "x"], x: [3e200, -4e200], want: (x) => x.map((v) => v / norm(x)) },
+  { argv: ["grad", `${V}log(sum(exp(x)))`, "--wrt", "x"], x: [1000, 1001], want: softmax },
+  {
+    argv: ["jacobian", `${V}s = exp(x)/sum(exp(x)); s`, "--wrt", "x"],
+    x: [1000, 1001],
+    want: (x) => {
+      const s = softmax(x);
+      return [s[0]! - s[0]! * s[0]!, -s[0]! * s[1]!, -s[1]! * s[0]!, s[1]! - s[1]! * s[1]!];
+    },
+  },
+  // the element-wise view writes the sums out: exp(x1 + x2)/(exp(x1) + exp(x2))^2, x1/sqrt(x1^2 + x2^2)
+  {
+    argv: ["jacobian", "x: vector(2); s = exp(x)/sum(exp(x)); s", "--wrt", "x", "--elementwise"],
+    x: [1000, 1001],
+    want: (x) => {
+      const s = softmax(x);
+      return [s[0]! - s[0]! * s[0]!, -s[0]! * s[1]!, -s[1]! * s[0]!, s[1]! - s[1]! * s[1]!];
+    },
+  },
+  { argv: ["grad", "x: vector(3); log(sum(exp(x)))", "--wrt", "x", "--elementwise"], x: [1000, 1001, -5], want: softmax },
+  { argv: ["grad", "x: vector(2); sum(log(1 + exp(x)))", "--wrt", "x", "--elementwise"], x: [1000, -1000], want: (x) => x.map(sigmoid) },
+  { argv: ["grad", "x: vector(2); sqrt(sum(x.*x))", "--wrt", "x", "--elementwise"], x: [1e200, -1e200], want: (x) => x.map((v) => v / norm(x)) },
+  { argv: ["grad", "x: vector(2); sqrt(sum(x.^2))", "--wrt", "x", "--elementwise"], x: [3e-200, 4e-200], want: (x) => x.map((v) => v / norm(x)) },
+];
+
+const close = (got: readonly number[], want: readonly number[], what: string): void => {
+  expect(got.length, what).toBe(want.length);
+  got.forEach((g, k) => expect(Math.abs(g - want[k]!), `${what}: entry ${k + 1} is ${g}, not ${want[k]}`).toBeLessThanOrEqual(1e-12 * Math.abs(want[k]!) + 1e-300));
+};
+
+describe("the evaluator is stable where the true value is finite", () => {
+  it.each(CASES.map((c) => [`${c.argv[0]} ${c.argv[1]} at x = [${c.x.join(", ")}]`, c] as const))("%s", async (what, c) => {
+    const r = await cli(...c.argv, "--at", `x=[${c.x.join(",")}]`, "--format", "json");
+    expect(r.code, r.stderr).toBe(0);
+    close([JSON.parse(r.out) as number | number[] | number[][]].flat(2), c.want(c.x), what);
+  });
+});
+
+const KERNELS: readonly { spec: string; x: number[]; want: (x: number[]) => number[] }[] = [
+  { spec: `${V}kernel k = grad(sum(log(1 + exp(x))), x)`, x: [1e4, 1, -1e4], want: (x) => x.map(sigmoid) },
+  { spec: `${V}kernel k = sum(log(1 + exp(x)))`, x: [1e4, 1, -1e4], want: (x) => [x.map(softplus).reduce((a, b) => a + b, 0)] },
+  { spec: `${V}kernel k = log(1 + exp(x))`, x: [800, -800, 3], want: (x) => x.map(softplus) },
+  { spec: `${V}kernel k = jacobian(log(1 + exp(x)), x)`, x: [1e4, -1e4], want: (x) => [sigmoid(x[0]!), 0, 0, sigmoid(x[1]!)] },
+  { spec: `${V}g: vector(n); kernel k = vjp(log(1 + exp(x)), x, g)`, x: [1e4, 2], want: (x) => x.map(sigmoid) },
+  { spec: `${V}s = exp(x)/sum(exp(x)); kernel k = s`, x: [1000, 1001], want: softmax },
+  { spec: `${V}kernel k = log(sum(exp(x)))`, x: [1000, 1001], want: (x) => [lse(x)] },
+  { spec: `${V}kernel k = grad(log(sum(exp(x))), x)`, x: [1000, 1001], want: softmax },
+];
+
+describe("the kernels are stable where the true value is finite", () => {
+  it.each(KERNELS.map((c) => [`${c.spec} at x = [${c.x.join(", ")}]`, c] as const))("%s", (what, c) => {
+    const k = compile(c.spec);
+    const inputs = c.spec.includes("g: vector") ? { x: Float64Array.from(c.x), g: Float64Array.from(c.x.map(() => 1)) } : { x: Float64Array.from(c.x) };
+    const out = k(inputs as never) as number | Float64Array;
+    close(typeof out === "number" ? [out] : Array.from(out), c.want(c.x), what);
+  });
+});
