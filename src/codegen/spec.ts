@@ -21,6 +21,8 @@ import type { AstExpr, Statement } from "../parse/ast.js";
 import { elaborate } from "../parse/elaborate.js";
 import { parseStatements } from "../parse/syntax.js";
 import { isIdentifier } from "./names.js";
+import type { Binding } from "../reverse/backprop.js"; // [reverse]
+import { jointDerivatives } from "../reverse/choose.js"; // [reverse]
 
 export interface OutputSpec {
   /** The key in a multi-output result (the loss's key, or the name differentiated by). */
@@ -83,7 +85,7 @@ function titleOf(call: Exclude<KernelCall, { op: "expr" }>, of: string, w: strin
 }
 
 /** The outputs of a derivative kernel: one per name differentiated by (plus the loss for grad). */
-function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclude<KernelCall, { op: "expr" }>): OutputSpec[] {
+function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclude<KernelCall, { op: "expr" }>): { outputs: OutputSpec[]; program: Program } {
   const kind: DerivativeKind = call.op;
   const outputs: OutputSpec[] = [];
   const multi = call.wrt.length > 1;
@@ -96,19 +98,25 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
   for (const w of call.wrt) {
     if (seen.has(w)) fail(`kernel ${stmt.name}: '${w}' is named twice`, stmt.span, stmt.source);
     seen.add(w);
-    const spec = {
-      kind,
-      wrt: w,
-      ...(call.op === "vjp" ? { cotangent: call.cotangent } : {}),
-      ...(call.op === "jvp" ? { tangent: call.tangent } : {}),
-    };
-    let result;
+  }
+  const specs = call.wrt.map((w) => ({
+    kind,
+    wrt: w,
+    ...(call.op === "vjp" ? { cotangent: call.cotangent } : {}),
+    ...(call.op === "jvp" ? { tangent: call.tangent } : {}),
+  }));
+  const located = <T>(fn: () => T): T => {
     try {
-      result = derive(program, call.of, spec);
+      return fn();
     } catch (e) {
       if (e instanceof JacobiError) throw e.at(stmt.source, stmt.span);
       throw e;
     }
+  };
+  // [reverse] grad and vjp: one backward sweep; its shared cotangents become definitions, computed once
+  const joint = call.op === "grad" || call.op === "vjp" ? located(() => jointDerivatives(program, call.of, specs, (s) => derive(program, call.of, s))) : undefined;
+  for (const [k, w] of call.wrt.entries()) {
+    const result = joint ? joint.results[k]! : located(() => derive(program, call.of, specs[k]!));
     if (!result.matrix)
       fail(
         `kernel ${stmt.name}: the ${call.op} of ${ofName} by ${w} has no matrix form (a product of three or more indices), so no kernel can be generated for it`,
@@ -116,9 +124,18 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
         stmt.source,
       );
     const title = titleOf(call, ofName, w);
-    outputs.push({ key: w, expr: result.matrix, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
+    const expr = result.backprop?.named ?? result.matrix;
+    outputs.push({ key: w, expr, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
   }
-  return outputs;
+  const where = joint?.results[0]?.backprop?.where ?? [];
+  return { outputs, program: where.length === 0 ? program : withDefinitions(program, where) };
+}
+
+/** [reverse] The program with the named cotangents as definitions after its own. */
+function withDefinitions(program: Program, where: readonly Binding[]): Program {
+  const defs = new Map(program.defs);
+  for (const b of where) if (b.name.kind === "sym") defs.set(b.name.name, { name: b.name.name, expr: b.expr, span: undefined, source: undefined });
+  return { ...program, defs };
 }
 
 /** The kernel specs of a program's `kernel` statements. */
@@ -129,11 +146,11 @@ export function kernelSpecs(program: Program): KernelSpec[] {
     if (names.has(stmt.name)) fail(`kernel '${stmt.name}' is defined twice`, stmt.span, stmt.source);
     names.add(stmt.name);
     const call = stmt.call;
-    const outputs =
+    const { outputs, program: own } =
       call.op === "expr"
-        ? [{ key: stmt.name, expr: call.expr, shape: call.expr.shape, title: "the value", reverse: false, wrt: undefined }]
+        ? { outputs: [{ key: stmt.name, expr: call.expr, shape: call.expr.shape, title: "the value", reverse: false, wrt: undefined }], program }
         : derivativeOutputs(program, stmt, call);
-    out.push({ name: stmt.name, call, program, outputs, multi: outputs.length > 1, batch: undefined, span: stmt.span, source: stmt.source });
+    out.push({ name: stmt.name, call, program: own, outputs, multi: outputs.length > 1, batch: undefined, span: stmt.span, source: stmt.source });
   }
   return out;
 }

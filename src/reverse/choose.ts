@@ -1,0 +1,125 @@
+/**
+ * Where reverse mode serves: gradients and VJPs. Both ways are tried — the index form
+ * (lower, differentiate, contract, recognize, matricize) and the backward sweep — and
+ * the smaller matrix form is kept, the index form on a tie (so `diag(s) - s*s'`-style
+ * results stay as they were). The sweep alone serves a definition differentiated by
+ * (`--wrt net1`), a derivative whose index form has no matrix form, and one whose index
+ * form is too much work.
+ */
+import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
+import { JacobiError } from "../core/errors.js";
+import { children, type Expr, type Index } from "../core/expr.js";
+import type { Program } from "../core/program.js";
+import type { Size } from "../core/shape.js";
+import { Lowerer } from "../indexform/lower.js";
+import { toText } from "../print/text.js";
+import { backprop, type Backprop, type Binding } from "./backprop.js";
+import { NoReverseRule } from "./sweep.js";
+
+/** Printed length of an expression; Infinity when writing it out would repeat too much. */
+export function printedLength(e: Expr, maxNodes = 5000): number {
+  let size = 0;
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (++size > maxNodes) return Infinity;
+    for (const c of children(x)) stack.push(c);
+  }
+  return toText(e).length;
+}
+
+const isReverseKind = (spec: DerivativeSpec): spec is DerivativeSpec & { kind: "grad" | "vjp" } => spec.kind === "grad" || spec.kind === "vjp";
+
+/** The sweep for several specs of one kind (grad or vjp with one cotangent), or undefined without a rule. */
+export function sweepFor(program: Program, f: Expr, specs: readonly DerivativeSpec[]): Backprop | undefined {
+  const first = specs[0]!;
+  if (!isReverseKind(first)) return undefined;
+  try {
+    return backprop(program, f, specs.map((s) => s.wrt), { kind: first.kind, ...(first.cotangent ? { cotangent: first.cotangent } : {}) });
+  } catch (e) {
+    if (e instanceof NoReverseRule) return undefined;
+    throw e;
+  }
+}
+
+/** The index path's result, or undefined when it is too much work (a limit error). */
+function indexOrUndefined(viaIndex: () => DerivativeResult, fallbackExists: boolean): DerivativeResult | undefined {
+  try {
+    return viaIndex();
+  } catch (e) {
+    if (fallbackExists && e instanceof JacobiError && e.kind === "limit") return undefined;
+    throw e;
+  }
+}
+
+/** A result from the sweep alone: its index form is the matrix form lowered. */
+function fromSweep(program: Program, spec: DerivativeSpec, matrix: Expr, bp: Backprop): DerivativeResult {
+  const sizes = new Map<Index, Size>();
+  const r = matrix.shape.rows === 1 ? null : "a";
+  const c = matrix.shape.cols === 1 ? null : "b";
+  if (r) sizes.set(r, matrix.shape.rows);
+  if (c) sizes.set(c, matrix.shape.cols);
+  const index = new Lowerer(program).lower(matrix, r, c);
+  return { spec, shape: matrix.shape, index, indices: [r, c].filter((x): x is Index => x !== null), sizes, matrix, backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings } };
+}
+
+/**
+ * derive()'s choice for one spec (the hook in src/calculus/derive.ts): the index form,
+ * or the sweep's when that is smaller or the index form has none.
+ */
+export function preferReverse(program: Program, f: Expr, spec: DerivativeSpec, viaIndex: () => DerivativeResult): DerivativeResult {
+  if (!isReverseKind(spec)) return viaIndex();
+  const isDefinition = program.defs.has(spec.wrt) && !program.decls.has(spec.wrt);
+  const bp = sweepFor(program, f, [spec]);
+  if (!bp) return viaIndex();
+  const matrix = bp.inline.get(spec.wrt)!;
+  if (isDefinition) return fromSweep(program, spec, matrix, bp);
+  const index = indexOrUndefined(viaIndex, true);
+  if (!index) return fromSweep(program, spec, matrix, bp);
+  if (index.matrix && printedLength(index.matrix) <= printedLength(matrix)) return index;
+  return { ...index, matrix, backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings } };
+}
+
+/** Derivatives by several names, printed together: one form each, and the cotangents they name. */
+export interface Joint {
+  readonly results: readonly DerivativeResult[];
+  /** What to print for each (matrix form, possibly with cotangent names; else the index form). */
+  readonly display: readonly Expr[];
+  /** The named cotangents the displays use (empty when every display is written out). */
+  readonly where: readonly Binding[];
+}
+
+/** Results are written out when every line fits this many columns. */
+const LINE = 80;
+
+/**
+ * grad or vjp by several names with one sweep: when every name's index form has a matrix
+ * form and together they are no longer, those (as today); else the sweep's forms, with
+ * the shared cotangents named when written-out lines would pass 80 columns and naming
+ * makes the whole shorter.
+ */
+export function jointDerivatives(program: Program, f: Expr, specs: readonly DerivativeSpec[], each: (spec: DerivativeSpec) => DerivativeResult): Joint {
+  const bp = specs.length > 0 && specs.every((s) => s.kind === specs[0]!.kind && s.cotangent === specs[0]!.cotangent) ? sweepFor(program, f, specs) : undefined;
+  if (!bp) {
+    const results = specs.map(each);
+    return { results, display: results.map((r) => r.matrix ?? r.index), where: [] };
+  }
+  const inline = specs.map((s) => bp.inline.get(s.wrt)!);
+  const inlineLengths = inline.map((e) => printedLength(e));
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  // the index forms, until one has no matrix form or the sweep's is smaller (then the sweep serves all)
+  const results: DerivativeResult[] = [];
+  for (const s of specs) {
+    const r = each(s);
+    results.push(r);
+    if (!r.matrix || r.backprop) break;
+  }
+  const indexLengths = results.map((r) => (r.matrix && !r.backprop ? printedLength(r.matrix) : Infinity));
+  if (results.length === specs.length && sum(indexLengths) <= sum(inlineLengths)) return { results, display: results.map((r) => r.matrix!), where: [] };
+  const swept = specs.map((s, k) => fromSweep(program, s, inline[k]!, bp));
+  const named = specs.map((s) => bp.named.get(s.wrt)!);
+  const namedLength = sum(named.map((e) => printedLength(e))) + sum(bp.bindings.map((b) => printedLength(b.expr) + 8));
+  const fits = inlineLengths.every((n) => n + 12 <= LINE);
+  if (bp.bindings.length === 0 || fits || namedLength >= sum(inlineLengths)) return { results: swept, display: inline, where: [] };
+  return { results: swept, display: named, where: bp.bindings };
+}

@@ -1,0 +1,56 @@
+/**
+ * Vector-Jacobian product rules at matrix level, one operator a line: given the cotangent
+ * ḡ of a node's value, the cotangent each operand receives. Shapes follow the operands:
+ * a scalar operand of a shaped node receives the sum of its contributions (unbroadcast).
+ * The function derivatives f'(u) come from the derivative table (src/diff/rules.ts).
+ */
+import * as B from "../core/build.js";
+import type { Expr } from "../core/expr.js";
+import { SCALAR, shape as makeShape, type Shape, type Size } from "../core/shape.js";
+
+/** A contribution made for an operand of a shaped node: summed when the operand is a scalar. */
+export const unbroadcast = (c: Expr, to: Shape): Expr => (to === SCALAR && c.shape !== SCALAR ? B.sumAll(c) : c);
+
+/**
+ * ⟨a, b⟩ = Σ a .* b for operands of one shape: written `a'*b` for columns, unless the
+ * elementwise product cancels (`s'*(y ./ s)` is `sum(y)`).
+ */
+export function dot(a: Expr, b: Expr): Expr {
+  const product = B.mul(a, b);
+  const cancels = factorCount(product) < factorCount(a) + factorCount(b);
+  if (a.shape.cols === 1 && b.shape.cols === 1 && !cancels) return B.matmul(B.transpose(a), b);
+  return B.sumAll(product);
+}
+
+const factorCount = (e: Expr): number => (e.kind === "mul" ? e.factors.length : 1);
+const square = (n: Size): Shape => makeShape(n, n);
+
+/** f(u) → f'(u) .* ḡ (the chain rule), f' from the derivative table (src/diff/rules.ts). */
+export const callRule = (derivative: Expr, g: Expr): Expr => B.mul(derivative, g);
+
+export const VJP = {
+  /** u + v → ḡ, ḡ (summed for a scalar term) */
+  addTerm: (g: Expr, term: Expr): Expr => unbroadcast(g, term.shape),
+  /** u .* v → ḡ .* v, ḡ .* u (the other factors; summed for a scalar factor) */
+  mulFactor: (g: Expr, others: readonly Expr[], factor: Expr): Expr =>
+    factor.shape === SCALAR && g.shape !== SCALAR ? dot(g, B.mulAll(others)) : B.mulAll([g, ...others]),
+  /** u.^c → c*u.^(c - 1) .* ḡ */
+  powBase: (g: Expr, u: Expr, c: Expr): Expr => unbroadcast(B.mul(g, c, B.pow(u, B.sub(c, B.ONE))), u.shape),
+  /** c.^v → c.^v .* log(c) .* ḡ */
+  powExponent: (g: Expr, value: Expr, u: Expr, v: Expr): Expr => unbroadcast(B.mul(g, value, B.call("log", u)), v.shape),
+  /** A*B*C → (A)'*ḡ*(C)' for B: the factors before, transposed, and the factors after, transposed */
+  matmulFactor: (g: Expr, before: readonly Expr[], after: readonly Expr[]): Expr =>
+    B.matmul(...(before.length > 0 ? [B.transpose(B.matmul(...before))] : []), g, ...(after.length > 0 ? [B.transpose(B.matmul(...after))] : [])),
+  /** u' → ḡ' */
+  transpose: (g: Expr): Expr => B.transpose(g),
+  /** sum(u) → ḡ*ones(size of u) */
+  sum: (g: Expr, u: Expr): Expr => B.mul(g, B.num(1, u.shape)),
+  /** diag(v) → diag(ḡ) (the diagonal of ḡ);  diag(A) → diag(ḡ) (a diagonal matrix) */
+  diag: (g: Expr): Expr => B.diag(g),
+  /** s = exp(u)/sum(exp(u)) → s .* ḡ - s*⟨s, ḡ⟩ */
+  softmax: (g: Expr, s: Expr): Expr => B.sub(B.mul(s, g), B.mul(s, dot(s, g))),
+  /** P = E ./ (E*ones(t,t)), E = exp(S) (softmax of each row) → P .* ḡ - P .* ((P .* ḡ)*ones(t,t)) */
+  rowSoftmax: (g: Expr, p: Expr): Expr => B.sub(B.mul(p, g), B.mul(p, B.matmul(B.mul(p, g), B.num(1, square(p.shape.cols))))),
+  /** P = E ./ (ones(t,t)*E) (softmax of each column) → P .* ḡ - P .* (ones(t,t)*(P .* ḡ)) */
+  colSoftmax: (g: Expr, p: Expr): Expr => B.sub(B.mul(p, g), B.mul(p, B.matmul(B.num(1, square(p.shape.rows)), B.mul(p, g)))),
+};

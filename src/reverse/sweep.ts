@@ -1,0 +1,282 @@
+/**
+ * Reverse mode at matrix level over a program's definition DAG (Laue, Mitterreiter &
+ * Giesen 2018; what autodiff systems do numerically): every node the value reaches gets
+ * a cotangent ḡ of its own shape, the sum of what its users pass back by the rules of
+ * rules.ts. Nodes are visited once each, parents before children, so the work is linear
+ * in the size of the program. A cotangent that feeds two or more operands is bound to a
+ * name (a shared intermediate, computed once by a kernel); one that feeds a single
+ * operand is written in place, so that it can cancel there (`s .* (-y ./ s)` is `-y`).
+ */
+import * as B from "../core/build.js";
+import { JacobiError } from "../core/errors.js";
+import type { Expr } from "../core/expr.js";
+import type { Program } from "../core/program.js";
+import { SCALAR } from "../core/shape.js";
+import { mapBottomUp } from "../core/traverse.js";
+import { DERIVATIVES } from "../diff/rules.js";
+import { callRule, VJP } from "./rules.js";
+
+/** How the sweep sees a node: its operator and the operands a cotangent flows to. */
+type View =
+  | { readonly op: "leaf" }
+  | { readonly op: "def"; readonly body: Expr }
+  | { readonly op: "add"; readonly terms: readonly Expr[] }
+  | { readonly op: "mul"; readonly factors: readonly Expr[] }
+  | { readonly op: "pow"; readonly base: Expr; readonly exponent: Expr }
+  | { readonly op: "call"; readonly arg: Expr }
+  | { readonly op: "matmul"; readonly factors: readonly Expr[] }
+  | { readonly op: "transpose" | "sum" | "diag"; readonly arg: Expr }
+  | { readonly op: "softmax" | "rowSoftmax" | "colSoftmax"; readonly arg: Expr };
+
+/** A cotangent bound to a name: `d2 = s*sum(y) - y`. */
+export interface Binding {
+  readonly name: Expr;
+  readonly expr: Expr;
+}
+
+export interface SweepResult {
+  /** The cotangent of each requested name (a declared value or a definition), using the bound names. */
+  readonly results: ReadonlyMap<string, Expr>;
+  /** Bound cotangents, in the order they are computed (each refers only to earlier ones). */
+  readonly bindings: readonly Binding[];
+}
+
+/** The sweep meets an operator it has no rule for; the index form serves instead. */
+export class NoReverseRule extends Error {}
+
+/** The argument u of exp(u), seen through a definition E = exp(u). */
+function expArg(e: Expr, program: Program): Expr | undefined {
+  const body = e.kind === "sym" ? (program.defs.get(e.name)?.expr ?? e) : e;
+  return body.kind === "call" && body.fn === "exp" ? body.arg : undefined;
+}
+
+/** Recognizes the softmax forms: exp(u)*sum(exp(u))^-1, and E ./ (E*ones(t,t)) by rows or columns. */
+function softmaxView(e: Expr, program: Program): View | undefined {
+  if (e.kind !== "mul" || e.factors.length !== 2) return undefined;
+  const [a, b] = e.factors[0]!.kind === "pow" ? [e.factors[1]!, e.factors[0]!] : [e.factors[0]!, e.factors[1]!];
+  if (b.kind !== "pow" || b.exponent !== B.MINUS_ONE) return undefined;
+  const u = expArg(a, program);
+  if (!u) return undefined;
+  const d = b.base;
+  if (d.kind === "sum" && d.arg === a) return { op: "softmax", arg: u };
+  if (d.kind === "matmul" && d.factors.length === 2 && d.shape === a.shape) {
+    const [l, r] = d.factors;
+    if (l === a && r!.kind === "num" && r!.value.num === 1n && r!.value.den === 1n) return { op: "rowSoftmax", arg: u };
+    if (r === a && l!.kind === "num" && l!.value.num === 1n && l!.value.den === 1n) return { op: "colSoftmax", arg: u };
+  }
+  return undefined;
+}
+
+function viewOf(e: Expr, program: Program): View {
+  switch (e.kind) {
+    case "num":
+    case "eye":
+      return { op: "leaf" };
+    case "sym": {
+      const def = program.defs.get(e.name);
+      return def ? { op: "def", body: def.expr } : { op: "leaf" };
+    }
+    case "add":
+      return { op: "add", terms: e.terms };
+    case "mul":
+      return softmaxView(e, program) ?? { op: "mul", factors: e.factors };
+    case "pow":
+      return { op: "pow", base: e.base, exponent: e.exponent };
+    case "call":
+      return { op: "call", arg: e.arg };
+    case "matmul":
+      return { op: "matmul", factors: e.factors };
+    case "transpose":
+    case "sum":
+    case "diag":
+      return { op: e.kind, arg: e.arg };
+    default:
+      throw new NoReverseRule(`no VJP rule for ${e.kind}`);
+  }
+}
+
+function operands(v: View): readonly Expr[] {
+  switch (v.op) {
+    case "leaf":
+      return [];
+    case "def":
+      return [v.body];
+    case "add":
+      return v.terms;
+    case "mul":
+    case "matmul":
+      return v.factors;
+    case "pow":
+      return [v.base, v.exponent];
+    default:
+      return [v.arg];
+  }
+}
+
+/** Is this cotangent cheap enough to write wherever it is used? */
+const trivial = (e: Expr): boolean =>
+  e.kind === "sym" || e.kind === "num" || (e.kind === "transpose" && e.arg.kind === "sym") || (e.kind === "mul" && e.factors.length === 2 && e.factors[0]!.kind === "num" && e.factors[1]!.kind === "sym");
+
+export class Sweep {
+  private readonly views = new Map<Expr, View>();
+  private readonly reaches = new Map<Expr, boolean>();
+  /** The definitions' bodies, to write a value by its definition's name. */
+  private readonly names = new Map<Expr, Expr>();
+  private readonly targets: ReadonlySet<string>;
+
+  constructor(
+    private readonly program: Program,
+    wrt: readonly string[],
+    /** Makes the name of the k-th bound cotangent. */
+    private readonly nameOf: (k: number, shape: Expr["shape"]) => Expr,
+  ) {
+    this.targets = new Set(wrt);
+    for (const [name, def] of program.defs) if (!this.names.has(def.expr)) this.names.set(def.expr, B.sym(name, def.expr.shape));
+  }
+
+  private view(e: Expr): View {
+    let v = this.views.get(e);
+    if (!v) {
+      v = viewOf(e, this.program);
+      this.views.set(e, v);
+    }
+    return v;
+  }
+
+  /** Does the node depend on a name differentiated by? (iterative, any depth) */
+  private depends(root: Expr): boolean {
+    const stack: Expr[] = [root];
+    while (stack.length > 0) {
+      const e = stack[stack.length - 1]!;
+      if (this.reaches.has(e)) {
+        stack.pop();
+        continue;
+      }
+      if (e.kind === "sym" && this.targets.has(e.name)) {
+        this.reaches.set(e, true);
+        stack.pop();
+        continue;
+      }
+      const kids = operands(this.view(e));
+      const pending = kids.filter((k) => !this.reaches.has(k));
+      if (pending.length > 0) {
+        stack.push(...pending);
+        continue;
+      }
+      this.reaches.set(e, kids.some((k) => this.reaches.get(k)));
+      stack.pop();
+    }
+    return this.reaches.get(root)!;
+  }
+
+  /** The nodes that depend on a target, parents before children. */
+  private order(root: Expr): Expr[] {
+    const post: Expr[] = [];
+    const seen = new Set<Expr>([root]);
+    const stack: { e: Expr; next: number }[] = [{ e: root, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const kids = operands(this.view(top.e));
+      if (top.next < kids.length) {
+        const k = kids[top.next++]!;
+        if (!seen.has(k) && this.depends(k)) {
+          seen.add(k);
+          stack.push({ e: k, next: 0 });
+        }
+        continue;
+      }
+      post.push(top.e);
+      stack.pop();
+    }
+    return post.reverse();
+  }
+
+  /** A value written with the program's definition names (tanh(u) is z1 when z1 = tanh(u)). */
+  private named(e: Expr): Expr {
+    let n = this.namedMemo.get(e);
+    if (!n) {
+      n = mapBottomUp(e, (x) => this.names.get(x) ?? x);
+      this.namedMemo.set(e, n);
+    }
+    return n;
+  }
+  private readonly namedMemo = new Map<Expr, Expr>();
+
+  /** The cotangents of the targets, for the seed ḡ of the root's value. */
+  run(root: Expr, seed: Expr): SweepResult {
+    const bindings: Binding[] = [];
+    const results = new Map<string, Expr>();
+    if (!this.depends(root)) return { results, bindings };
+    const parts = new Map<Expr, Expr[]>([[root, [seed]]]);
+    const give = (e: Expr, c: Expr): void => {
+      if (!this.depends(e)) return;
+      const list = parts.get(e);
+      if (list) list.push(c);
+      else parts.set(e, [c]);
+    };
+    for (const e of this.order(root)) {
+      const list = parts.get(e);
+      parts.delete(e);
+      if (!list) continue;
+      let g = B.addAll(list);
+      if (g.shape !== e.shape) g = e.shape === SCALAR ? B.sumAll(g) : B.mul(g, B.num(1, e.shape));
+      // a definition differentiated by passes its cotangent on to what it is made of
+      if (e.kind === "sym" && this.targets.has(e.name)) results.set(e.name, g);
+      const v = this.view(e);
+      const fanOut = operands(v).filter((k) => this.depends(k)).length;
+      if (fanOut >= 2 && !trivial(g)) {
+        const name = this.nameOf(bindings.length + 1, g.shape);
+        bindings.push({ name, expr: g });
+        g = name;
+      }
+      this.pull(e, v, g, give);
+    }
+    return { results, bindings };
+  }
+
+  /** Passes ḡ of node e back to its operands. */
+  private pull(e: Expr, v: View, g: Expr, give: (operand: Expr, c: Expr) => void): void {
+    switch (v.op) {
+      case "leaf":
+        return;
+      case "def":
+        return give(v.body, g);
+      case "add":
+        for (const t of v.terms) give(t, VJP.addTerm(g, t));
+        return;
+      case "mul":
+        v.factors.forEach((f, k) => {
+          if (this.depends(f)) give(f, VJP.mulFactor(g, [this.named(B.mulAll(v.factors.filter((_, j) => j !== k)))], f));
+        });
+        return;
+      case "pow":
+        if (this.depends(v.base)) give(v.base, VJP.powBase(g, this.named(v.base), this.named(v.exponent)));
+        if (this.depends(v.exponent)) give(v.exponent, VJP.powExponent(g, this.named(e), this.named(v.base), v.exponent));
+        return;
+      case "call":
+        if (e.kind !== "call") throw new Error("internal: a call's view");
+        return give(v.arg, callRule(this.named(DERIVATIVES[e.fn](v.arg)), g));
+      case "matmul":
+        v.factors.forEach((f, k) => {
+          if (this.depends(f)) give(f, VJP.matmulFactor(g, v.factors.slice(0, k).map((x) => this.named(x)), v.factors.slice(k + 1).map((x) => this.named(x))));
+        });
+        return;
+      case "transpose":
+        return give(v.arg, VJP.transpose(g));
+      case "sum":
+        return give(v.arg, VJP.sum(g, v.arg));
+      case "diag":
+        return give(v.arg, VJP.diag(g));
+      case "softmax":
+      case "rowSoftmax":
+      case "colSoftmax":
+        return give(v.arg, VJP[v.op](g, this.named(e)));
+    }
+  }
+}
+
+/** Refuses what the sweep cannot differentiate by. */
+export function checkTarget(program: Program, name: string): void {
+  if (!program.decls.has(name) && !program.defs.has(name) && !program.uses.has(name))
+    throw new JacobiError("name", `--wrt '${name}' does not occur in the program`);
+}
