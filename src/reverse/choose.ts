@@ -8,7 +8,8 @@
  */
 import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
 import { JacobiError } from "../core/errors.js";
-import { children, type Expr, type Index } from "../core/expr.js";
+import { children, withWorkBudget, type Expr, type Index } from "../core/expr.js";
+import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
 import { Lowerer } from "../indexform/lower.js";
@@ -28,16 +29,21 @@ export function printedLength(e: Expr, maxNodes = 5000): number {
   return toText(e).length;
 }
 
+/** The work a sweep may take: it is linear in the program, so an eighth of a derivative's budget. */
+const SWEEP_WORK = LIMITS.maxWork / 8;
+
 const isReverseKind = (spec: DerivativeSpec): spec is DerivativeSpec & { kind: "grad" | "vjp" } => spec.kind === "grad" || spec.kind === "vjp";
 
 /** The sweep for several specs of one kind (grad or vjp with one cotangent), or undefined without a rule. */
 export function sweepFor(program: Program, f: Expr, specs: readonly DerivativeSpec[]): Backprop | undefined {
   const first = specs[0]!;
   if (!isReverseKind(first)) return undefined;
+  const what = `the ${first.kind} by ${specs.map((s) => s.wrt).join(", ")}`;
   try {
-    return backprop(program, f, specs.map((s) => s.wrt), { kind: first.kind, ...(first.cotangent ? { cotangent: first.cotangent } : {}) });
+    return withWorkBudget(SWEEP_WORK, what, () => backprop(program, f, specs.map((s) => s.wrt), { kind: first.kind, ...(first.cotangent ? { cotangent: first.cotangent } : {}) }));
   } catch (e) {
-    if (e instanceof NoReverseRule) return undefined;
+    // no rule for an operator, or more work than a sweep should take: the index form serves
+    if (e instanceof NoReverseRule || (e instanceof JacobiError && e.kind === "limit")) return undefined;
     throw e;
   }
 }
@@ -59,7 +65,7 @@ function fromSweep(program: Program, spec: DerivativeSpec, matrix: Expr, bp: Bac
   const c = matrix.shape.cols === 1 ? null : "b";
   if (r) sizes.set(r, matrix.shape.rows);
   if (c) sizes.set(c, matrix.shape.cols);
-  const index = new Lowerer(program).lower(matrix, r, c);
+  const index = withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => new Lowerer(program).lower(matrix, r, c));
   return { spec, shape: matrix.shape, index, indices: [r, c].filter((x): x is Index => x !== null), sizes, matrix, backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings } };
 }
 
