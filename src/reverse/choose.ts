@@ -12,6 +12,7 @@ import { children, withWorkBudget, type Expr, type Index } from "../core/expr.js
 import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
+import { forEachNode } from "../core/traverse.js";
 import { Lowerer } from "../indexform/lower.js";
 import { toText } from "../print/text.js";
 import { backprop, type Backprop, type Binding } from "./backprop.js";
@@ -31,6 +32,24 @@ export function printedLength(e: Expr, maxNodes = 5000): number {
 
 /** The work a sweep may take: it is linear in the program, so an eighth of a derivative's budget. */
 const SWEEP_WORK = LIMITS.maxWork / 8;
+
+/**
+ * How many matrices a form builds that are not given (n×n intermediates: `eye(n) - …`,
+ * `diag(v)`, outer products): a VJP of a vector should build none, and the sweep's forms
+ * do not, where the index form's Jacobian-shaped factors do.
+ */
+export function formedMatrices(e: Expr): number {
+  let count = 0;
+  forEachNode(e, (x) => {
+    const given = x.kind === "sym" || x.kind === "num" || x.kind === "eye" || (x.kind === "transpose" && x.arg.kind === "sym");
+    if (!given && x.shape.rows !== 1 && x.shape.cols !== 1) count++;
+  });
+  return count;
+}
+
+/** Is the index form (when it has a matrix form) to be kept over the sweep's? */
+const indexServes = (index: Expr, swept: Expr): boolean =>
+  formedMatrices(index) <= formedMatrices(swept) && printedLength(index) <= printedLength(swept);
 
 const isReverseKind = (spec: DerivativeSpec): spec is DerivativeSpec & { kind: "grad" | "vjp" } => spec.kind === "grad" || spec.kind === "vjp";
 
@@ -82,7 +101,7 @@ export function preferReverse(program: Program, f: Expr, spec: DerivativeSpec, v
   if (isDefinition) return fromSweep(program, spec, matrix, bp);
   const index = indexOrUndefined(viaIndex, true);
   if (!index) return fromSweep(program, spec, matrix, bp);
-  if (index.matrix && printedLength(index.matrix) <= printedLength(matrix)) return index;
+  if (index.matrix && indexServes(index.matrix, matrix)) return index;
   return { ...index, matrix, backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings } };
 }
 
@@ -118,10 +137,11 @@ export function jointDerivatives(program: Program, f: Expr, specs: readonly Deri
   for (const s of specs) {
     const r = each(s);
     results.push(r);
-    if (!r.matrix || r.backprop) break;
+    if (!r.matrix || r.backprop || !indexServes(r.matrix, inline[results.length - 1]!)) break;
   }
   const indexLengths = results.map((r) => (r.matrix && !r.backprop ? printedLength(r.matrix) : Infinity));
-  if (results.length === specs.length && sum(indexLengths) <= sum(inlineLengths)) return { results, display: results.map((r) => r.matrix!), where: [] };
+  const indexAll = results.length === specs.length && results.every((r, k) => r.matrix && !r.backprop && formedMatrices(r.matrix) <= formedMatrices(inline[k]!));
+  if (indexAll && sum(indexLengths) <= sum(inlineLengths)) return { results, display: results.map((r) => r.matrix!), where: [] };
   const swept = specs.map((s, k) => fromSweep(program, s, inline[k]!, bp));
   const named = specs.map((s) => bp.named.get(s.wrt)!);
   const namedLength = sum(named.map((e) => printedLength(e))) + sum(bp.bindings.map((b) => printedLength(b.expr) + 8));
