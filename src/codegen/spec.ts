@@ -115,8 +115,11 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
   };
   // [reverse] grad and vjp: one backward sweep; its shared cotangents become definitions, computed once
   const joint = call.op === "grad" || call.op === "vjp" ? located(() => jointDerivatives(program, call.of, specs, (s) => derive(program, call.of, s))) : undefined;
+  const results = joint ? joint.results : specs.map((s) => located(() => derive(program, call.of, s)));
+  // one sweep's names serve all outputs (a joint sweep, or a single output's own)
+  const where = joint || results.length === 1 ? (results[0]?.backprop?.where ?? []) : [];
   for (const [k, w] of call.wrt.entries()) {
-    const result = joint ? joint.results[k]! : located(() => derive(program, call.of, specs[k]!));
+    const result = results[k]!;
     if (!result.matrix)
       fail(
         `kernel ${stmt.name}: the ${call.op} of ${ofName} by ${w} has no matrix form (a product of three or more indices), so no kernel can be generated for it`,
@@ -124,10 +127,9 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
         stmt.source,
       );
     const title = titleOf(call, ofName, w);
-    const expr = result.backprop?.named ?? result.matrix;
+    const expr = where.length > 0 ? (result.backprop?.named ?? result.matrix) : result.matrix;
     outputs.push({ key: w, expr, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
   }
-  const where = joint?.results[0]?.backprop?.where ?? [];
   return { outputs, program: where.length === 0 ? program : withDefinitions(program, where) };
 }
 

@@ -79,11 +79,30 @@ function readers(roots: readonly Expr[], bound: ReadonlySet<Expr>): Map<Expr, nu
 export function backprop(program: Program, f: Expr, wrt: readonly string[], seed: Seed): Backprop {
   const shapes = wrt.map((w) => targetShape(program, w));
   const start = seedOf(program, f, seed);
-  const placeholder = (k: number, shape: Shape): Expr => B.sym(`$cotangent${k}`, shape);
   const swept = new Sweep(program, wrt, placeholder).run(f, start);
-  // single-use cotangents are written in place; the rest are numbered from the inputs
-  let bindings = swept.bindings.map((b) => ({ name: b.name, expr: collect(b.expr) }));
-  let results = wrt.map((w, k) => collect(swept.results.get(w) ?? B.num(0, shapes[k]!)));
+  return finish(program, wrt, wrt.map((w, k) => swept.results.get(w) ?? B.num(0, shapes[k]!)), swept.bindings);
+}
+
+/** Sums factored (collect); as they are where factoring trips over a scalar chain's shapes. */
+function factored(e: Expr): Expr {
+  try {
+    return collect(e);
+  } catch (err) {
+    if (err instanceof B.ShapeError) return e;
+    throw err;
+  }
+}
+
+/** A bound intermediate's name until the names d1, d2, … are given. */
+export const placeholder = (k: number, shape: Shape): Expr => B.sym(`$cotangent${k}`, shape);
+
+/**
+ * Results and bindings of a sweep, finished: factored (collect), single-use bindings
+ * written in place, the rest numbered d1, d2, … from the inputs, and the written-out forms.
+ */
+export function finish(program: Program, keys: readonly string[], raw: readonly Expr[], rawBindings: readonly Binding[]): Backprop {
+  let bindings = rawBindings.map((b) => ({ name: b.name, expr: factored(b.expr) }));
+  let results = raw.map(factored);
   const uses = readers([...results, ...bindings.map((b) => b.expr)], new Set(bindings.map((b) => b.name)));
   const substitution = new Map<Expr, Expr>();
   const substitute = (e: Expr): Expr => (substitution.size === 0 ? e : mapBottomUp(e, (x) => substitution.get(x) ?? x));
@@ -98,11 +117,11 @@ export function backprop(program: Program, f: Expr, wrt: readonly string[], seed
   const rename = new Map<Expr, Expr>(kept.map((b, k) => [b.name, B.sym(nameOf(kept.length - k), b.name.shape)]));
   const renamed = (e: Expr): Expr => (rename.size === 0 ? e : mapBottomUp(e, (x) => rename.get(x) ?? x));
   bindings = kept.map((b) => ({ name: rename.get(b.name)!, expr: renamed(b.expr) }));
-  const named = new Map(wrt.map((w, k) => [w, renamed(results[k]!)]));
+  const named = new Map(keys.map((w, k) => [w, renamed(results[k]!)]));
   // written out: each binding replaced by its (written-out) value
   const values = new Map<Expr, Expr>();
   const writeOut = (e: Expr): Expr => (values.size === 0 ? e : mapBottomUp(e, (x) => values.get(x) ?? x));
   for (const b of bindings) values.set(b.name, writeOut(b.expr));
-  const inline = new Map(wrt.map((w) => [w, writeOut(named.get(w)!)]));
+  const inline = new Map(keys.map((w) => [w, writeOut(named.get(w)!)]));
   return { named, bindings, inline };
 }

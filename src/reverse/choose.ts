@@ -1,5 +1,5 @@
 /**
- * Where reverse mode serves: gradients and VJPs. Both ways are tried — the index form
+ * Where the sweeps serve: gradients and VJPs (reverse mode), JVPs (forward mode). Both ways are tried — the index form
  * (lower, differentiate, contract, recognize, matricize) and the backward sweep — and
  * the smaller matrix form is kept, the index form on a tie (so `diag(s) - s*s'`-style
  * results stay as they were). The sweep alone serves a definition differentiated by
@@ -16,7 +16,8 @@ import { forEachNode } from "../core/traverse.js";
 import { Lowerer } from "../indexform/lower.js";
 import { toText } from "../print/text.js";
 import { backprop, type Backprop, type Binding } from "./backprop.js";
-import { NoReverseRule } from "./sweep.js";
+import { pushForward } from "./forward.js";
+import { NoReverseRule } from "./view.js";
 
 /** Printed length of an expression; Infinity when writing it out would repeat too much. */
 export function printedLength(e: Expr, maxNodes = 5000): number {
@@ -56,10 +57,15 @@ const isReverseKind = (spec: DerivativeSpec): spec is DerivativeSpec & { kind: "
 /** The sweep for several specs of one kind (grad or vjp with one cotangent), or undefined without a rule. */
 export function sweepFor(program: Program, f: Expr, specs: readonly DerivativeSpec[]): Backprop | undefined {
   const first = specs[0]!;
-  if (!isReverseKind(first)) return undefined;
+  const forward = first.kind === "jvp" && specs.length === 1 && first.tangent !== undefined;
+  if (!isReverseKind(first) && !forward) return undefined;
   const what = `the ${first.kind} by ${specs.map((s) => s.wrt).join(", ")}`;
+  const sweep = (): Backprop =>
+    forward
+      ? pushForward(program, f, first.wrt, first.tangent!)
+      : backprop(program, f, specs.map((s) => s.wrt), { kind: first.kind as "grad" | "vjp", ...(first.cotangent ? { cotangent: first.cotangent } : {}) });
   try {
-    return withWorkBudget(SWEEP_WORK, what, () => backprop(program, f, specs.map((s) => s.wrt), { kind: first.kind, ...(first.cotangent ? { cotangent: first.cotangent } : {}) }));
+    return withWorkBudget(SWEEP_WORK, what, sweep);
   } catch (e) {
     // no rule for an operator, or more work than a sweep should take: the index form serves
     if (e instanceof NoReverseRule || (e instanceof JacobiError && e.kind === "limit")) return undefined;
@@ -93,7 +99,7 @@ function fromSweep(program: Program, spec: DerivativeSpec, matrix: Expr, bp: Bac
  * or the sweep's when that is smaller or the index form has none.
  */
 export function preferReverse(program: Program, f: Expr, spec: DerivativeSpec, viaIndex: () => DerivativeResult): DerivativeResult {
-  if (!isReverseKind(spec)) return viaIndex();
+  if (!isReverseKind(spec) && spec.kind !== "jvp") return viaIndex();
   const isDefinition = program.defs.has(spec.wrt) && !program.decls.has(spec.wrt);
   const bp = sweepFor(program, f, [spec]);
   if (!bp) return viaIndex();

@@ -54,3 +54,27 @@ export const VJP = {
   /** P = E ./ (ones(t,t)*E) (softmax of each column) → P .* ḡ - P .* (ones(t,t)*(P .* ḡ)) */
   colSoftmax: (g: Expr, p: Expr): Expr => B.sub(B.mul(p, g), B.mul(p, B.matmul(B.num(1, square(p.shape.rows)), B.mul(p, g)))),
 };
+
+/**
+ * Jacobian-vector product rules (forward mode), one operator a line: the tangent of a
+ * node from its operands' tangents u̇. The softmax Jacobians are symmetric, so their JVPs
+ * are the VJP rules above with u̇ for ḡ.
+ */
+export const JVP = {
+  /** u + v → u̇ + v̇ */
+  add: (dots: readonly Expr[]): Expr => B.addAll(dots),
+  /** u .* v → u̇ .* v (the other factors) */
+  mulFactor: (dot: Expr, others: readonly Expr[]): Expr => B.mulAll([dot, ...others]),
+  /** u.^c → c*u.^(c - 1) .* u̇ */
+  powBase: (dot: Expr, u: Expr, c: Expr): Expr => B.mul(dot, c, B.pow(u, B.sub(c, B.ONE))),
+  /** c.^v → c.^v .* log(c) .* v̇ */
+  powExponent: (dot: Expr, value: Expr, u: Expr): Expr => B.mul(dot, value, B.call("log", u)),
+  /** A*B*C → A*Ḃ*C for B */
+  matmulFactor: (dot: Expr, before: readonly Expr[], after: readonly Expr[]): Expr => B.matmul(...before, dot, ...after),
+  /** u' → u̇' */
+  transpose: (dot: Expr): Expr => B.transpose(dot),
+  /** sum(u) → sum(u̇) */
+  sum: (dot: Expr): Expr => B.sumAll(dot),
+  /** diag(u) → diag(u̇) */
+  diag: (dot: Expr): Expr => B.diag(dot),
+};
