@@ -14,12 +14,14 @@ import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
 import { Lowerer } from "../indexform/lower.js";
-import { toText } from "../print/text.js";
 import { backprop, type Backprop, type Binding } from "./backprop.js";
 import { pushForward } from "./forward.js";
 import { NoReverseRule } from "./view.js";
 
-/** Printed length of an expression; Infinity when writing it out would repeat too much. */
+/**
+ * The size of an expression as written: its nodes counted as a tree (shared parts each
+ * time); Infinity when writing it out would repeat too much.
+ */
 export function printedLength(e: Expr, maxNodes = 5000): number {
   let size = 0;
   const stack = [e];
@@ -28,7 +30,7 @@ export function printedLength(e: Expr, maxNodes = 5000): number {
     if (++size > maxNodes) return Infinity;
     for (const c of children(x)) stack.push(c);
   }
-  return toText(e).length;
+  return size;
 }
 
 /** The work a sweep may take: it is linear in the program, so an eighth of a derivative's budget. */
@@ -120,14 +122,14 @@ export interface Joint {
   readonly where: readonly Binding[];
 }
 
-/** Results are written out when every line fits this many columns. */
-const LINE = 80;
+/** Results are written out when each is at most this many nodes (about an 80-column line). */
+const LINE = 35;
 
 /**
  * grad or vjp by several names with one sweep: when every name's index form has a matrix
  * form and together they are no longer, those (as today); else the sweep's forms, with
- * the shared cotangents named when written-out lines would pass 80 columns and naming
- * makes the whole shorter.
+ * the shared cotangents named when a written-out result would pass about a line and
+ * naming makes the whole shorter.
  */
 export function jointDerivatives(program: Program, f: Expr, specs: readonly DerivativeSpec[], each: (spec: DerivativeSpec) => DerivativeResult): Joint {
   const bp = specs.length > 0 && specs.every((s) => s.kind === specs[0]!.kind && s.cotangent === specs[0]!.cotangent) ? sweepFor(program, f, specs) : undefined;
@@ -150,8 +152,8 @@ export function jointDerivatives(program: Program, f: Expr, specs: readonly Deri
   if (indexAll && sum(indexLengths) <= sum(inlineLengths)) return { results, display: results.map((r) => r.matrix!), where: [] };
   const swept = specs.map((s, k) => fromSweep(program, s, inline[k]!, bp));
   const named = specs.map((s) => bp.named.get(s.wrt)!);
-  const namedLength = sum(named.map((e) => printedLength(e))) + sum(bp.bindings.map((b) => printedLength(b.expr) + 8));
-  const fits = inlineLengths.every((n) => n + 12 <= LINE);
+  const namedLength = sum(named.map((e) => printedLength(e))) + sum(bp.bindings.map((b) => printedLength(b.expr) + 1));
+  const fits = inlineLengths.every((n) => n <= LINE);
   if (bp.bindings.length === 0 || fits || namedLength >= sum(inlineLengths)) return { results: swept, display: inline, where: [] };
   return { results: swept, display: named, where: bp.bindings };
 }
