@@ -9,6 +9,7 @@ import type { Shape, Size } from "../../core/shape.js";
 import { derive, type DerivativeKind, type DerivativeResult, type DerivativeSpec } from "../../calculus/derive.js";
 import type { Binding } from "../../reverse/backprop.js"; // [reverse]
 import { jointDerivatives } from "../../reverse/choose.js"; // [reverse]
+import { hessianBlocks } from "../../reverse/blocks.js"; // [reverse]
 import { toText } from "../../print/text.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
 import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";
@@ -122,6 +123,23 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   const names = specs.map((s) => s.wrt);
   const together = (kind === "grad" || kind === "jacobian" || kind === "hessian") && names.length > 1 && allScalars(program, names);
   if (together) specs = [{ kind, wrt: names.join(",") }];
+  // [reverse] hessian by several names (not all scalars): the full block matrix, labelled by block
+  if (kind === "hessian" && names.length > 1 && !together) {
+    const f = subjectOf(program);
+    const blocks = hessianBlocks(program, f, names, derive).map((b) => ({ ...b, computed: computedOf(b.result, b.result.matrix ?? b.result.index, io) }));
+    const blockLabel = (b: { row: string; col: string }): string => `d2${program.subjectName ?? "f"}/d${b.row}d${b.col}`;
+    if (args.options.has("at")) {
+      const env = bindProgram(program, loadBindings(args));
+      const values = blocks.map((b) => showValue(b.computed.valueAt(env), format, precisionOf(args)));
+      if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${values[k]}`).join(",")}}`);
+      else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${values[k]}`).join("\n"));
+      return;
+    }
+    const shown = blocks.map((b) => showExpr(b.computed.display, format));
+    if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${shown[k]}`).join(",")}}`);
+    else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${shown[k]}`).join("\n"));
+    return;
+  }
   // [reverse] grad and vjp: one backward sweep for every name, shared cotangents named (src/reverse)
   const joint = !together && !flag(args, "elementwise") && (kind === "grad" || kind === "vjp") ? jointDerivatives(program, subjectOf(program), specs, (s) => derive(program, subjectOf(program), s)) : undefined;
   const results = together
