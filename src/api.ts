@@ -18,6 +18,7 @@ import { cancel as polyCancel, expand as polyExpand } from "./simplify/poly.js";
 import { simplifier } from "./simplify/simplify.js";
 import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
 import { jointDerivatives } from "./reverse/choose.js"; // [reverse]
+import { hessianBlocks as blocksOf } from "./reverse/blocks.js"; // [reverse]
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -110,6 +111,16 @@ export function gradients(p: ProgramLike, wrt: readonly string[], options: { rea
   const results: Record<string, Expr> = Object.create(null) as Record<string, Expr>;
   wrt.forEach((w, k) => (results[w] = joint.display[k]!));
   return { results, where: joint.where.map((b) => ({ name: b.name.kind === "sym" ? b.name.name : "", expr: b.expr })) };
+}
+
+/**
+ * [reverse] The Hessian by several names (vectors or scalars), block by block: the block
+ * of `row` and `col` is ∂²f/∂row∂col (rows along `row`), the cross blocks included.
+ * @example hessianBlocks(q, ["x", "y"]).map((b) => toText(b.block)) // ["A + A'", "B", "B'", "diag(exp(y))"]
+ */
+export function hessianBlocks(p: ProgramLike, wrt: readonly string[]): { readonly row: string; readonly col: string; readonly block: Expr }[] {
+  const program = programOf(p);
+  return blocksOf(program, subjectOf(program), wrt, derive).map((b) => ({ row: b.row, col: b.col, block: b.result.matrix ?? b.result.index }));
 }
 
 /**
