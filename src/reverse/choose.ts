@@ -92,8 +92,19 @@ function fromSweep(program: Program, spec: DerivativeSpec, matrix: Expr, bp: Bac
   const c = matrix.shape.cols === 1 ? null : "b";
   if (r) sizes.set(r, matrix.shape.rows);
   if (c) sizes.set(c, matrix.shape.cols);
-  const index = withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => new Lowerer(program).lower(matrix, r, c));
-  return { spec, shape: matrix.shape, index, indices: [r, c].filter((x): x is Index => x !== null), sizes, matrix, backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings } };
+  let index: Expr | undefined;
+  return {
+    spec,
+    shape: matrix.shape,
+    // lowered when asked for (the matrix form is what callers use)
+    get index(): Expr {
+      return (index ??= withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => new Lowerer(program).lower(matrix, r, c)));
+    },
+    indices: [r, c].filter((x): x is Index => x !== null),
+    sizes,
+    matrix,
+    backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings },
+  };
 }
 
 /**

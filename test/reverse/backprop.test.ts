@@ -14,7 +14,7 @@ import { evaluate } from "../../src/eval/evaluate.js";
 import { parseProgram, subjectOf } from "../../src/parse/parse.js";
 import { cli, cliOut, tempFile } from "../support/cli.js";
 import { envOf, inputsOf, oracleOf, randomCase, relativeError, resultsOf, rng } from "../codegen/support.js";
-import { mlp } from "../support/networks.js";
+import { mlp, networkProgram } from "../support/networks.js";
 
 const NETWORK = readFileSync("examples/network.jacobi", "utf8");
 const WITH_NET1 = NETWORK.replace("z1 = sigmoid(W1*x + b1)", "net1 = W1*x + b1\nz1 = sigmoid(net1)");
@@ -145,5 +145,27 @@ describe("kernels", () => {
     const b1 = derive(program, f, { kind: "grad", wrt: "b1" });
     const c = randomCase(program, rng(5));
     expect(relativeError(evaluate(b1.matrix!, envOf(program, c)).data, evaluate(derive(program, f, { kind: "grad", wrt: "b1" }, () => {}).matrix!, envOf(program, c)).data)).toBeLessThan(1e-12);
+  });
+});
+
+describe("gen takes every derivative grad, vjp and jvp print", () => {
+  const RESIDUAL = networkProgram({ widths: [3, 3, 3, 3, 3], activations: ["tanh", "sigmoid", "tanh", "tanh"], residual: [false, true, true, false], shared: [undefined, undefined, 2, undefined], loss: "squared" });
+
+  it("grad, vjp and jvp kernels of a residual network with a shared weight agree with the evaluator", () => {
+    const text = [
+      RESIDUAL.text,
+      "g: vector(3)",
+      "V: matrix(3, 3)",
+      `kernel grads = grad(L, ${RESIDUAL.params.join(", ")})`,
+      "kernel pullback = vjp(z3, W1, b2, g)",
+      "kernel pushforward = jvp(L, W2, V)",
+    ].join("\n");
+    const made = compileAll(text) as Record<string, (inputs: Record<string, unknown>) => unknown>;
+    for (const k of parseSpec(text).kernels) {
+      const c = randomCase(k.program, rng(11));
+      const want = oracleOf(k, envOf(k.program, c));
+      const got = resultsOf(k, made[k.name]!(inputsOf(k.program, c)));
+      for (const o of k.outputs) expect(relativeError(got.get(o.key)!, want.get(o.key)!), `${k.name} ${o.key}`).toBeLessThan(1e-10);
+    }
   });
 });
