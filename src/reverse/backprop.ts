@@ -75,12 +75,12 @@ function readers(roots: readonly Expr[], bound: ReadonlySet<Expr>): Map<Expr, nu
   return count;
 }
 
-/** The backward sweep from the program's value to each name of `wrt`. */
-export function backprop(program: Program, f: Expr, wrt: readonly string[], seed: Seed): Backprop {
+/** The backward sweep from the program's value to each name of `wrt` (`every`: each cotangent named). */
+export function backprop(program: Program, f: Expr, wrt: readonly string[], seed: Seed, every = false): Backprop {
   const shapes = wrt.map((w) => targetShape(program, w));
   const start = seedOf(program, f, seed);
-  const swept = new Sweep(program, wrt, placeholder).run(f, start);
-  return finish(program, wrt, wrt.map((w, k) => swept.results.get(w) ?? B.num(0, shapes[k]!)), swept.bindings);
+  const swept = new Sweep(program, wrt, placeholder, every).run(f, start);
+  return finish(program, wrt, wrt.map((w, k) => swept.results.get(w) ?? B.num(0, shapes[k]!)), swept.bindings, every);
 }
 
 /** Sums factored (collect); as they are where factoring trips over a scalar chain's shapes. */
@@ -100,8 +100,8 @@ export const placeholder = (k: number, shape: Shape): Expr => B.sym(`$cotangent$
  * Results and bindings of a sweep, finished: factored (collect), single-use bindings
  * written in place, the rest numbered d1, d2, … from the inputs, and the written-out forms.
  */
-export function finish(program: Program, keys: readonly string[], raw: readonly Expr[], rawBindings: readonly Binding[]): Backprop {
-  let bindings = rawBindings.map((b) => ({ name: b.name, expr: factored(b.expr) }));
+export function finish(program: Program, keys: readonly string[], raw: readonly Expr[], rawBindings: readonly Binding[], keepAll = false): Backprop {
+  let bindings: Binding[] = rawBindings.map((b) => ({ ...b, expr: factored(b.expr) }));
   let results = raw.map(factored);
   const uses = readers([...results, ...bindings.map((b) => b.expr)], new Set(bindings.map((b) => b.name)));
   const substitution = new Map<Expr, Expr>();
@@ -109,14 +109,14 @@ export function finish(program: Program, keys: readonly string[], raw: readonly 
   const kept: Binding[] = [];
   for (const b of bindings) {
     const expr = substitute(b.expr);
-    if ((uses.get(b.name) ?? 0) <= 1) substitution.set(b.name, expr);
-    else kept.push({ name: b.name, expr });
+    if ((uses.get(b.name) ?? 0) <= 1 && !keepAll) substitution.set(b.name, expr);
+    else kept.push({ ...b, expr });
   }
   results = results.map(substitute);
   const nameOf = namer(program, kept.length);
   const rename = new Map<Expr, Expr>(kept.map((b, k) => [b.name, B.sym(nameOf(kept.length - k), b.name.shape)]));
   const renamed = (e: Expr): Expr => (rename.size === 0 ? e : mapBottomUp(e, (x) => rename.get(x) ?? x));
-  bindings = kept.map((b) => ({ name: rename.get(b.name)!, expr: renamed(b.expr) }));
+  bindings = kept.map((b) => ({ ...b, name: rename.get(b.name)!, expr: renamed(b.expr) }));
   const named = new Map(keys.map((w, k) => [w, renamed(results[k]!)]));
   // written out: each binding replaced by its (written-out) value
   const values = new Map<Expr, Expr>();

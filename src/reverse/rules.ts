@@ -78,3 +78,22 @@ export const JVP = {
   /** diag(u) → diag(u̇) */
   diag: (dot: Expr): Expr => B.diag(dot),
 };
+
+/** The rules by name, as a derivation shows them (text and LaTeX). */
+export type RuleKey = keyof typeof VJP | "call" | "def";
+
+export const LAWS: { readonly [K in RuleKey]: { readonly text: string; readonly latex: string } } = {
+  def: { text: "v = u → ḡ(u) = ḡ(v)", latex: "v = u \\to \\bar g_u = \\bar g_v" },
+  addTerm: { text: "u + v → ḡ, ḡ", latex: "u + v \\to \\bar g,\\ \\bar g" },
+  mulFactor: { text: "u .* v → ḡ .* v, ḡ .* u", latex: "u \\odot v \\to \\bar g \\odot v,\\ \\bar g \\odot u" },
+  powBase: { text: "u.^c → c*u.^(c - 1) .* ḡ", latex: "u^{c} \\to c\\, u^{c - 1} \\odot \\bar g" },
+  powExponent: { text: "c.^v → c.^v .* log(c) .* ḡ", latex: "c^{v} \\to c^{v} \\odot \\log c \\odot \\bar g" },
+  call: { text: "f(u) → f'(u) .* ḡ", latex: "f(u) \\to f'(u) \\odot \\bar g" },
+  matmulFactor: { text: "W*x → ḡ*x', W'*ḡ", latex: "W x \\to \\bar g x^{T},\\ W^{T} \\bar g" },
+  transpose: { text: "u' → ḡ'", latex: "u^{T} \\to \\bar g^{T}" },
+  sum: { text: "sum(u) → ḡ*ones", latex: "\\operatorname{sum}(u) \\to \\bar g\\, \\mathbf{1}" },
+  diag: { text: "diag(u) → diag(ḡ)", latex: "\\operatorname{diag}(u) \\to \\operatorname{diag}(\\bar g)" },
+  softmax: { text: "s = softmax(u) → s .* ḡ - s*(s'*ḡ)", latex: "s = \\operatorname{softmax}(u) \\to s \\odot \\bar g - s\\, (s^{T} \\bar g)" },
+  rowSoftmax: { text: "P = softmax by rows → P .* ḡ - P .* ((P .* ḡ)*ones)", latex: "P \\to P \\odot \\bar g - P \\odot ((P \\odot \\bar g)\\, \\mathbf{1})" },
+  colSoftmax: { text: "P = softmax by columns → P .* ḡ - P .* (ones*(P .* ḡ))", latex: "P \\to P \\odot \\bar g - P \\odot (\\mathbf{1}\\, (P \\odot \\bar g))" },
+};

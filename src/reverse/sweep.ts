@@ -13,7 +13,7 @@ import type { Program } from "../core/program.js";
 import { SCALAR } from "../core/shape.js";
 import { mapBottomUp } from "../core/traverse.js";
 import { DERIVATIVES } from "../diff/rules.js";
-import { callRule, VJP } from "./rules.js";
+import { callRule, VJP, type RuleKey } from "./rules.js";
 import { operands, viewOf, type View } from "./view.js";
 
 export { NoReverseRule } from "./view.js";
@@ -22,6 +22,8 @@ export { NoReverseRule } from "./view.js";
 export interface Binding {
   readonly name: Expr;
   readonly expr: Expr;
+  /** The rules (keys of LAWS) whose contributions were summed into it. */
+  readonly rules?: readonly RuleKey[];
 }
 
 export interface SweepResult {
@@ -47,6 +49,8 @@ export class Sweep {
     wrt: readonly string[],
     /** Makes the name of the k-th bound cotangent. */
     private readonly nameOf: (k: number, shape: Expr["shape"]) => Expr,
+    /** Bind every cotangent (a derivation shows each), not only the shared ones. */
+    private readonly bindEvery = false,
   ) {
     this.targets = new Set(wrt);
     for (const [name, def] of program.defs) if (!this.names.has(def.expr)) this.names.set(def.expr, B.sym(name, def.expr.shape));
@@ -126,11 +130,15 @@ export class Sweep {
     const results = new Map<string, Expr>();
     if (!this.depends(root)) return { results, bindings };
     const parts = new Map<Expr, Expr[]>([[root, [seed]]]);
-    const give = (e: Expr, c: Expr): void => {
+    const rules = new Map<Expr, Set<RuleKey>>();
+    const give = (e: Expr, c: Expr, rule: RuleKey): void => {
       if (!this.depends(e)) return;
       const list = parts.get(e);
       if (list) list.push(c);
       else parts.set(e, [c]);
+      const r = rules.get(e);
+      if (r) r.add(rule);
+      else rules.set(e, new Set([rule]));
     };
     for (const e of this.order(root)) {
       const list = parts.get(e);
@@ -142,9 +150,9 @@ export class Sweep {
       if (e.kind === "sym" && this.targets.has(e.name)) results.set(e.name, g);
       const v = this.view(e);
       const fanOut = operands(v).filter((k) => this.depends(k)).length;
-      if (fanOut >= 2 && !trivial(g)) {
+      if ((fanOut >= 2 || this.bindEvery) && !trivial(g) && !(e.kind === "sym" && this.targets.has(e.name))) {
         const name = this.nameOf(bindings.length + 1, g.shape);
-        bindings.push({ name, expr: g });
+        bindings.push({ name, expr: g, rules: [...(rules.get(e) ?? [])] });
         g = name;
       }
       this.pull(e, v, g, give);
@@ -153,42 +161,42 @@ export class Sweep {
   }
 
   /** Passes ḡ of node e back to its operands. */
-  private pull(e: Expr, v: View, g: Expr, give: (operand: Expr, c: Expr) => void): void {
+  private pull(e: Expr, v: View, g: Expr, give: (operand: Expr, c: Expr, rule: RuleKey) => void): void {
     switch (v.op) {
       case "leaf":
         return;
       case "def":
-        return give(v.body, g);
+        return give(v.body, g, "def");
       case "add":
-        for (const t of v.terms) give(t, VJP.addTerm(g, t));
+        for (const t of v.terms) give(t, VJP.addTerm(g, t), "addTerm");
         return;
       case "mul":
         v.factors.forEach((f, k) => {
-          if (this.depends(f)) give(f, VJP.mulFactor(g, [this.named(B.mulAll(v.factors.filter((_, j) => j !== k)))], f));
+          if (this.depends(f)) give(f, VJP.mulFactor(g, [this.named(B.mulAll(v.factors.filter((_, j) => j !== k)))], f), "mulFactor");
         });
         return;
       case "pow":
-        if (this.depends(v.base)) give(v.base, VJP.powBase(g, this.named(v.base), this.named(v.exponent)));
-        if (this.depends(v.exponent)) give(v.exponent, VJP.powExponent(g, this.named(e), this.named(v.base), v.exponent));
+        if (this.depends(v.base)) give(v.base, VJP.powBase(g, this.named(v.base), this.named(v.exponent)), "powBase");
+        if (this.depends(v.exponent)) give(v.exponent, VJP.powExponent(g, this.named(e), this.named(v.base), v.exponent), "powExponent");
         return;
       case "call":
         if (e.kind !== "call") throw new Error("internal: a call's view");
-        return give(v.arg, callRule(this.named(DERIVATIVES[e.fn](v.arg)), g));
+        return give(v.arg, callRule(this.named(DERIVATIVES[e.fn](v.arg)), g), "call");
       case "matmul":
         v.factors.forEach((f, k) => {
-          if (this.depends(f)) give(f, VJP.matmulFactor(g, v.factors.slice(0, k).map((x) => this.named(x)), v.factors.slice(k + 1).map((x) => this.named(x))));
+          if (this.depends(f)) give(f, VJP.matmulFactor(g, v.factors.slice(0, k).map((x) => this.named(x)), v.factors.slice(k + 1).map((x) => this.named(x))), "matmulFactor");
         });
         return;
       case "transpose":
-        return give(v.arg, VJP.transpose(g));
+        return give(v.arg, VJP.transpose(g), "transpose");
       case "sum":
-        return give(v.arg, VJP.sum(g, v.arg));
+        return give(v.arg, VJP.sum(g, v.arg), "sum");
       case "diag":
-        return give(v.arg, VJP.diag(g));
+        return give(v.arg, VJP.diag(g), "diag");
       case "softmax":
       case "rowSoftmax":
       case "colSoftmax":
-        return give(v.arg, VJP[v.op](g, this.named(e)));
+        return give(v.arg, VJP[v.op](g, this.named(e)), v.op);
     }
   }
 }
