@@ -12,6 +12,7 @@ import { describeShape, SCALAR, type Shape } from "../core/shape.js";
 import { forEachNode, mapBottomUp } from "../core/traverse.js";
 import { collect } from "../simplify/collect.js";
 import { Sweep, type Binding } from "./sweep.js";
+import { NoReverseRule } from "./view.js";
 
 export type { Binding } from "./sweep.js";
 
@@ -83,6 +84,25 @@ export function backprop(program: Program, f: Expr, wrt: readonly string[], seed
   return finish(program, wrt, wrt.map((w, k) => swept.results.get(w) ?? B.num(0, shapes[k]!)), swept.bindings, every);
 }
 
+/**
+ * The most nodes a result or a named cotangent may have written out: the gradient of a
+ * product of hundreds of matrices has as many terms of as many factors, and is left to
+ * the index form (and its work limit).
+ */
+const MAX_WRITTEN = 20_000;
+
+/** Does the expression, written out as a tree, have more than `limit` nodes? */
+function treeSizeOver(e: Expr, limit: number): boolean {
+  let size = 0;
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (++size > limit) return true;
+    for (const c of childrenOf(x)) stack.push(c);
+  }
+  return false;
+}
+
 /** Sums factored (collect); as they are where factoring trips over a scalar chain's shapes. */
 function factored(e: Expr): Expr {
   try {
@@ -118,6 +138,7 @@ export function finish(program: Program, keys: readonly string[], raw: readonly 
   const renamed = (e: Expr): Expr => (rename.size === 0 ? e : mapBottomUp(e, (x) => rename.get(x) ?? x));
   bindings = kept.map((b) => ({ ...b, name: rename.get(b.name)!, expr: renamed(b.expr) }));
   const named = new Map(keys.map((w, k) => [w, renamed(results[k]!)]));
+  for (const e of [...named.values(), ...bindings.map((b) => b.expr)]) if (treeSizeOver(e, MAX_WRITTEN)) throw new NoReverseRule("a result too large to write");
   // written out: each binding replaced by its (written-out) value
   const values = new Map<Expr, Expr>();
   const writeOut = (e: Expr): Expr => (values.size === 0 ? e : mapBottomUp(e, (x) => values.get(x) ?? x));
