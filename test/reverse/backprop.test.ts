@@ -42,6 +42,14 @@ describe("MLPs of depth 1 to 16", () => {
     expect(lines).toHaveLength(32 + 16);
   });
 
+  it("JSON carries the named cotangents under \"where\"", async () => {
+    const net = mlp(5, "n");
+    const json = JSON.parse(await cliOut("grad", "-f", tempFile("mlp5.jacobi", net.text), "--wrt", "W1,b1", "--format", "json")) as Record<string, { text: string }> & { where: Record<string, { text: string; latex: string }> };
+    expect(json.W1!.text).toBe("d1*x'");
+    expect(Object.keys(json.where)).toEqual(["d1"]);
+    expect(json.where.d1!.text).toBe("(W2'*((W3'*((W4'*((W5'*(s*sum(y) - y)) .* (1 - z4.^2))) .* (1 - z3.^2))) .* (1 - z2.^2))) .* (1 - z1.^2)");
+  });
+
   it("depth 3, written out, fits a line and agrees with the index form", async () => {
     const net = mlp(3, "n");
     const out = await cliOut("grad", "-f", tempFile("mlp3.jacobi", net.text), "--wrt", net.params.join(","));
