@@ -76,11 +76,11 @@ export function sweepFor(program: Program, f: Expr, specs: readonly DerivativeSp
 }
 
 /** The index path's result, or undefined when it is too much work (a limit error). */
-function indexOrUndefined(viaIndex: () => DerivativeResult, fallbackExists: boolean): DerivativeResult | undefined {
+function indexOrUndefined(viaIndex: () => DerivativeResult): DerivativeResult | undefined {
   try {
     return viaIndex();
   } catch (e) {
-    if (fallbackExists && e instanceof JacobiError && e.kind === "limit") return undefined;
+    if (e instanceof JacobiError && e.kind === "limit") return undefined;
     throw e;
   }
 }
@@ -118,7 +118,7 @@ export function preferReverse(program: Program, f: Expr, spec: DerivativeSpec, v
   if (!bp) return viaIndex();
   const matrix = bp.inline.get(spec.wrt)!;
   if (isDefinition) return fromSweep(program, spec, matrix, bp);
-  const index = indexOrUndefined(viaIndex, true);
+  const index = indexOrUndefined(viaIndex);
   if (!index) return fromSweep(program, spec, matrix, bp);
   if (index.matrix && indexServes(index.matrix, matrix)) return index;
   return { ...index, matrix, backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings } };
