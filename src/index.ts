@@ -9,7 +9,7 @@
  * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
  * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { cancel, compile, diff, evaluate, expand, generate, grad, hessian, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
+export { cancel, compile, diff, evaluate, expand, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
 export type {
   CompileOptions,
   DerivativeOptions,
@@ -17,6 +17,7 @@ export type {
   Dtype,
   EachOptions,
   GenerateOptions,
+  Gradients,
   KernelArray,
   KernelFunction,
   KernelInputs,
