@@ -21,8 +21,8 @@ import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
 import * as B from "./core/build.js";
 import { toLatex as printLatex } from "./print/latex.js";
 import { toText as printText } from "./print/text.js";
-import { jointDerivatives } from "./reverse/choose.js"; // [reverse]
-import { hessianBlocks as blocksOf } from "./reverse/blocks.js"; // [reverse]
+import { jointDerivatives } from "./calculus/choose.js"; // [reverse]
+import { hessianBlocks as blocksOf } from "./calculus/hessian-blocks.js"; // [reverse]
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;

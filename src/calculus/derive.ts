@@ -27,35 +27,11 @@ import { Matricizer, NotMatrixForm } from "../indexform/matricize.js";
 import { recognize } from "../indexform/recognize.js";
 import { collect } from "../simplify/collect.js";
 import { simplify } from "../simplify/simplify.js";
-import type { Binding } from "../reverse/backprop.js"; // [reverse]
-import { preferReverse } from "../reverse/choose.js"; // [reverse]
+import { preferReverse } from "./choose.js"; // [reverse]
+import type { DerivativeResult, DerivativeSpec } from "./result.js";
 
 export type { DerivativeKind };
-
-export interface DerivativeSpec {
-  readonly kind: DerivativeKind;
-  /** The name to differentiate by (a declared value or an undeclared scalar). */
-  readonly wrt: string;
-  /** jvp: the tangent's name (shaped like `wrt`). */
-  readonly tangent?: string;
-  /** vjp: the cotangent's name (shaped like the value). */
-  readonly cotangent?: string;
-}
-
-export interface DerivativeResult {
-  readonly spec: DerivativeSpec;
-  /** The result's shape. */
-  readonly shape: Shape;
-  /** The index-form result after contraction and recognition, with its free indices. */
-  readonly index: Expr;
-  readonly indices: readonly Index[];
-  /** Sizes of the free indices. */
-  readonly sizes: ReadonlyMap<Index, Size>;
-  /** The result in matrix notation, or undefined when it has none (see `index`). */
-  readonly matrix: Expr | undefined;
-  /** [reverse] When the backward sweep made `matrix`: the same with its shared cotangents named. */
-  readonly backprop?: { readonly named: Expr; readonly where: readonly Binding[] };
-}
+export type { DerivativeResult, DerivativeSpec } from "./result.js";
 
 const ROW = "i";
 const COL = "j";

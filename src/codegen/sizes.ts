@@ -47,23 +47,22 @@ function shapeWord(inp: SizedInput): string {
   return `matrix(${sizeWord(inp.rows)}, ${sizeWord(inp.cols)})`;
 }
 
+/** A missing or loose input (k({ x: 5 }), no a at all) is a RangeError naming it, not an empty or NaN result. */
+function inputKindChecks(kernel: string, inputs: readonly SizedInput[], scalars: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const inp of inputs)
+    lines.push(`if (typeof ${inp.local} !== "object" || ${inp.local} === null || typeof ${inp.local}.length !== "number") ${rangeError([`${kernel}: ${inp.key} must be an array of numbers (${shapeWord(inp)}), not `, { code: `${inp.local} === null ? "null" : typeof ${inp.local}` }])}`);
+  for (const a of scalars) lines.push(`if (typeof ${a} !== "number") ${rangeError([`${kernel}: ${a} must be a number, not `, { code: `typeof ${a}` }])}`);
+  return lines;
+}
+
 /**
  * The statements that bind every size and check every input's length.
  * @param sizeLocal the local variable of a size name
  * @param needed sizes the kernel uses (beyond those of its inputs)
  */
-export function planSizes(
-  kernel: string,
-  inputs: readonly SizedInput[],
-  needed: ReadonlySet<string>,
-  sizeLocal: (name: string) => string,
-  scalars: readonly string[] = [],
-): SizePlan {
-  const lines: string[] = [];
-  // a missing or loose input (k({ x: 5 }), no a at all) is a RangeError naming it, not an empty or NaN result
-  for (const inp of inputs)
-    lines.push(`if (typeof ${inp.local} !== "object" || ${inp.local} === null || typeof ${inp.local}.length !== "number") ${rangeError([`${kernel}: ${inp.key} must be an array of numbers (${shapeWord(inp)}), not `, { code: `${inp.local} === null ? "null" : typeof ${inp.local}` }])}`);
-  for (const a of scalars) lines.push(`if (typeof ${a} !== "number") ${rangeError([`${kernel}: ${a} must be a number, not `, { code: `typeof ${a}` }])}`);
+export function planSizes(kernel: string, inputs: readonly SizedInput[], needed: ReadonlySet<string>, sizeLocal: (name: string) => string, scalars: readonly string[] = []): SizePlan {
+  const lines = inputKindChecks(kernel, inputs, scalars);
   const given: string[] = [];
   const origin = new Map<string, string>();
   const checked = new Set<SizedInput>();

@@ -22,7 +22,7 @@ import { SCALAR, type Shape } from "../core/shape.js";
 import { parseProgram } from "../parse/parse.js";
 import { isIdentifier } from "./names.js";
 import type { Binding } from "../reverse/backprop.js"; // [reverse]
-import { jointDerivatives } from "../reverse/choose.js"; // [reverse]
+import { jointDerivatives } from "../calculus/choose.js"; // [reverse]
 
 export interface OutputSpec {
   /** The key in a multi-output result (the loss's key, or the name differentiated by). */

@@ -23,7 +23,7 @@ import { labelsFor, titleOf } from "./labels.js";
 import { formula, formulaOf, type Derivation, type Formula, type Part, type Step } from "./model.js";
 import { equation, named } from "./notation.js";
 import { recordPart, type Pass } from "./record.js";
-import { sweepPart } from "../reverse/derivation.js"; // [reverse]
+import { sweepPart } from "./sweep.js"; // [reverse]
 
 /** Index names of a value's dimensions, as the lowering names them (rows i, columns j). */
 const dimensionIndices = (s: Shape): [Index | null, Index | null] => [s.rows === 1 ? null : "i", s.cols === 1 ? null : "j"];

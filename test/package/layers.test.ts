@@ -17,11 +17,13 @@ const LAYERS: readonly (readonly string[])[] = [
   ["parse", "print"], // text to program; expressions to text and LaTeX
   ["diff"], // scalar and index-form differentiation (its rules print their laws)
   ["indexform", "simplify"], // lower, contract, recognize, matricize; rewrite rules, polynomials
+  ["reverse"], // reverse and forward mode at matrix level: the sweeps and their rules
   ["calculus"], // derive(): the passes in order
   ["eval"], // numbers
   ["check"], // finite differences
   ["codegen", "derive"], // kernels; derivation documents
   ["notebook"],
+  ["files.ts"], // bounded file reads (Node), for the command line and the Vite plugin
   ["cli"],
   ["api.ts", "vite.ts"], // the library and the Vite plugin
   ["index.ts"], // the package's entry
@@ -149,7 +151,7 @@ describe("the import graph of src", () => {
     expect(importCircles(fake).map((c) => c.map((x) => relative(src, x)))).toEqual([["core/a.ts", "core/b.ts", "core/c.ts", "parse/p.ts"], ["derive/d.ts"]]);
     expect(misplacedImports(fake)).toEqual([
       "core/c.ts imports parse/p.ts (core is layer 0, parse is layer 1)",
-      "codegen/k.ts imports derive/d.ts (codegen is layer 7, derive is layer 7)",
+      "codegen/k.ts imports derive/d.ts (codegen is layer 8, derive is layer 8)",
     ]);
     expect(resolveImport(f("codegen/k.ts"), "../core/build.js")).toBe(f("core/build.ts"));
   });

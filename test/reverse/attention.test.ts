@@ -12,7 +12,7 @@ import { evaluate } from "../../src/eval/evaluate.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { subjectOf } from "../../src/core/program.js";
 import { toText } from "../../src/print/text.js";
-import { formedMatrices } from "../../src/reverse/choose.js";
+import { formedMatrices } from "../../src/calculus/choose.js";
 import { envOf as kernelEnv, inputsOf, oracleOf, randomCase, relativeError, resultsOf, rng } from "../codegen/support.js";
 import { describeFailure, envOf, expectedByFd, judgeValue } from "../support/derivatives.js";
 import { randomBindings, randomSizes, rngFrom } from "../support/random.js";

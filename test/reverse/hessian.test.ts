@@ -10,7 +10,7 @@ import { finiteDifferences, maxRelativeError } from "../../src/check/fd.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { subjectOf } from "../../src/core/program.js";
-import { hessianBlocks as blocksOf } from "../../src/reverse/blocks.js";
+import { hessianBlocks as blocksOf } from "../../src/calculus/hessian-blocks.js";
 import { cliOut } from "../support/cli.js";
 import { envOf } from "../support/derivatives.js";
 import { randomBindings, randomSizes, rngFrom } from "../support/random.js";

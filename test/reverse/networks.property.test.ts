@@ -16,7 +16,7 @@ import type { Expr } from "../../src/core/expr.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { subjectOf } from "../../src/core/program.js";
-import { jointDerivatives } from "../../src/reverse/choose.js";
+import { jointDerivatives } from "../../src/calculus/choose.js";
 import { envOf as kernelEnv, inputsOf, oracleOf, randomCase, relativeError, resultsOf, rng } from "../codegen/support.js";
 import { describeFailure, envOf, expectedByFd, judgeValue } from "../support/derivatives.js";
 import { Tally } from "../support/fd.js";

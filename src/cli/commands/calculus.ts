@@ -9,8 +9,8 @@ import type { Shape, Size } from "../../core/shape.js";
 import { derive, type DerivativeResult, type DerivativeSpec } from "../../calculus/derive.js";
 import type { DerivativeKind } from "../../core/derivative-kinds.js";
 import type { Binding } from "../../reverse/backprop.js"; // [reverse]
-import { jointDerivatives } from "../../reverse/choose.js"; // [reverse]
-import { hessianBlocks } from "../../reverse/blocks.js"; // [reverse]
+import { jointDerivatives } from "../../calculus/choose.js"; // [reverse]
+import { hessianBlocks } from "../../calculus/hessian-blocks.js"; // [reverse]
 import { toText } from "../../print/text.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
 import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";

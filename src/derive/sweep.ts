@@ -8,11 +8,11 @@ import { derive, type DerivativeSpec } from "../calculus/derive.js";
 import * as B from "../core/build.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
-import { formula, formulaOf, type Part, type Step } from "../derive/model.js";
+import { formula, formulaOf, type Part, type Step } from "./model.js";
 import { toLatex } from "../print/latex.js";
-import { backprop } from "./backprop.js";
-import { jointDerivatives } from "./choose.js";
-import { LAWS } from "./rules.js";
+import { backprop } from "../reverse/backprop.js";
+import { jointDerivatives } from "../calculus/choose.js";
+import { LAWS } from "../reverse/rules.js";
 
 /** The sweep's part of a derivation, or undefined when the index form serves. */
 export function sweepPart(program: Program, f: Expr, specs: readonly DerivativeSpec[], valueName: string): Part | undefined {

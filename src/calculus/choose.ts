@@ -6,7 +6,7 @@
  * (`--wrt net1`), a derivative whose index form has no matrix form, and one whose index
  * form is too much work.
  */
-import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
+import type { DerivativeResult, DerivativeSpec } from "./result.js";
 import { JacobiError } from "../core/errors.js";
 import { children, withWorkBudget, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
@@ -14,9 +14,9 @@ import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
 import { Lowerer } from "../indexform/lower.js";
-import { backprop, type Backprop, type Binding } from "./backprop.js";
-import { pushForward } from "./forward.js";
-import { NoReverseRule } from "./view.js";
+import { backprop, type Backprop, type Binding } from "../reverse/backprop.js";
+import { pushForward } from "../reverse/forward.js";
+import { NoReverseRule } from "../reverse/view.js";
 
 /**
  * The size of an expression as written: its nodes counted as a tree (shared parts each

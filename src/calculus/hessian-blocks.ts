@@ -4,7 +4,7 @@
  * the Jacobian by y of the gradient by x (rows along x, columns along y). The diagonal
  * blocks are the Hessians by each name; the cross blocks complete the block matrix.
  */
-import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
+import type { DerivativeResult, DerivativeSpec } from "./result.js";
 import { JacobiError } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";

@@ -1,0 +1,30 @@
+/** What derive() is asked for and what it returns (a module of its own, so the sweeps' chooser and derive() share it). */
+import type { DerivativeKind } from "../core/derivative-kinds.js";
+import type { Expr, Index } from "../core/expr.js";
+import type { Shape, Size } from "../core/shape.js";
+import type { Binding } from "../reverse/backprop.js";
+
+export interface DerivativeSpec {
+  readonly kind: DerivativeKind;
+  /** The name to differentiate by (a declared value or an undeclared scalar). */
+  readonly wrt: string;
+  /** jvp: the tangent's name (shaped like `wrt`). */
+  readonly tangent?: string;
+  /** vjp: the cotangent's name (shaped like the value). */
+  readonly cotangent?: string;
+}
+
+export interface DerivativeResult {
+  readonly spec: DerivativeSpec;
+  /** The result's shape. */
+  readonly shape: Shape;
+  /** The index-form result after contraction and recognition, with its free indices. */
+  readonly index: Expr;
+  readonly indices: readonly Index[];
+  /** Sizes of the free indices. */
+  readonly sizes: ReadonlyMap<Index, Size>;
+  /** The result in matrix notation, or undefined when it has none (see `index`). */
+  readonly matrix: Expr | undefined;
+  /** [reverse] When the backward sweep made `matrix`: the same with its shared cotangents named. */
+  readonly backprop?: { readonly named: Expr; readonly where: readonly Binding[] };
+}
