@@ -33,10 +33,12 @@ export const LIMITS = {
   maxOutputChars: 20_000_000,
 } as const;
 
-/** Throws the limit error when a printed result would be longer than the output limit. */
-export function checkOutput(length: number): void {
-  if (length > LIMITS.maxOutputChars)
-    throw new JacobiError("limit", `the result is too large to print (over ${LIMITS.maxOutputChars} characters); evaluate it at values instead`);
+/**
+ * Throws the limit error when a printed result would be longer than the output limit;
+ * `advice` says what to do instead (a formula can be evaluated at values; numbers cannot shrink).
+ */
+export function checkOutput(length: number, advice = "; evaluate it at values instead"): void {
+  if (length > LIMITS.maxOutputChars) throw new JacobiError("limit", `the result is too large to print (over ${LIMITS.maxOutputChars} characters)${advice}`);
 }
 
 /** Throws the limit error when an expression is deeper than passes may recurse. */

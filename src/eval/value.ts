@@ -207,6 +207,9 @@ function formatNumber(x: number, precision: number, json: boolean): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
+/** What the output limit's error advises for numbers (a value cannot be printed shorter). */
+const NUMBERS = " for its entries";
+
 /**
  * One value as text or as one JSON value: a number for a scalar, a flat list for a
  * column vector, row lists otherwise (row-major).
@@ -219,13 +222,13 @@ export function formatValue(v: Value, format: "text" | "json", precision = 15): 
   const sep = json ? "," : ", ";
   if (v.rows === 1 && v.cols === 1) return n(v.data[0]!);
   // every entry takes a digit and a separator at least: a value that cannot fit is refused before any is written
-  checkOutput(2 * v.data.length);
+  checkOutput(2 * v.data.length, NUMBERS);
   let length = 0;
   if (v.cols === 1) {
     const items: string[] = [];
     for (let r = 0; r < v.rows; r++) {
       items.push(n(v.data[r]!));
-      checkOutput((length += items[r]!.length + sep.length));
+      checkOutput((length += items[r]!.length + sep.length), NUMBERS);
     }
     return `[${items.join(sep)}]`;
   }
@@ -234,7 +237,7 @@ export function formatValue(v: Value, format: "text" | "json", precision = 15): 
     const items: string[] = [];
     for (let c = 0; c < v.cols; c++) items.push(n(v.data[r * v.cols + c]!));
     rows.push(`[${items.join(sep)}]`);
-    checkOutput((length += rows[r]!.length + 3));
+    checkOutput((length += rows[r]!.length + 3), NUMBERS);
   }
   return `[${rows.join(json ? "," : ",\n ")}]`;
 }

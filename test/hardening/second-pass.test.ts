@@ -201,7 +201,10 @@ describe("CLI edges", () => {
   ])("the output limit applies to numbers: eval %s (%s)", async (text, format) => {
     const r = await cli("eval", text, "--format", format);
     expect(r.code).toBe(1);
-    expect(r.err).toBe("error: the result is too large to print (over 20000000 characters); evaluate it with --at instead");
+    const message = "the result is too large to print (over 20000000 characters) for its entries";
+    // under --format json an error is one JSON object on stderr
+    if (format === "json") expect(JSON.parse(r.err)).toEqual({ error: { kind: "limit", line: null, col: null, message } });
+    else expect(r.err).toBe(`error: ${message}`);
   });
 });
 
