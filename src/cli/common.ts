@@ -46,14 +46,15 @@ export const cliBinding = (io: Io): BindOptions => ({
 
 /**
  * The names of --wrt (split at commas), each a name, given once, and a value of the
- * program (the CLI's words for the errors).
+ * program (the CLI's words for the errors); `definitions`: a definition may be named too
+ * (grad and vjp differentiate by an intermediate value).
  */
-export function wrtNames(args: ParsedArgs, program: Program): string[] {
+export function wrtNames(args: ParsedArgs, program: Program, definitions = false): string[] {
   const names = (single(args, "wrt") ?? "").split(",").map((w) => w.trim());
   for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new UsageError(`--wrt: '${n}' is not a name`);
   const twice = names.find((n, k) => names.indexOf(n) !== k);
   if (twice !== undefined) throw new UsageError(`--wrt names '${twice}' twice`);
-  for (const n of names) shapeOfName(program, n, "--wrt");
+  for (const n of names) if (!(definitions && program.defs.has(n))) shapeOfName(program, n, "--wrt");
   return names;
 }
 

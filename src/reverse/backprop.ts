@@ -37,7 +37,7 @@ export function targetShape(program: Program, name: string): Shape {
   if (decl) return decl.shape;
   const def = program.defs.get(name);
   if (def) return def.expr.shape;
-  if (!program.uses.has(name)) throw new JacobiError("name", `--wrt '${name}' does not occur in the program`);
+  if (!program.uses.has(name)) throw new JacobiError("name", `the variable '${name}' does not occur in the program`);
   return SCALAR;
 }
 

@@ -22,7 +22,7 @@ const trivial = (e: Expr): boolean => e.kind === "sym" || e.kind === "num" || (e
 export function pushForward(program: Program, f: Expr, wrt: string, tangent: string): Backprop {
   const shape = targetShape(program, wrt);
   const vShape = program.decls.get(tangent)?.shape;
-  if (!vShape) throw new JacobiError("name", `--tangent '${tangent}' does not occur in the program`);
+  if (!vShape) throw new JacobiError("name", `the tangent '${tangent}' does not occur in the program`);
   if (vShape !== shape) throw new JacobiError("shape", `the tangent ${tangent} is ${describeShape(vShape)} but ${wrt} is ${describeShape(shape)}`);
   const views = new Map<Expr, View>();
   const view = (e: Expr): View => views.get(e) ?? (views.set(e, viewOf(e, program)), views.get(e)!);

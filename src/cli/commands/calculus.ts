@@ -102,7 +102,7 @@ function specsOf(kind: DerivativeKind, args: ParsedArgs, program: Program): Deri
   if (kind === "jvp" && !tangent) throw new UsageError("jvp needs --tangent NAME (a value shaped like the --wrt value)");
   if (kind === "vjp" && !cotangent) throw new UsageError("vjp needs --cotangent NAME (a value shaped like the program's value)");
   checkTangents(args, program);
-  return wrtNames(args, program).map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  return wrtNames(args, program, kind === "grad" || kind === "vjp").map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
 }
 
 /** grad, jacobian or hessian by several scalars: one result, the names as one variable vector. */
