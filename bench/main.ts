@@ -4,6 +4,7 @@
  * mathjs; plus the bandwidth and Math.exp ceilings. Writes bench/RESULTS.md.
  */
 import { symbolicBenchmarks } from "./symbolic.js";
+import { deepBenchmarks } from "./deep.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpus, totalmem, platform, arch } from "node:os";
@@ -369,6 +370,12 @@ async function main(): Promise<void> {
       "",
     );
   }
+
+  // -------------------------------------------------------------------------
+  // Deep networks: gradient kernels by depth against hand-written backprop, derivation time
+  const deep = deepBenchmarks(time, log, vec, agree, QUICK);
+  out(...deep.lines);
+  raw.push(...deep.raw);
 
   // -------------------------------------------------------------------------
   // Symbolic: element-wise Jacobians vs SymPy, matrix-form derivation time by size

@@ -17,6 +17,8 @@ import { parseProgram, type ParseOptions } from "./parse/parse.js";
 import { cancel as polyCancel, expand as polyExpand } from "./simplify/poly.js";
 import { simplifier } from "./simplify/simplify.js";
 import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
+import { jointDerivatives } from "./reverse/choose.js"; // [reverse]
+import { hessianBlocks as blocksOf } from "./reverse/blocks.js"; // [reverse]
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -84,6 +86,42 @@ export const jacobian = (p: ProgramLike, wrt: string | readonly string[], option
 
 /** The Hessian of a scalar value by a vector, or by a list of scalars taken as one vector. */
 export const hessian = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("hessian", p, wrt, options);
+
+/** [reverse] What {@link gradients} returns: each name's form, and the shared cotangents those use. */
+export interface Gradients {
+  /** Each name's gradient (or pullback) in matrix form, by name. */
+  readonly results: Readonly<Record<string, Expr>>;
+  /** The named cotangents the results use, in the order they are computed (empty when written out). */
+  readonly where: readonly { readonly name: string; readonly expr: Expr }[];
+}
+
+/**
+ * [reverse] Gradients by several names at once from one backward sweep — backprop — with
+ * the shared cotangents named as a textbook writes them (`dL/dW1 = d1*x'`, where
+ * `d1 = (W2'*d2) .* (1 - z1.^2)`) when the results would not fit a line written out. A
+ * name may be a definition (`net1`): the gradient by that intermediate. With
+ * `{ cotangent: "g" }`, the VJPs of a non-scalar value instead.
+ * @example toText(gradients(net, ["W2", "b2"]).results.b2) === "s*sum(y) - y"
+ */
+export function gradients(p: ProgramLike, wrt: readonly string[], options: { readonly cotangent?: string } = {}): Gradients {
+  const program = programOf(p);
+  const f = subjectOf(program);
+  const specs: DerivativeSpec[] = wrt.map((w) => (options.cotangent ? { kind: "vjp", wrt: w, cotangent: options.cotangent } : { kind: "grad", wrt: w }));
+  const joint = jointDerivatives(program, f, specs, (s) => derive(program, f, s));
+  const results: Record<string, Expr> = Object.create(null) as Record<string, Expr>;
+  wrt.forEach((w, k) => (results[w] = joint.display[k]!));
+  return { results, where: joint.where.map((b) => ({ name: b.name.kind === "sym" ? b.name.name : "", expr: b.expr })) };
+}
+
+/**
+ * [reverse] The Hessian by several names (vectors or scalars), block by block: the block
+ * of `row` and `col` is ∂²f/∂row∂col (rows along `row`), the cross blocks included.
+ * @example hessianBlocks(q, ["x", "y"]).map((b) => toText(b.block)) // ["A + A'", "B", "B'", "diag(exp(y))"]
+ */
+export function hessianBlocks(p: ProgramLike, wrt: readonly string[]): { readonly row: string; readonly col: string; readonly block: Expr }[] {
+  const program = programOf(p);
+  return blocksOf(program, subjectOf(program), wrt, derive).map((b) => ({ row: b.row, col: b.col, block: b.result.matrix ?? b.result.index }));
+}
 
 /**
  * Distributes products and integer powers over sums, everywhere (SymPy's `expand`).

@@ -27,6 +27,8 @@ import { Matricizer, NotMatrixForm } from "../indexform/matricize.js";
 import { recognize } from "../indexform/recognize.js";
 import { collect } from "../simplify/collect.js";
 import { simplify } from "../simplify/simplify.js";
+import type { Binding } from "../reverse/backprop.js"; // [reverse]
+import { preferReverse } from "../reverse/choose.js"; // [reverse]
 
 export type { DerivativeKind };
 
@@ -51,6 +53,8 @@ export interface DerivativeResult {
   readonly sizes: ReadonlyMap<Index, Size>;
   /** The result in matrix notation, or undefined when it has none (see `index`). */
   readonly matrix: Expr | undefined;
+  /** [reverse] When the backward sweep made `matrix`: the same with its shared cotangents named. */
+  readonly backprop?: { readonly named: Expr; readonly where: readonly Binding[] };
 }
 
 const ROW = "i";
@@ -143,7 +147,9 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
 
 /** A derivative of a value of the program, in index form and (when it has one) matrix form. */
 export function derive(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {
-  return withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => deriveWithin(program, f, spec, trace));
+  const viaIndex = (): DerivativeResult => withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => deriveWithin(program, f, spec, trace));
+  // [reverse] grad and vjp: the backward sweep's matrix form where it is smaller (src/reverse)
+  return trace ? viaIndex() : preferReverse(program, f, spec, viaIndex);
 }
 
 function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {

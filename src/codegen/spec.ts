@@ -20,6 +20,8 @@ import type { KernelCall, KernelStatement, Program } from "../core/program.js";
 import { SCALAR, type Shape } from "../core/shape.js";
 import { parseProgram } from "../parse/parse.js";
 import { isIdentifier } from "./names.js";
+import type { Binding } from "../reverse/backprop.js"; // [reverse]
+import { jointDerivatives } from "../reverse/choose.js"; // [reverse]
 
 export interface OutputSpec {
   /** The key in a multi-output result (the loss's key, or the name differentiated by). */
@@ -82,7 +84,7 @@ function titleOf(call: Exclude<KernelCall, { op: "expr" }>, of: string, w: strin
 }
 
 /** The outputs of a derivative kernel: one per name differentiated by (plus the loss for grad). */
-function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclude<KernelCall, { op: "expr" }>): OutputSpec[] {
+function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclude<KernelCall, { op: "expr" }>): { outputs: OutputSpec[]; program: Program } {
   const kind: DerivativeKind = call.op;
   const outputs: OutputSpec[] = [];
   const multi = call.wrt.length > 1;
@@ -95,19 +97,28 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
   for (const w of call.wrt) {
     if (seen.has(w)) fail(`kernel ${stmt.name}: '${w}' is named twice`, stmt.span, stmt.source);
     seen.add(w);
-    const spec = {
-      kind,
-      wrt: w,
-      ...(call.op === "vjp" ? { cotangent: call.cotangent } : {}),
-      ...(call.op === "jvp" ? { tangent: call.tangent } : {}),
-    };
-    let result;
+  }
+  const specs = call.wrt.map((w) => ({
+    kind,
+    wrt: w,
+    ...(call.op === "vjp" ? { cotangent: call.cotangent } : {}),
+    ...(call.op === "jvp" ? { tangent: call.tangent } : {}),
+  }));
+  const located = <T>(fn: () => T): T => {
     try {
-      result = derive(program, call.of, spec);
+      return fn();
     } catch (e) {
       if (e instanceof JacobiError) throw e.at(stmt.source, stmt.span);
       throw e;
     }
+  };
+  // [reverse] grad and vjp: one backward sweep; its shared cotangents become definitions, computed once
+  const joint = call.op === "grad" || call.op === "vjp" ? located(() => jointDerivatives(program, call.of, specs, (s) => derive(program, call.of, s))) : undefined;
+  const results = joint ? joint.results : specs.map((s) => located(() => derive(program, call.of, s)));
+  // one sweep's names serve all outputs (a joint sweep, or a single output's own)
+  const where = joint || results.length === 1 ? (results[0]?.backprop?.where ?? []) : [];
+  for (const [k, w] of call.wrt.entries()) {
+    const result = results[k]!;
     if (!result.matrix)
       fail(
         `kernel ${stmt.name}: the ${call.op} of ${ofName} by ${w} has no matrix form (a product of three or more indices), so no kernel can be generated for it`,
@@ -115,9 +126,17 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
         stmt.source,
       );
     const title = titleOf(call, ofName, w);
-    outputs.push({ key: w, expr: result.matrix, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
+    const expr = where.length > 0 ? (result.backprop?.named ?? result.matrix) : result.matrix;
+    outputs.push({ key: w, expr, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
   }
-  return outputs;
+  return { outputs, program: where.length === 0 ? program : withDefinitions(program, where) };
+}
+
+/** [reverse] The program with the named cotangents as definitions after its own. */
+function withDefinitions(program: Program, where: readonly Binding[]): Program {
+  const defs = new Map(program.defs);
+  for (const b of where) if (b.name.kind === "sym") defs.set(b.name.name, { name: b.name.name, expr: b.expr, span: undefined, source: undefined });
+  return { ...program, defs };
 }
 
 /** The kernel specs of a program's `kernel` statements, in the program's order. */
@@ -126,11 +145,11 @@ export function kernelSpecs(program: Program): KernelSpec[] {
   for (const stmt of program.kernels) {
     const call = stmt.call;
     if (call.op === "batch") continue;
-    const outputs =
+    const { outputs, program: own } =
       call.op === "expr"
-        ? [{ key: stmt.name, expr: call.expr, shape: call.expr.shape, title: "the value", reverse: false, wrt: undefined }]
+        ? { outputs: [{ key: stmt.name, expr: call.expr, shape: call.expr.shape, title: "the value", reverse: false, wrt: undefined }], program }
         : derivativeOutputs(program, stmt, call);
-    out.push({ name: stmt.name, call, program, outputs, multi: outputs.length > 1, batch: undefined, span: stmt.span, source: stmt.source });
+    out.push({ name: stmt.name, call, program: own, outputs, multi: outputs.length > 1, batch: undefined, span: stmt.span, source: stmt.source });
   }
   // a batch is the kernel it names (the elaborator checked that it names one) over a batch
   const byName = new Map(out.map((k) => [k.name, k]));

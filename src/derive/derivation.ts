@@ -23,6 +23,7 @@ import { labelsFor, titleOf } from "./labels.js";
 import { formula, formulaOf, type Derivation, type Formula, type Part, type Step } from "./model.js";
 import { equation, named } from "./notation.js";
 import { recordPart, type Pass } from "./record.js";
+import { sweepPart } from "../reverse/derivation.js"; // [reverse]
 
 /** Index names of a value's dimensions, as the lowering names them (rows i, columns j). */
 const dimensionIndices = (s: Shape): [Index | null, Index | null] => [s.rows === 1 ? null : "i", s.cols === 1 ? null : "j"];
@@ -114,6 +115,10 @@ export function recordDerivation(program: Program, specs: readonly DerivativeSpe
     }
   }
   if (!program.subjectName) setup.push({ rule: "definition", lhs: formulaOf(B.sym(valueName)), rhs: formulaOf(f) });
+
+  // [reverse] where the backward sweep gives the results, the derivation shows the sweep (src/reverse)
+  const sweep = sweepPart(program, f, specs, valueName);
+  if (sweep) return { title: options.title ?? sweep.title, program: options.source, setup, parts: [sweep] };
 
   const parts: Part[] = [];
   let size = latexSize(setup);

@@ -203,7 +203,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { what: "a missing value", argv: ["eval", "x: vector(n); sum(x)"], exit: 1, kind: "name", at: "1:19", message: "no value for 'x'; bind it with --at x=…" },
   // --- --wrt naming nothing, and other derivative requests that cannot be met
   { what: "--wrt a name that does not occur", argv: ["grad", "x^2", "--wrt", "y"], exit: 1, kind: "name", message: "--wrt 'y' does not occur in the program" },
-  { what: "--wrt a definition", argv: ["grad", "s = x^2; s", "--wrt", "s"], exit: 1, kind: "name", message: "--wrt 's' is a definition; differentiate by a declared value" },
+  { what: "--wrt a definition (jacobian; grad and vjp take one)", argv: ["jacobian", "s = x^2; s", "--wrt", "s"], exit: 1, kind: "name", message: "--wrt 's' is a definition; differentiate by a declared value" },
   { what: "--wrt a size", argv: ["grad", "x: vector(n); sum(x)", "--wrt", "n"], exit: 1, kind: "name", message: "--wrt 'n' does not occur in the program" },
   { what: "no --wrt", argv: ["grad", "x^2"], exit: 2, kind: "usage", message: "grad needs --wrt NAME" },
   { what: "an empty --wrt", argv: ["grad", "x^2", "--wrt", ""], exit: 2, kind: "usage", message: "grad needs --wrt NAME" },

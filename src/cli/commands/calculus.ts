@@ -6,8 +6,12 @@
 import type { Expr, Index } from "../../core/expr.js";
 import { type Program, subjectOf } from "../../core/program.js";
 import type { Shape, Size } from "../../core/shape.js";
-import { derive, type DerivativeSpec } from "../../calculus/derive.js";
+import { derive, type DerivativeResult, type DerivativeSpec } from "../../calculus/derive.js";
 import type { DerivativeKind } from "../../core/derivative-kinds.js";
+import type { Binding } from "../../reverse/backprop.js"; // [reverse]
+import { jointDerivatives } from "../../reverse/choose.js"; // [reverse]
+import { hessianBlocks } from "../../reverse/blocks.js"; // [reverse]
+import { toText } from "../../print/text.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
 import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";
 import { bindProgram } from "../../eval/bind.js";
@@ -74,6 +78,23 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
   return { display: r.index, valueAt: (env) => indexValue(r.index, r.shape, r.indices, r.sizes, env) };
 }
 
+/** [reverse] A derivative's result as printed (possibly with named cotangents) and its value. */
+function computedOf(r: DerivativeResult, display: Expr, io: Io): Computed {
+  if (r.matrix) {
+    const m = r.matrix;
+    return { display, valueAt: (env) => evaluate(m, env) };
+  }
+  io.err(`note: the ${r.spec.kind} by ${r.spec.wrt} has no matrix form; it is shown in index notation (free indices ${r.indices.join(", ")})`);
+  return { display: r.index, valueAt: (env) => indexValue(r.index, r.shape, r.indices, r.sizes, env) };
+}
+
+/** [reverse] The named cotangents under the results: `where d2 = …`, one a line. */
+const whereLines = (where: readonly Binding[], format: "text" | "latex" | "json"): string[] =>
+  where.map((b, k) => `${k === 0 ? "where " : "      "}${showExpr(b.name, format)} = ${showExpr(b.expr, format)}`);
+
+const whereJson = (where: readonly Binding[]): string =>
+  where.length === 0 ? "" : `,"where":{${where.map((b) => `${JSON.stringify(toText(b.name))}:${showExpr(b.expr, "json")}`).join(",")}}`;
+
 function specsOf(kind: DerivativeKind, args: ParsedArgs): DerivativeSpec[] {
   const wrt = single(args, "wrt");
   if (!wrt) throw new UsageError(`${kind} needs --wrt NAME`);
@@ -102,9 +123,30 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   const names = specs.map((s) => s.wrt);
   const together = (kind === "grad" || kind === "jacobian" || kind === "hessian") && names.length > 1 && allScalars(program, names);
   if (together) specs = [{ kind, wrt: names.join(",") }];
+  // [reverse] hessian by several names (not all scalars): the full block matrix, labelled by block
+  if (kind === "hessian" && names.length > 1 && !together) {
+    const f = subjectOf(program);
+    const blocks = hessianBlocks(program, f, names, derive).map((b) => ({ ...b, computed: computedOf(b.result, b.result.matrix ?? b.result.index, io) }));
+    const blockLabel = (b: { row: string; col: string }): string => `d2${program.subjectName ?? "f"}/d${b.row}d${b.col}`;
+    if (args.options.has("at")) {
+      const env = bindProgram(program, loadBindings(args));
+      const values = blocks.map((b) => showValue(b.computed.valueAt(env), format, precisionOf(args)));
+      if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${values[k]}`).join(",")}}`);
+      else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${values[k]}`).join("\n"));
+      return;
+    }
+    const shown = blocks.map((b) => showExpr(b.computed.display, format));
+    if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${shown[k]}`).join(",")}}`);
+    else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${shown[k]}`).join("\n"));
+    return;
+  }
+  // [reverse] grad and vjp: one backward sweep for every name, shared cotangents named (src/reverse)
+  const joint = !together && !flag(args, "elementwise") && (kind === "grad" || kind === "vjp") ? jointDerivatives(program, subjectOf(program), specs, (s) => derive(program, subjectOf(program), s)) : undefined;
   const results = together
     ? [{ spec: specs[0]!, computed: byScalars(program, kind as ListKind, names) }]
-    : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
+    : joint
+      ? joint.results.map((r, k) => ({ spec: r.spec, computed: computedOf(r, joint.display[k]!, io) }))
+      : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
   const label = (s: DerivativeSpec): string => `d${program.subjectName ?? "f"}/d${s.wrt}`;
   if (args.options.has("at")) {
     const env = bindProgram(program, loadBindings(args));
@@ -116,9 +158,10 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
     return;
   }
   const shown = results.map((r) => showExpr(r.computed.display, format));
-  if (results.length === 1) io.out(shown[0]!);
-  else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${shown[k]}`).join(",")}}`);
-  else io.out(results.map((r, k) => `${label(r.spec)} = ${shown[k]}`).join("\n"));
+  const where = joint?.where ?? [];
+  if (results.length === 1 && where.length === 0) io.out(shown[0]!);
+  else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${shown[k]}`).join(",")}${whereJson(where)}}`);
+  else io.out([...results.map((r, k) => (results.length === 1 ? shown[k]! : `${label(r.spec)} = ${shown[k]}`)), ...whereLines(where, format)].join("\n"));
 }
 
 const COMMON: readonly OptionSpec[] = [...PROGRAM_OPTIONS, WRT, ELEMENTWISE, ...VALUE_OPTIONS, FORMAT_OPTION];
