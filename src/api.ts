@@ -19,6 +19,7 @@ import { simplifier } from "./simplify/simplify.js";
 import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
 import { jointDerivatives } from "./reverse/choose.js"; // [reverse]
 import { hessianBlocks as blocksOf } from "./reverse/blocks.js"; // [reverse]
+import { checkProgram, withClaims, type CheckReport } from "./check/judge.js";
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -241,4 +242,22 @@ export function compile(text: string, options: CompileOptions = {}): KernelFunct
  */
 export function generate(text: string, options: GenerateOptions = {}): Promise<string> {
   return codegen.generateModule(text, options);
+}
+
+/** [check] What {@link check} returns: each claim's verdict in order, and the first wrong one. */
+export type { CheckReport };
+
+/**
+ * [check] Judges a hand derivation: the program's `claim LHS = RHS` statements, and
+ * `claims` (`"grad(f, x) = 2*A*x"`) after its last line, in order. Each holds (proved,
+ * or equal at random points and sizes) or is wrong, with a counterexample, the correct
+ * expression, the two shapes when they differ, and the earlier wrong claim it relies on.
+ * `at` fixes values (a one-hot `y`); the others are drawn at random.
+ * @example check("x: vector(n); A: matrix(n,n); f = x'*A*x", ["grad(f, x) = 2*A*x"]).claims[0].verdict === "wrong"
+ */
+export function check(p: ProgramLike, claims: readonly string[] = [], options: { readonly at?: Readonly<Record<string, ValueLike>>; readonly seed?: number } = {}): CheckReport {
+  const program = withClaims(programOf(p), claims);
+  const at = new Map<string, Binding>();
+  for (const [name, v] of Object.entries(options.at ?? {})) at.set(name, { value: toValue(name, v) });
+  return checkProgram(program, { at, ...(options.seed === undefined ? {} : { seed: options.seed }) });
 }

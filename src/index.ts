@@ -9,8 +9,8 @@
  * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
  * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { cancel, compile, diff, evaluate, expand, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, vjp } from "./api.js";
-export type { CompileOptions, DerivativeOptions, Dtype, GenerateOptions, Gradients, KernelFunction, ProgramLike, ValueLike } from "./api.js";
+export { cancel, check, compile, diff, evaluate, expand, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, vjp } from "./api.js";
+export type { CheckReport, CompileOptions, DerivativeOptions, Dtype, GenerateOptions, Gradients, KernelFunction, ProgramLike, ValueLike } from "./api.js";
 export { toText } from "./print/text.js";
 export { toLatex } from "./print/latex.js";
 export { JacobiError } from "./core/errors.js";

@@ -9,12 +9,13 @@ import { parseArgs, UsageError } from "./args.js";
 import { commandHelp, type Command } from "./command.js";
 import { evalCommand, latexCommand, simplifyCommand } from "./commands/basic.js";
 import { calculusCommands } from "./commands/calculus.js";
+import { checkCommand } from "./commands/check.js";
 import { genCommand } from "./commands/gen.js";
 import { deriveCommand } from "./commands/derive.js";
 import { notebookCommand } from "./commands/notebook.js";
 import { processIo, type Io } from "./io.js";
 
-export const COMMANDS: readonly Command[] = [notebookCommand, evalCommand, simplifyCommand, latexCommand, ...calculusCommands, deriveCommand, genCommand];
+export const COMMANDS: readonly Command[] = [notebookCommand, evalCommand, simplifyCommand, latexCommand, ...calculusCommands, deriveCommand, checkCommand, genCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -48,8 +49,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
       io.out(commandHelp(command));
       return 0;
     }
-    await command.run(parseArgs(rest, command.options, command.name), io);
-    return 0;
+    const status = await command.run(parseArgs(rest, command.options, command.name), io);
+    return typeof status === "number" ? status : 0;
   } catch (e) {
     return report(e, io);
   }

@@ -4,8 +4,9 @@
  */
 import { KERNEL_DERIVATIVE_KINDS } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
-import { isFnName } from "../core/expr.js";
+import { isFnName, type Expr } from "../core/expr.js";
 import type { Declaration, Definition } from "../core/program.js";
+import type { AstExpr } from "./ast.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/rational.js";
 
 /** Calls that are not elementwise functions. */
@@ -23,6 +24,8 @@ export interface Scope {
   readonly pending: Map<string, Span>;
   readonly uses: Map<string, Span>;
   source: Source;
+  /** While a claim is read: its derivative forms (`grad(L, W1)`, claims.ts). */
+  claimCall?: ((e: Extract<AstExpr, { type: "call" }>) => Expr) | undefined;
 }
 
 export function fail(kind: "name" | "shape" | "arity" | "syntax" | "unsupported", message: string, span: Span, source: Source): never {
