@@ -19,7 +19,7 @@ import { simplifier } from "./simplify/simplify.js";
 import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
 import { jointDerivatives } from "./reverse/choose.js"; // [reverse]
 import { hessianBlocks as blocksOf } from "./reverse/blocks.js"; // [reverse]
-import { checkProgram, withClaims, type CheckReport } from "./check/judge.js";
+import { checkProgram, withClaims, type CheckReport as Report } from "./check/judge.js";
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -244,8 +244,12 @@ export function generate(text: string, options: GenerateOptions = {}): Promise<s
   return codegen.generateModule(text, options);
 }
 
-/** [check] What {@link check} returns: each claim's verdict in order, and the first wrong one. */
-export type { CheckReport };
+/**
+ * [check] What {@link check} returns: each claim's verdict in order (`line`, `text`,
+ * `verdict`, `how`, `counterexample`, `expected`, `shapes`, `uses`, and how it was
+ * sampled), and `firstWrong`, the index of the first wrong claim or null.
+ */
+export type CheckReport = Report;
 
 /**
  * [check] Judges a hand derivation: the program's `claim LHS = RHS` statements, and

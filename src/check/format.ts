@@ -30,7 +30,7 @@ function wrongLines(v: ClaimVerdict): string[] {
   const c = v.counterexample;
   if (c) {
     const sizes = sizesText(c.sizes);
-    out.push(`wrong: the sides differ${sizes ? ` at sizes ${sizes}` : ""}, at`);
+    out.push(`wrong: the sides differ${sizes ? ` (sizes ${sizes})` : ""} at`);
     for (const [name, value] of Object.entries(c.values)) out.push(`    ${name} = ${numbersText(value)}`);
     out.push(`  left side:  ${numbersText(c.lhs)}`, `  right side: ${numbersText(c.rhs)}`);
   }
@@ -46,7 +46,7 @@ export function reportText(r: CheckReport): string {
     for (const l of v.verdict === "holds" ? [holdsText(v)] : wrongLines(v)) lines.push(`  ${l}`);
   }
   const first = r.firstWrong === null ? undefined : r.claims[r.firstWrong]!;
-  lines.push(first ? `first wrong claim: line ${first.line}` : `all ${r.claims.length} claims hold`);
+  lines.push(first ? `first wrong claim: line ${first.line}` : r.claims.length === 1 ? "the claim holds" : `all ${r.claims.length} claims hold`);
   return lines.join("\n");
 }
 

@@ -3,7 +3,9 @@
  * finds g_3 as the first wrong claim and the W_1, b_1 claims as wrong only through it;
  * --claim, --at, --format json, exit statuses, an ill-shaped claim among good ones.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check } from "../../src/api.js";
 import { cli } from "../support/cli.js";
@@ -69,6 +71,18 @@ describe("jacobi check", () => {
 
   it("exit 2 for usage: no claims", async () => {
     expect((await cli("check", "x: vector(n); x'*x")).code).toBe(2);
+  });
+
+  it("npm run generate (gen examples/*.jacobi) skips the claims file: it has no kernels", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jacobi-check-gen-"));
+    try {
+      const r = await cli("gen", "examples/notebook-claims.jacobi", "examples/softmax.jacobi", "--out", dir);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("skipped examples/notebook-claims.jacobi: it has no kernel statements");
+      expect(readdirSync(dir)).toEqual(["softmax.ts"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("the library's check returns the same record", () => {
