@@ -80,9 +80,8 @@ function illShaped(ctx: Context, claim: Claim, error: JacobiError): ClaimVerdict
   return { ...base(claim), verdict: "wrong", how: "symbolic", counterexample: null, expected: expected ? toText(expected) : null, shapes, uses: null, sampled: null };
 }
 
-/** The claim judged in a program (the given one, or one with corrected definitions). */
-function judgeIn(program: Program, ctx: Context, claim: Claim, index: number, sides: { lhs: Expr; rhs: Expr }): ClaimVerdict {
-  const s: Sides = sidesOf(program, claim, sides);
+/** A claim's computed sides judged in a program (the given one, or one with corrected definitions). */
+function judgeSides(program: Program, ctx: Context, claim: Claim, index: number, s: Sides): ClaimVerdict {
   const [computed, yours] = s.computed === "lhs" ? [s.lhs, s.rhs] : [s.rhs, s.lhs];
   const expected = toText(computed);
   if (computed.shape !== yours.shape) {
@@ -107,24 +106,29 @@ function corrected(ctx: Context, claim: Claim, sides: { lhs: Expr; rhs: Expr }):
   return { program: { ...ctx.program, defs }, name, line: first.line };
 }
 
+/** A wrong claim equating a definition (`claim grad(L, net1) = g3`): later claims reading it are judged with it corrected too. */
+function noteCorrection(ctx: Context, claim: Claim, written: { lhs: Expr; rhs: Expr }, s: Sides): void {
+  const [computed, yours] = s.computed === "lhs" ? [s.lhs, s.rhs] : [s.rhs, s.lhs];
+  const raw = s.computed === "lhs" ? written.rhs : written.lhs;
+  if (raw.kind === "sym" && ctx.program.defs.has(raw.name) && computed.shape === yours.shape) ctx.corrections.set(raw.name, { expr: computed, line: claim.line });
+}
+
 function judgeClaim(ctx: Context, claim: Claim, index: number): ClaimVerdict {
   if ("error" in claim.sides) return illShaped(ctx, claim, claim.sides.error);
-  const sides = claim.sides;
-  let v: ClaimVerdict;
+  const written = claim.sides;
+  let s: Sides;
   try {
-    v = judgeIn(ctx.program, ctx, claim, index, sides);
+    s = sidesOf(ctx.program, claim, written);
   } catch (e) {
+    // a derivative form that does not apply (grad of a vector, say): an ill-shaped claim
     if (e instanceof JacobiError && e.kind === "shape") return illShaped(ctx, claim, e);
     throw e;
   }
+  const v = judgeSides(ctx.program, ctx, claim, index, s);
   if (v.verdict === "holds") return v;
-  const fix = corrected(ctx, claim, sides);
-  if (fix && judgeIn(fix.program, ctx, claim, index, sides).verdict === "holds") return { ...v, uses: { name: fix.name, line: fix.line } };
-  // a wrong claim equating a definition: later claims that read it are judged with it corrected
-  const yours = sidesOf(ctx.program, claim, sides);
-  const [computed, mine] = yours.computed === "lhs" ? [yours.lhs, yours.rhs] : [yours.rhs, yours.lhs];
-  const raw = yours.computed === "lhs" ? sides.rhs : sides.lhs;
-  if (raw.kind === "sym" && ctx.program.defs.has(raw.name) && computed.shape === mine.shape) ctx.corrections.set(raw.name, { expr: computed, line: claim.line });
+  const fix = corrected(ctx, claim, written);
+  if (fix && judgeSides(fix.program, ctx, claim, index, sidesOf(fix.program, claim, written)).verdict === "holds") return { ...v, uses: { name: fix.name, line: fix.line } };
+  noteCorrection(ctx, claim, written, s);
   return v;
 }
 
