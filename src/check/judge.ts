@@ -75,7 +75,8 @@ function illShaped(ctx: Context, claim: Claim, error: JacobiError): ClaimVerdict
   } catch (e) {
     if (!(e instanceof JacobiError)) throw e;
   }
-  const message = `${error.message}${expected ? ` (${shapeMessage(claim, undefined, expected.shape)})` : ""}`;
+  const at = error.position ? `${error.position.line}:${error.position.col}: ` : "";
+  const message = `${at}${error.message}${expected ? ` (${shapeMessage(claim, undefined, expected.shape)})` : ""}`;
   const shapes = { yours: null, expected: expected ? describeShape(expected.shape) : null, message };
   return { ...base(claim), verdict: "wrong", how: "symbolic", counterexample: null, expected: expected ? toText(expected) : null, shapes, uses: null, sampled: null };
 }

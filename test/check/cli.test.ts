@@ -64,7 +64,7 @@ describe("jacobi check", () => {
     expect(r.code).toBe(1);
     const [bad, good] = JSON.parse(r.stdout).claims;
     expect(bad.verdict).toBe("wrong");
-    expect(bad.shapes.message).toMatch(/'\+' cannot combine vector\(2\) and vector\(3\)/);
+    expect(bad.shapes.message).toMatch(/^2:\d+: '\+' cannot combine vector\(2\) and vector\(3\) \(your grad\(f, x\) is ill-shaped; the gradient is vector\(2\)\)$/);
     expect(bad.expected).toBe("ones(2)*sum(y)");
     expect(good.verdict).toBe("holds");
   });
