@@ -1,7 +1,8 @@
 /**
  * Random programs — layers of random activations over symbolic sizes, a random loss —
  * where the claim is jacobi's own derivative (grad by every weight and every layer,
- * jacobian of a layer, vjp by the input) written out as text: every claim must hold.
+ * jacobian of a layer, vjp by the input) written out as text: every claim must hold;
+ * the same gradient scaled by 3/2, claimed last, must be the first wrong one.
  * Seeded, few runs (each judges several claims at several points).
  */
 import fc from "fast-check";
@@ -40,9 +41,12 @@ describe("check: jacobi's own derivatives, claimed, hold", () => {
         const layer = `x: vector(n0); W1: matrix(n1, n0); g: vector(n1); h1 = ${acts[0]}(W1*x)`;
         claims.push(`jacobian(h1, x) = ${toText(jacobian(layer, "x"))}`);
         claims.push(`vjp(h1, x, g) = ${toText(vjp(layer, "x", "g"))}`);
+        // and one slip, last: the first weight's gradient scaled, which must be judged wrong
+        claims.push(`grad(L, W1) = 3/2*(${toText(grad(program, "W1"))})`);
         const report = check(program, claims);
         const wrong = report.claims.filter((c) => c.verdict === "wrong").map((c) => c.text);
-        expect(wrong).toEqual([]);
+        expect(wrong).toEqual([report.claims[claims.length - 1]!.text]);
+        expect(report.firstWrong).toBe(claims.length - 1);
       }),
       { seed: 14, numRuns: 12 },
     );
