@@ -31,6 +31,7 @@ function mainHelp(): string {
     "  x: vector(n); W: matrix(m, n); a: scalar      declarations (undeclared names are scalars)",
     "  s = exp(x)/sum(exp(x))                         definitions",
     "  W*x + b                                        the last statement is the value",
+    "  claim grad(L, W) = g*x'                        a step of a hand derivation (jacobi check)",
     "Operators: + - * / ^, elementwise .* ./ .^, transpose ' (or ^T); functions apply elementwise.",
   ].join("\n");
 }
