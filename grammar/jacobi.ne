@@ -41,9 +41,12 @@ statements  -> statement                      {% ([s]) => cons(null, s) %}
 statement   -> %name ":" expr                 {% ([n, , t]) => ({ type: "decl", name: n.text, nameSpan: tokSpan(n), typeExpr: t, span: spanOf(n, t) }) %}
              | %name "=" expr                 {% ([n, , v]) => ({ type: "def", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(n, v) }) %}
              | kernelWord %name "=" expr      {% ([k, n, , v]) => ({ type: isBatch(v) ? "batch" : "kernel", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(k, v) }) %}
+             | claimWord expr "=" expr        {% ([k, lhs, , rhs]) => ({ type: "claim", lhs, rhs, span: spanOf(k, rhs) }) %}
              | expr                           {% ([v]) => ({ type: "expr", value: v, span: v.span }) %}
 
 kernelWord  -> %name                          {% ([t], _, reject) => (t.text === "kernel" ? t : reject) %}
+# `claim LHS = RHS`: a step of a hand derivation, for `jacobi check` (src/check).
+claimWord   -> %name                          {% ([t], _, reject) => (t.text === "claim" ? t : reject) %}
 
 expr        -> sum                            {% id %}
 

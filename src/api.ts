@@ -23,6 +23,7 @@ import { toLatex as printLatex } from "./print/latex.js";
 import { toText as printText } from "./print/text.js";
 import { jointDerivatives } from "./calculus/choose.js"; // [reverse]
 import { hessianBlocks as blocksOf } from "./calculus/hessian-blocks.js"; // [reverse]
+import { checkProgram, withClaims, type CheckReport as Report } from "./check/judge.js";
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -314,4 +315,26 @@ export function toText(e: Expr | ProgramLike, options: PrintOptions = {}): strin
 export function toLatex(e: Expr | ProgramLike, options: PrintOptions = {}): string {
   const { expr, name } = printed(e, options);
   return name === undefined ? printLatex(expr) : `${printLatex(B.sym(name))} = ${printLatex(expr)}`;
+}
+
+/**
+ * [check] What {@link check} returns: each claim's verdict in order (`line`, `text`,
+ * `verdict`, `how`, `counterexample`, `expected`, `shapes`, `uses`, and how it was
+ * sampled), and `firstWrong`, the index of the first wrong claim or null.
+ */
+export type CheckReport = Report;
+
+/**
+ * [check] Judges a hand derivation: the program's `claim LHS = RHS` statements, and
+ * `claims` (`"grad(f, x) = 2*A*x"`) after its last line, in order. Each holds (proved,
+ * or equal at random points and sizes) or is wrong, with a counterexample, the correct
+ * expression, the two shapes when they differ, and the earlier wrong claim it relies on.
+ * `at` fixes values (a one-hot `y`); the others are drawn at random.
+ * @example check("x: vector(n); A: matrix(n,n); f = x'*A*x", ["grad(f, x) = 2*A*x"]).claims[0].verdict === "wrong"
+ */
+export function check(p: ProgramLike, claims: readonly string[] = [], options: { readonly at?: Readonly<Record<string, ValueLike>>; readonly seed?: number } = {}): CheckReport {
+  const program = withClaims(programOf(p), claims);
+  const at = new Map<string, Binding>();
+  for (const [name, v] of Object.entries(options.at ?? {})) at.set(name, { value: valueOfLike(name, v) });
+  return checkProgram(program, { at, ...(options.seed === undefined ? {} : { seed: options.seed }) });
 }

@@ -10,7 +10,8 @@ export interface Command {
   readonly examples: readonly string[];
   /** Extra help paragraphs. */
   readonly details?: string;
-  readonly run: (args: ParsedArgs, io: Io) => void | Promise<void>;
+  /** Returns the exit status when it is not 0 (`check`: 1 when a claim is wrong). */
+  readonly run: (args: ParsedArgs, io: Io) => void | number | Promise<void | number>;
 }
 
 /** `jacobi COMMAND --help`. */

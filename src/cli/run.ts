@@ -9,6 +9,7 @@ import { parseArgs, UsageError } from "./args.js";
 import { commandHelp, type Command } from "./command.js";
 import { evalCommand, latexCommand, simplifyCommand } from "./commands/basic.js";
 import { calculusCommands } from "./commands/calculus.js";
+import { checkCommand } from "./commands/check.js";
 import { genCommand } from "./commands/gen.js";
 import { deriveCommand } from "./commands/derive.js";
 import { notebookCommand } from "./commands/notebook.js";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   latexCommand,
   ...calculusCommands,
   deriveCommand,
+  checkCommand,
   genCommand,
   completionCommand(() => COMMANDS),
 ];
@@ -45,6 +47,7 @@ function mainHelp(): string {
     "  x: vector(n); W: matrix(m, n); a: scalar      declarations (undeclared names are scalars)",
     "  s = exp(x)/sum(exp(x))                         definitions",
     "  W*x + b                                        the last statement is the value",
+    "  claim grad(L, W) = g*x'                        a step of a hand derivation (jacobi check)",
     "Operators: + - * / ^, elementwise .* ./ .^, transpose ' (or ^T); functions apply elementwise.",
   ].join("\n");
 }
@@ -77,8 +80,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo): Promi
     }
     const parsed = parseArgs(rest, command.options, command.name);
     if (parsed.options.has("precision")) precisionOf(parsed); // a bad --precision is an error before any work
-    await command.run(parsed, io);
-    return 0;
+    const status = await command.run(parsed, io);
+    return typeof status === "number" ? status : 0;
   } catch (e) {
     return report(e, io, wantsJsonErrors(argv));
   }

@@ -2,7 +2,7 @@
  * A program: declarations, definitions in order, and the subject (the last statement).
  * Definitions refer to each other by `sym` nodes with the definition's name.
  */
-import type { KernelDerivativeKind } from "./derivative-kinds.js";
+import type { DerivativeKind, KernelDerivativeKind } from "./derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "./errors.js";
 import type { Expr } from "./expr.js";
 import type { Shape } from "./shape.js";
@@ -49,6 +49,30 @@ export type KernelCall =
   | { readonly op: "jvp"; readonly of: Expr; readonly wrt: readonly string[]; readonly tangent: string };
 
 /**
+ * A derivative form in a claim (`grad(L, W1)`): it stands in its side as the sym `name`
+ * (the form's text), shaped as the derivative is.
+ */
+export interface ClaimDerivative {
+  readonly name: string;
+  readonly kind: DerivativeKind;
+  readonly of: Expr;
+  /** A declared value, a definition, or an undeclared scalar. */
+  readonly wrt: string;
+  /** vjp: the cotangent; jvp: the tangent (any expression). */
+  readonly direction?: Expr;
+}
+
+/** `claim LHS = RHS`: a step of a hand derivation, judged by `jacobi check` (src/check). */
+export interface Claim {
+  readonly text: string;
+  readonly line: number;
+  readonly span: Span;
+  /** Both sides, or the error that makes them ill-shaped (the claim is then wrong). */
+  readonly sides: { readonly lhs: Expr; readonly rhs: Expr } | { readonly error: JacobiError };
+  readonly derivatives: readonly ClaimDerivative[];
+}
+
+/**
  * A parsed and checked program: its declarations, definitions in order, kernel
  * statements, and its subject (the value of the last statement).
  */
@@ -65,6 +89,8 @@ export interface Program {
   readonly uses: ReadonlyMap<string, Span>;
   /** The `kernel NAME = …` statements, in order. */
   readonly kernels: readonly KernelStatement[];
+  /** The `claim` statements, in order; each sees the definitions before it. */
+  readonly claims: readonly Claim[];
   /**
    * The last statement's value; a definition there makes its name the subject.
    * Undefined only for a file of kernel statements.

@@ -2,6 +2,7 @@
 import { formatValue, type Value } from "../eval/value.js";
 import { exprText } from "../print/text-lines.js";
 import { toText } from "../print/text.js";
+import { numbersText } from "../check/format.js";
 import { NOTEBOOK_FILE } from "./reference.js";
 import { AGREEMENT_TOLERANCE, FD_TOLERANCE, type Comparison, type NotebookReport } from "./run.js";
 
@@ -22,6 +23,23 @@ function row(c: Comparison): string[] {
   return lines;
 }
 
+/** What `jacobi check` says of the hand derivation: the first wrong step, and the steps wrong only through it. */
+function claimsSection(c: NonNullable<NotebookReport["claims"]>): string[] {
+  const { report, program, label } = c;
+  const holds = report.claims.filter((v) => v.verdict === "holds").length;
+  const lines = [`  jacobi check on ${label} (the notebook's derivation as claims; y one-hot, the rest random):`];
+  if (report.firstWrong === null) return [...lines, `    all ${holds} claims hold.`];
+  const first = report.claims[report.firstWrong]!;
+  const named = /=\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(first.text)?.[1];
+  const def = named ? program.defs.get(named) : undefined;
+  lines.push(`    ${holds} of ${report.claims.length} claims hold; the first wrong step is line ${first.line}: ${first.text}`);
+  if (def) lines.push(`      where ${named} = ${toText(def.expr)}`);
+  if (first.counterexample) lines.push(`      at a random point the left side is ${numbersText(first.counterexample.lhs)}, the right side ${numbersText(first.counterexample.rhs)}`);
+  if (first.expected) lines.push(`      correct: ${first.expected}`);
+  for (const v of report.claims.filter((x) => x.uses)) lines.push(`    line ${v.line}, ${v.text}, is wrong only because it uses ${v.uses!.name} (line ${v.uses!.line}).`);
+  return lines;
+}
+
 function wrongSection(r: NotebookReport): string[] {
   const wrong = [...r.network.rows, r.network.newOutput].filter((c) => c.printed && !agrees(c));
   if (wrong.length === 0) return ["  Every number the notebook printed agrees with jacobi."];
@@ -34,9 +52,10 @@ function wrongSection(r: NotebookReport): string[] {
       `  The first is ${first.label}: the notebook computes it as \`${first.code}\`.`,
       `  Replayed with jacobi's values, ${rep.formula} = ${num(rep.value)}${replays(first) ? " — exactly the notebook's number," : ","}`,
       `  so the arithmetic is right and the formula is wrong. jacobi derives ${first.label} = ${first.formula},`,
-      "  and finite differences confirm it. dL/db_1 and dL/dW_1 are computed from it.",
+      `  and finite differences confirm it.${r.claims ? "" : " dL/db_1 and dL/dW_1 are computed from it."}`,
     );
   }
+  if (r.claims) lines.push(...claimsSection(r.claims));
   const out = r.network.newOutput;
   if (out.replayed && !agrees(out)) {
     lines.push(

@@ -9,6 +9,7 @@ import type { Program } from "../core/program.js";
 import { derive, type DerivativeSpec } from "../calculus/derive.js";
 import { deriveElementwise, entriesAsMatrix, scalarNamer } from "../calculus/elementwise.js";
 import { finiteDifferences, maxRelativeError } from "../check/fd.js";
+import { checkProgram, type CheckReport } from "../check/judge.js";
 import { Differentiator, entryTarget } from "../diff/derivative.js";
 import { bindProgram } from "../eval/bind.js";
 import { evaluate, evaluateAt, type Bindings } from "../eval/evaluate.js";
@@ -45,6 +46,15 @@ export interface NotebookReport {
   readonly softmax: { readonly program: string; readonly elementwise: Expr; readonly matrix: Expr; readonly difference: number };
   readonly network: { readonly program: string; readonly rows: readonly Comparison[]; readonly newOutput: Comparison };
   readonly matvec: { readonly program: string; readonly vjp: Expr; readonly flattened: Expr; readonly reshaped: Expr; readonly same: boolean };
+  /** The notebook's hand derivation as claims (examples/notebook-claims.jacobi), judged by `jacobi check`. */
+  readonly claims?: { readonly label: string; readonly program: Program; readonly report: CheckReport };
+}
+
+/** The hand derivation's claims judged with the notebook's one-hot y fixed, the other values random. */
+function checkClaims(text: string, label: string): NonNullable<NotebookReport["claims"]> {
+  const program = parseProgram(text, { label });
+  const y = INPUTS.find((i) => i.name === "y")!;
+  return { label, program, report: checkProgram(program, { at: new Map([["y", { value: value(y.value, "y") }]]) }) };
 }
 
 const value = (text: string, label: string): Value => parseValue(text, { label, text });
@@ -173,6 +183,7 @@ function matvec(): NotebookReport["matvec"] {
   return { program: MATVEC.program, vjp, flattened: B.matrix(m * n, 1, flat), reshaped, same: reshaped === elementwise };
 }
 
-export function runNotebook(): NotebookReport {
-  return { softmax: softmax(), network: network(), matvec: matvec() };
+/** The notebook reproduced; with the claims file's text, its hand derivation checked as well. */
+export function runNotebook(claims?: { readonly text: string; readonly label: string }): NotebookReport {
+  return { softmax: softmax(), network: network(), matvec: matvec(), ...(claims ? { claims: checkClaims(claims.text, claims.label) } : {}) };
 }

@@ -7,8 +7,9 @@
 import * as B from "../core/build.js";
 import type { Source, Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
-import type { KernelStatement, Program } from "../core/program.js";
+import type { Claim, KernelStatement, Program } from "../core/program.js";
 import type { Statement } from "./ast.js";
+import { elabClaim } from "./claims.js";
 import { declare } from "./declarations.js";
 import { elab } from "./expressions.js";
 import { elabKernelStatement } from "./kernels.js";
@@ -57,6 +58,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
     }
   }
   const kernels: KernelStatement[] = [];
+  const claims: Claim[] = [];
   let subject: { expr: Expr; name: string | undefined; span: Span } | undefined;
   for (const g of groups) {
     scope.source = g.source;
@@ -68,9 +70,10 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
         subject = { expr: B.sym(s.name, expr.shape), name: s.name, span: s.span };
       } else if (s.type === "expr") subject = { expr: elab(s.value, scope), name: undefined, span: s.span };
       else if (s.type === "kernel" || s.type === "batch") kernels.push(elabKernelStatement(s, scope, kernels, kernelNames));
+      else if (s.type === "claim") claims.push(elabClaim(s, scope));
     }
   }
-  if (!subject && kernels.length === 0)
+  if (!subject && kernels.length === 0 && claims.length === 0)
     fail("syntax", "the program declares values but computes nothing: end it with an expression or a definition", main.statements[main.statements.length - 1]!.span, main.source);
   return {
     source: main.source,
@@ -79,6 +82,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
     defs: scope.defs,
     uses: scope.uses,
     kernels,
+    claims,
     subject: subject?.expr,
     subjectName: subject?.name,
     subjectSpan: subject?.span,

@@ -222,6 +222,7 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Wan
     default:
       break;
   }
+  if (scope.claimCall && (isKernelDerivativeKind(name) || name === "diff")) return scope.claimCall(e);
   if (isKernelDerivativeKind(name))
     fail("unsupported", `${name}(…) is a kernel operator: write 'kernel NAME = ${name}(…)', or use the '${name}' command`, e.nameSpan, scope.source);
   if (scope.decls.has(name) || scope.defs.has(name)) fail("name", `'${name}' is not a function`, e.nameSpan, scope.source);

@@ -5,7 +5,9 @@
 import { KERNEL_DERIVATIVE_KINDS } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import { functionNamed } from "../core/functions.js";
+import type { Expr } from "../core/expr.js";
 import type { Declaration, Definition } from "../core/program.js";
+import type { AstExpr } from "./ast.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/rational.js";
 
 /** Calls that are not elementwise functions. */
@@ -25,6 +27,8 @@ export interface Scope {
   /** The names of the program's kernel statements (not values: using one as a value is an error). */
   readonly kernels: ReadonlySet<string>;
   source: Source;
+  /** While a claim is read: its derivative forms (`grad(L, W1)`, claims.ts). */
+  claimCall?: ((e: Extract<AstExpr, { type: "call" }>) => Expr) | undefined;
 }
 
 export function fail(kind: "name" | "shape" | "arity" | "syntax" | "unsupported", message: string, span: Span, source: Source): never {

@@ -118,8 +118,8 @@ export function parseStatements(source: Source): Statement[] {
  * operator (`a + b + c …`, `a * b * c …`) are walked iteratively and count once.
  */
 function checkNesting(s: Statement, source: Source): void {
-  const root = s.type === "decl" ? s.typeExpr : s.value;
-  const stack: [AstExpr, number][] = [[root, 1]];
+  const roots = s.type === "decl" ? [s.typeExpr] : s.type === "claim" ? [s.lhs, s.rhs] : [s.value];
+  const stack: [AstExpr, number][] = roots.map((r) => [r, 1]);
   while (stack.length > 0) {
     const [e, depth] = stack.pop()!;
     if (depth > LIMITS.maxNesting)

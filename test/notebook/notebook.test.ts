@@ -223,6 +223,16 @@ describe("the notebook's softmax Jacobian and matrix-vector VJP", () => {
 });
 
 describe("the report (npm start)", () => {
+  it("says where jacobi check finds the hand derivation's first wrong step: g_3, and W_1, b_1 wrong through it", () => {
+    const claims = { text: readFileSync("examples/notebook-claims.jacobi", "utf8"), label: "examples/notebook-claims.jacobi" };
+    const text = formatNotebookReport(runNotebook(claims));
+    expect(text).toMatch(/5 of 8 claims hold; the first wrong step is line \d+: claim grad\(L, net1\) = g3/);
+    expect(text).toContain("where g3 = g2 .* z1 .* (1 - z1)");
+    expect(text).toMatch(/claim grad\(L, W1\) = g3\*x', is wrong only because it uses g3/);
+    expect(text).toMatch(/claim grad\(L, b1\) = g3, is wrong only because it uses g3/);
+  });
+
+
   it("names the wrong numbers and explains the first", () => {
     const text = formatNotebookReport(report);
     expect(text).toContain("4 printed results of the notebook are wrong: g_3 = dL/dnet_1; dL/db_1; dL/dW_1; new output.");
@@ -238,7 +248,8 @@ describe("the report (npm start)", () => {
       const r = await cli("notebook", "--out", dir);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe("");
-      expect(r.out.startsWith(formatNotebookReport(runNotebook()))).toBe(true);
+      const claims = { text: readFileSync("examples/notebook-claims.jacobi", "utf8"), label: "examples/notebook-claims.jacobi" };
+      expect(r.out.startsWith(formatNotebookReport(runNotebook(claims)))).toBe(true);
       const written = ["softmax-jacobian.tex", "softmax-jacobian.html", "network-gradients.tex", "network-gradients.html", "matvec-vjp.tex", "matvec-vjp.html", "softmax.ts", "matvec.ts", "mlp.ts"];
       for (const f of written) {
         expect(r.out).toContain(`${dir}/${f}`);

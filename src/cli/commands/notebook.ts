@@ -25,6 +25,12 @@ async function writeOutputs(dir: string, io: Io): Promise<string[]> {
   return written;
 }
 
+/** The notebook's hand derivation as claims, for the report's `jacobi check` of it. */
+function claimsFile(io: Io): { text: string; label: string } {
+  const path = new URL("../../../examples/notebook-claims.jacobi", import.meta.url);
+  return { text: io.readFile(path.pathname), label: "examples/notebook-claims.jacobi" };
+}
+
 export const notebookCommand: Command = {
   name: "notebook",
   summary: "reproduce the backprop notebook from formula strings, check every number, write its derivations and kernels (npm start)",
@@ -35,7 +41,7 @@ export const notebookCommand: Command = {
   ],
   examples: ["jacobi notebook", "jacobi notebook --out /tmp/notebook"],
   async run(args, io) {
-    if (!flag(args, "quiet")) io.out(formatNotebookReport(runNotebook()));
+    if (!flag(args, "quiet")) io.out(formatNotebookReport(runNotebook(claimsFile(io))));
     const dir = (single(args, "out") ?? "generated").replace(/[\\/]+$/, "");
     const written = await writeOutputs(dir, io);
     if (!flag(args, "quiet")) io.out(["", `Wrote the derivations and seed kernels to ${dir}/:`, ...written.map((w) => `  ${w}`)].join("\n"));
