@@ -7,6 +7,7 @@ import { assertNever, children, intern, type Delta, type Entry, type Expr, type 
 import { SCALAR, type Size } from "./shape.js";
 import { addAll, call, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build.js";
 import { diag, matmul, matrix, sumAll, transpose } from "./build-structure.js";
+import { Rebuild, type RebuildSpec } from "./traverse.js";
 
 export const entry = (name: string, at: readonly Index[]): Entry =>
   intern<Entry>({ kind: "entry", name, at: [...at] }, SCALAR, [], at);
@@ -41,20 +42,32 @@ export function series(index: Index, size: Size, body: Expr): Expr {
 /** Renames a free index everywhere (free occurrences only). */
 export function renameIndex(e: Expr, from: Index, to: Index): Expr {
   if (from === to) return e;
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    if (!x.indices.includes(from)) return x;
-    const known = memo.get(x);
-    if (known) return known;
-    let r: Expr;
-    if (x.kind === "entry") r = entry(x.name, x.at.map((i) => (i === from ? to : i)));
-    else if (x.kind === "delta") r = delta(x.a === from ? to : x.a, x.b === from ? to : x.b);
-    else if (x.kind === "series" && x.index === from) r = x;
-    else r = rebuild(x, children(x).map(go));
-    memo.set(x, r);
-    return r;
-  };
-  return go(e);
+  return rebuildWith(e, {
+    leaf: (x) => {
+      if (!x.indices.includes(from)) return x;
+      if (x.kind === "entry") return entry(x.name, x.at.map((i) => (i === from ? to : i)));
+      if (x.kind === "delta") return delta(x.a === from ? to : x.a, x.b === from ? to : x.b);
+      return x.kind === "series" && x.index === from ? x : undefined;
+    },
+  });
+}
+
+/** A bottom-up rebuild through the canonical builders (src/core/traverse.ts). */
+export const rebuildWalk = (spec: RebuildSpec): Rebuild => new Rebuild(spec, rebuild);
+
+/** `e` rebuilt bottom-up with one spec (a fresh memo). */
+export const rebuildWith = (e: Expr, spec: RebuildSpec): Expr => rebuildWalk(spec).run(e);
+
+/**
+ * Rebuilds `e` bottom-up: each node's children first, then `at` on the rebuilt node;
+ * memoized, so shared parts are rewritten once.
+ */
+export const mapBottomUp = (e: Expr, at: (x: Expr) => Expr): Expr => rebuildWith(e, { node: at });
+
+/** `e` with every occurrence of `from` replaced by `to` (`e` itself when there is none). */
+export function substitute(e: Expr, from: Expr, to: Expr): Expr {
+  // A node no deeper than `from` (and not `from`) cannot contain it.
+  return rebuildWith(e, { leaf: (x) => (x === from ? to : x.depth <= from.depth ? x : undefined) });
 }
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { JacobiError } from "../core/errors.js";
 import type { Expr, Index } from "../core/expr.js";
 import { isKnownName, type Program } from "../core/program.js";
 import type { Shape } from "../core/shape.js";
-import type { TraceStep } from "../core/trace.js";
+import type { Step as TraceStep } from "../core/trace.js";
 import { contract } from "../indexform/contract.js";
 import { Lowerer } from "../indexform/lower.js";
 import { patternsOf, recognize, Recognizer } from "../indexform/recognize.js";

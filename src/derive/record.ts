@@ -20,13 +20,13 @@
 import * as B from "../core/build.js";
 import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
 import type { Expr, Index } from "../core/expr.js";
-import type { TraceStep } from "../core/trace.js";
+import type { Step as TraceStep } from "../core/trace.js";
 import { namesOf } from "../diff/derivative.js";
 import type { Labels } from "./labels.js";
 import { formula, formulaOf, type Claim, type Formula, type Step } from "./model.js";
 import { lawOf, named, partialOf } from "./notation.js";
 import { renamingKey, selectDerivativeSteps } from "./select.js";
-import { substitute } from "./substitute.js";
+
 
 /** Which pass a rewrite step belongs to: "contract δ", "recognize" (any name), or the rule itself. */
 export const passOf = (rule: string): string => (rule.startsWith("recognize ") ? "recognize" : rule);
@@ -206,7 +206,7 @@ class PartRecorder {
    * when it is not found there.
    */
   private matrixRewrite(step: TraceStep): void {
-    const next = substitute(this.matrix!, step.before, step.after);
+    const next = B.substitute(this.matrix!, step.before, step.after);
     if (next === this.matrix) {
       this.local(step, undefined);
       return;

@@ -8,7 +8,6 @@
 import * as B from "../core/build.js";
 import { factorsOf, type Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
-import { mapBottomUp } from "../core/traverse.js";
 
 
 /** Bases that a product divides by: x for x^-1, x^-2. */
@@ -29,4 +28,4 @@ function distributeNode(e: Expr): Expr {
 }
 
 /** Multiplies products into sums wherever that cancels a factor (bottom-up). */
-export const distributeToCancel = (e: Expr): Expr => mapBottomUp(e, distributeNode);
+export const distributeToCancel = (e: Expr): Expr => B.mapBottomUp(e, distributeNode);

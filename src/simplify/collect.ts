@@ -9,7 +9,6 @@
 import * as B from "../core/build.js";
 import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
-import { mapBottomUp } from "../core/traverse.js";
 import { SCALAR } from "../core/shape.js";
 
 
@@ -75,4 +74,4 @@ function factorSum(sum: Expr): Expr {
 }
 
 /** Factors every sum in an expression (bottom-up). */
-export const collect = (e: Expr): Expr => mapBottomUp(e, factorSum);
+export const collect = (e: Expr): Expr => B.mapBottomUp(e, factorSum);
