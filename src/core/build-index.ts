@@ -23,8 +23,23 @@ export function delta(a: Index, b: Index): Expr {
   return intern<Delta>({ kind: "delta", a: x, b: y }, SCALAR, [], [x, y]);
 }
 
-const boundName = (level: number): Index => `k${level}`;
-export const isBoundIndex = (i: Index): boolean => /^k\d+$/.test(i);
+/**
+ * Bound indices are named by nesting level: k1, k2, … A derivation whose program has a
+ * value named like one (k1) names them with another letter (`withBoundPrefix`).
+ */
+let boundPrefix = "k";
+const boundName = (level: number): Index => `${boundPrefix}${level}`;
+
+/** Runs `fn` with bound indices named `${prefix}1`, `${prefix}2`, … */
+export function withBoundPrefix<T>(prefix: string, fn: () => T): T {
+  const saved = boundPrefix;
+  boundPrefix = prefix;
+  try {
+    return fn();
+  } finally {
+    boundPrefix = saved;
+  }
+}
 
 /** Σ_{index=1..size} body, with the bound index renamed canonically. */
 export function series(index: Index, size: Size, body: Expr): Expr {
