@@ -188,8 +188,7 @@ function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, names: In
   const trace: Tracer | undefined = options.record ? (s) => steps.push(s) : undefined;
   const raw = indexDerivative(program, f, spec, names, trace);
   const recognized = recognize(contract(raw.expr, trace), program, trace);
-  const distributed = distributeToCancel(recognized);
-  if (distributed !== recognized) trace?.({ kind: "rewrite", rule: "distribute to cancel", before: recognized, after: distributed });
+  const distributed = distributeToCancel(recognized, trace);
   const index = contract(distributed, trace);
   const indices = outputIndices(spec.kind, raw.roles);
   const matrix = matrixForm(program, raw, index, indices, trace);
@@ -220,8 +219,7 @@ function matrixForm(program: Program, raw: IndexDerivative, index: Expr, indices
     const m = raw.shape.rows === 1 && raw.shape.cols !== 1 && column.shape !== SCALAR ? B.transpose(column) : column;
     const shaped = m.shape === raw.shape ? m : liftTo(m, raw.shape);
     trace?.({ kind: "rewrite", rule: "matrix form", before: index, after: shaped });
-    const factored = collect(shaped);
-    if (factored !== shaped) trace?.({ kind: "rewrite", rule: "factor", before: shaped, after: factored });
+    const factored = collect(shaped, trace);
     return simplify(factored, trace ? { onStep: trace } : {});
   } catch (e) {
     // No matrix form: the index form stands (a shape mismatch in matricizing means the same).
