@@ -30,25 +30,28 @@ function namesOfProgram(program: Program): Set<string> {
   return new Set([...program.decls.keys(), ...program.defs.keys(), ...program.sizes.keys(), ...program.uses.keys()]);
 }
 
-const LETTERS = "ijabpqrstuvwcdeghlmnoxyzf";
+/** Letters for the value's indices and for the variable's, in order of preference. */
+const VALUE_LETTERS = "ijpqrstuvw";
+const VARIABLE_LETTERS = "abcdefgh";
+const OTHER_LETTERS = "lmnoxyz";
 
 /** Index names that no name of the program can be read as (i, j, a, b and k when free). */
 export function indexNamesFor(program: Program): IndexNames {
   const taken = namesOfProgram(program);
   const used = new Set<string>();
-  const fresh = (preferred: string): Index => {
-    const pick = [preferred, ...LETTERS].find((c) => !taken.has(c) && !used.has(c)) ?? freshNumbered(preferred, taken);
+  const fresh = (letters: string): Index => {
+    const pick = [...letters, ...OTHER_LETTERS].find((c) => !taken.has(c) && !used.has(c)) ?? freshNumbered(letters[0]!, taken, used);
     used.add(pick);
     return pick;
   };
-  const names = { row: fresh("i"), col: fresh("j"), wrtRow: fresh("a"), wrtCol: fresh("b") };
+  const names = { row: fresh(VALUE_LETTERS), col: fresh(VALUE_LETTERS), wrtRow: fresh(VARIABLE_LETTERS), wrtCol: fresh(VARIABLE_LETTERS) };
   const levelled = (p: string): boolean => [...taken].some((n) => n.startsWith(p) && /^\d+$/.test(n.slice(p.length)));
   const bound = ["k", "m", "p", "q", "r", "t", "u", "v", "w"].find((p) => !levelled(p)) ?? "k_";
   return { ...names, bound };
 }
 
-function freshNumbered(preferred: string, taken: ReadonlySet<string>): Index {
-  for (let k = 1; ; k++) if (!taken.has(`${preferred}_${k}`)) return `${preferred}_${k}`;
+function freshNumbered(preferred: string, taken: ReadonlySet<string>, used: ReadonlySet<string>): Index {
+  for (let k = 1; ; k++) if (!taken.has(`${preferred}_${k}`) && !used.has(`${preferred}_${k}`)) return `${preferred}_${k}`;
 }
 
 /** Runs `fn` with bound indices named as `names` says. */
