@@ -1,5 +1,6 @@
 /**
- * One derivative, recorded step by step from the passes' trace (src/core/trace.ts):
+ * One derivative, step by step, selected and formatted from derive()'s record (the
+ * engine's steps, src/core/trace.ts):
  *
  *   differentiation   the steps select.ts keeps, inner nodes first, ending with the whole
  *                     value: ∂s[i]/∂x[a] = …
@@ -11,11 +12,12 @@
  *   matrix form       ∂s/∂x = diag(s) - s*s'; then each rewrite of the matrix form
  *                     ("factor", simplification rules) with the matrix form after it
  *
- * The passes report their rewrites on the subexpressions they change; each pass runs
- * over the whole value, so the whole value after a run of one pass's steps is that pass
- * applied to the whole value before it (`passes`). A step of a pass not in `passes` is
- * shown on its own; the whole value is shown again where a pass reports it whole
- * (before "distribute to cancel" and "matrix form"), named by the rules in between.
+ * Each step of a rule set carries the run it belongs to: the whole value before and after
+ * the run. A run of a followed rule set (contraction, recognition) is shown as its visible
+ * steps and then the whole value after it, named by its rules; distribution and factoring
+ * as one step over the whole value. A step that cannot be followed through the whole
+ * value is shown on its own; the whole value is shown again where derive() reports it
+ * (the matrix form), named by the rules in between. Nothing is computed again here.
  */
 import * as B from "../core/build.js";
 import type { DerivativeRecord, DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
@@ -27,7 +29,6 @@ import { formula, formulaOf, type Claim, type Formula, type Step } from "./model
 import { lawOf, named, partialOf } from "./notation.js";
 import { renamingKey, selectDerivativeSteps } from "./select.js";
 
-
 /** Which rule set a rewrite step belongs to: "contract δ", "recognize", … (or the step's own rule). */
 export const passOf = (step: TraceStep): string => step.whole?.ruleSet ?? step.rule;
 
@@ -36,9 +37,6 @@ const FOLLOWED = new Set(["contract δ", "recognize"]);
 
 /** Contraction's rules shown as they apply (the identity it uses); its others show in the whole value only. */
 const SHOWN_CONTRACTION_RULE = "contract δ";
-
-/** A contraction run that only split sums over their terms is shown as that. */
-const SUM_OVER_TERMS = "Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)";
 
 /** Rule sets shown as one step over the whole value, each run. */
 const WHOLE_RUNS = new Set(["distribute to cancel", "factor"]);
@@ -81,6 +79,8 @@ interface PassRun {
   /** The rules whose rewrites show (a recognition already displayed does not). */
   readonly rules: string[];
   readonly laws: Formula[];
+  /** A contraction's rule shown in the whole value only (linearity of Σ), with its law. */
+  quiet?: { readonly rule: string; readonly law: string };
 }
 
 class PartRecorder {
@@ -241,7 +241,10 @@ class PartRecorder {
     }
     this.pass ??= { pass, whole, rules: [], laws: [] };
     const contraction = pass === "contract δ";
-    if (contraction && step.rule !== SHOWN_CONTRACTION_RULE) return;
+    if (contraction && step.rule !== SHOWN_CONTRACTION_RULE) {
+      if (step.law !== undefined) this.pass.quiet ??= { rule: step.rule, law: step.law };
+      return;
+    }
     const visible = this.ctx.display(step.before) !== this.ctx.display(step.after);
     if (visible && !this.pass.rules.includes(step.rule)) {
       this.pass.rules.push(step.rule);
@@ -258,8 +261,8 @@ class PartRecorder {
     this.pass = undefined;
     if (!run || this.whole === undefined || this.stale.length > 0) return;
     this.whole = run.whole.after;
-    // A contraction that only split sums over their terms
-    if (run.rules.length === 0 && run.pass === "contract δ") return this.showWhole("linearity of Σ", lawOf(SUM_OVER_TERMS));
+    // A contraction that only split sums over their terms is shown as that.
+    if (run.rules.length === 0 && run.quiet) return this.showWhole(run.quiet.rule, lawOf(run.quiet.law));
     this.showWhole(run.rules.length > 0 ? run.rules.join(", ") : run.pass, joinLaws(run.laws));
   }
 

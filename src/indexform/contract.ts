@@ -37,12 +37,13 @@ function findDelta(e: Expr, k: Index): Delta | undefined {
 function expose(e: Expr, k: Index): Expr {
   if (e.kind === "series") {
     const body = expose(e.body, k);
+    if (body === e.body) return e;
     return body.kind === "add" ? B.addAll(body.terms.map((t) => B.series(e.index, e.size, t))) : B.series(e.index, e.size, body);
   }
   if (e.kind !== "mul") return e;
   const factors = e.factors.map((f) => (f.kind === "series" ? expose(f, k) : f));
   const split = factors.find((f) => f.kind === "add" && f.terms.some((t) => findDelta(t, k)));
-  if (!split || split.kind !== "add") return B.mulAll(factors);
+  if (!split || split.kind !== "add") return factors.every((f, j) => f === e.factors[j]) ? e : B.mulAll(factors);
   const others = factors.filter((f) => f !== split);
   return B.addAll(split.terms.map((t) => expose(B.mulAll([...others, t]), k)));
 }
@@ -50,7 +51,10 @@ function expose(e: Expr, k: Index): Expr {
 const inSeries = (e: Expr, f: (s: Series) => Expr | undefined): Expr | undefined => (e.kind === "series" ? f(e) : undefined);
 
 /** Σ_k w (u + δ(k,j) v) -> Σ_k w u + Σ_k w δ(k,j) v: the sum's terms split where one holds a δ with k. */
-const exposeDelta = (s: Series): Expr => B.series(s.index, s.size, expose(s.body, s.index));
+function exposeDelta(s: Series): Expr | undefined {
+  const body = expose(s.body, s.index);
+  return body === s.body ? undefined : B.series(s.index, s.size, body);
+}
 
 /** Σ_k (u + v) -> Σ_k u + Σ_k v */
 const sumOverTerms = (s: Series): Expr | undefined => (s.body.kind === "add" ? B.addAll(s.body.terms.map((t) => B.series(s.index, s.size, t))) : undefined);
