@@ -132,7 +132,7 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
   const result = (expr: Expr, shape: Shape, r: IndexRoles, pairing?: Expr): IndexDerivative => ({ expr, shape, sizes, roles: r, lowered: value, ...(pairing ? { pairing } : {}) });
   /** The JVP's or VJP's product with the derivative, reported as a step. */
   const product = (rule: string, out: Expr): Expr => {
-    trace?.({ kind: "rewrite", rule, before: d, after: out, whole: { ruleSet: rule, before: d, after: out } });
+    trace?.({ kind: "rewrite", rule, before: d, after: out, run: { ruleSet: rule, before: d, after: out }, whole: () => ({ before: d, after: out }) });
     return out;
   };
   switch (spec.kind) {

@@ -7,7 +7,7 @@
 import type { Expr } from "./expr.js";
 
 /** A run of one rule set over a whole value: its name and the value before and after. */
-export interface Whole {
+export interface Run {
   /** The rule set: "contract δ", "recognize", "distribute to cancel", "factor", "simplify". */
   readonly ruleSet: string;
   readonly before: Expr;
@@ -24,8 +24,19 @@ export interface Step {
   /** The subterm's derivative, or the subterm after. */
   readonly after: Expr;
   readonly kind: "derivative" | "rewrite";
-  /** A rewrite's whole value: before and after the run of the rule set that took the step. */
-  readonly whole?: Whole;
+  /** A rewrite's run: the rule set that took the step, and the whole value before and after the run. */
+  readonly run?: Run;
+  /**
+   * The whole value just before and just after this step: the run's value with the
+   * steps so far followed through it (computed when asked, so that recording costs
+   * nothing until a derivation page reads it).
+   */
+  readonly whole?: () => WholeValue;
+}
+
+export interface WholeValue {
+  readonly before: Expr;
+  readonly after: Expr;
 }
 
 export type Tracer = (step: Step) => void;

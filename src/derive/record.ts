@@ -19,10 +19,9 @@
  * value is shown on its own; the whole value is shown again where derive() reports it
  * (the matrix form), named by the rules in between. Nothing is computed again here.
  */
-import * as B from "../core/build.js";
 import type { DerivativeRecord, DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
 import type { Expr, Index } from "../core/expr.js";
-import type { Step as TraceStep, Whole } from "../core/trace.js";
+import type { Run, Step as TraceStep } from "../core/trace.js";
 import { namesOf } from "../diff/derivative.js";
 import type { Labels } from "./labels.js";
 import { formula, formulaOf, type Claim, type Formula, type Step } from "./model.js";
@@ -30,7 +29,7 @@ import { lawOf, named, partialOf } from "./notation.js";
 import { renamingKey, selectDerivativeSteps } from "./select.js";
 
 /** Which rule set a rewrite step belongs to: "contract δ", "recognize", … (or the step's own rule). */
-export const passOf = (step: TraceStep): string => step.whole?.ruleSet ?? step.rule;
+export const passOf = (step: TraceStep): string => step.run?.ruleSet ?? step.rule;
 
 /** The rule sets whose runs over the whole value a derivation follows, each shown once per run. */
 const FOLLOWED = new Set(["contract δ", "recognize"]);
@@ -75,7 +74,7 @@ function joinLaws(laws: readonly Formula[]): Formula | undefined {
 /** The steps of one run of a rule set over the whole value, as they arrive. */
 interface PassRun {
   readonly pass: string;
-  readonly whole: Whole;
+  readonly run: Run;
   /** The rules whose rewrites show (a recognition already displayed does not). */
   readonly rules: string[];
   readonly laws: Formula[];
@@ -179,7 +178,7 @@ class PartRecorder {
   private rewrite(original: TraceStep): void {
     const { labels } = this.ctx;
     const pass = passOf(original);
-    if (this.pass && this.pass.whole !== original.whole) this.endPass();
+    if (this.pass && this.pass.run !== original.run) this.endPass();
     const step = this.asWhole(original);
     if (!step) return;
     if (this.matrix !== undefined) return this.matrixRewrite(step);
@@ -202,13 +201,13 @@ class PartRecorder {
   }
 
   /** A run of a rule set shown whole: its first step as the whole value before and after, the others dropped. */
-  private lastWholeRun: Whole | undefined;
+  private lastWholeRun: Run | undefined;
   private asWhole(step: TraceStep): TraceStep | undefined {
-    const w = step.whole;
+    const w = step.run;
     if (!w || !WHOLE_RUNS.has(w.ruleSet)) return step;
     if (w === this.lastWholeRun) return undefined;
     this.lastWholeRun = w;
-    return { kind: "rewrite", rule: w.ruleSet, before: w.before, after: w.after };
+    return { kind: "rewrite", rule: w.ruleSet, before: w.before, after: w.after, run: w, whole: () => w };
   }
 
   /**
@@ -217,7 +216,9 @@ class PartRecorder {
    * when it is not found there.
    */
   private matrixRewrite(step: TraceStep): void {
-    const next = B.substitute(this.matrix!, step.before, step.after);
+    // The step's whole value, where it follows from the matrix form so far.
+    const whole = step.whole?.();
+    const next = whole && whole.before === this.matrix ? whole.after : this.matrix!;
     if (next === this.matrix) {
       this.local(step, undefined);
       return;
@@ -232,14 +233,14 @@ class PartRecorder {
   /** A rewrite of a subexpression by a pass over the whole value (contract δ, recognize NAME). */
   private passStep(step: TraceStep, pass: string): void {
     const law = this.lawOf(step);
-    const whole = step.whole;
-    if (!whole || !FOLLOWED.has(pass) || this.stale.length > 0 || this.whole !== whole.before) {
+    const run = step.run;
+    if (!run || !FOLLOWED.has(pass) || this.stale.length > 0 || this.whole !== run.before) {
       // Not followed through the whole value: shown on its own.
       if (!this.stale.includes(step.rule)) this.stale.push(step.rule);
       this.local(step, law);
       return;
     }
-    this.pass ??= { pass, whole, rules: [], laws: [] };
+    this.pass ??= { pass, run, rules: [], laws: [] };
     const contraction = pass === "contract δ";
     if (contraction && step.rule !== SHOWN_CONTRACTION_RULE) {
       if (step.law !== undefined) this.pass.quiet ??= { rule: step.rule, law: step.law };
@@ -260,7 +261,7 @@ class PartRecorder {
     const run = this.pass;
     this.pass = undefined;
     if (!run || this.whole === undefined || this.stale.length > 0) return;
-    this.whole = run.whole.after;
+    this.whole = run.run.after;
     // A contraction that only split sums over their terms is shown as that.
     if (run.rules.length === 0 && run.quiet) return this.showWhole(run.quiet.rule, lawOf(run.quiet.law));
     this.showWhole(run.rules.length > 0 ? run.rules.join(", ") : run.pass, joinLaws(run.laws));

@@ -9,11 +9,11 @@
  *   once       each rule once per node, in order (a sweep, as recognition is);
  * always under a step budget, so no rule set can make it loop forever. Every step is
  * reported on the one step channel (src/core/trace.ts) with the rule's name, the subterm
- * before and after, and the whole value before and after the run.
+ * before and after, the whole value before and after the step, and the run it belongs to.
  */
 import { type Expr } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
-import type { Step } from "../core/trace.js";
+import type { Run, Step, WholeValue } from "../core/trace.js";
 import * as B from "../core/build.js";
 import type { Rebuild } from "../core/traverse.js";
 
@@ -30,9 +30,9 @@ export interface Rule {
 
 export interface RewriteOptions {
   readonly budget?: number;
-  /** Receives every step taken, in order, each with the run's whole value before and after. */
+  /** Receives every step taken, in order, each with its whole value and its run (when the run ends). */
   readonly onStep?: (step: Step) => void;
-  /** The rule set's name, reported with each step's whole value (default "rewrite"). */
+  /** The rule set's name, reported with each step's run (default "rewrite"). */
   readonly name?: string;
   /** "once": each rule once per node, in order, without rewriting its result again. */
   readonly mode?: "fixpoint" | "once";
@@ -58,8 +58,8 @@ export class Rewriter {
   private budget: number;
   private steps = 0;
   private readonly walk: Rebuild;
-  /** Steps of the current run, reported when it ends (with its whole value). */
-  private pending: Omit<Step, "whole">[] = [];
+  /** Steps of the current run, reported when it ends (with the run). */
+  private pending: Step[] = [];
   private readonly inner = (part: Expr): Expr => this.walk.walk(part);
 
   constructor(
@@ -85,10 +85,11 @@ export class Rewriter {
   run(e: Expr): Expr {
     const out = this.walk.run(e);
     if (this.pending.length > 0) {
-      const whole = { ruleSet: this.options.name ?? "rewrite", before: e, after: out };
+      const run: Run = { ruleSet: this.options.name ?? "rewrite", before: e, after: out };
       const steps = this.pending;
       this.pending = [];
-      for (const s of steps) this.options.onStep?.({ ...s, whole });
+      const whole = wholeValues(run, steps);
+      steps.forEach((s, k) => this.options.onStep?.({ ...s, run, whole: () => whole(k) }));
     }
     return out;
   }
@@ -135,6 +136,22 @@ export class Rewriter {
   private walkChildren(x: Expr): Expr {
     return this.walk.rebuildOver(x);
   }
+}
+
+/**
+ * The whole value before and after each step of a run, when asked: from the run's value,
+ * each step's subterm replaced by its rewrite in turn (memoized, in order).
+ */
+function wholeValues(run: Run, steps: readonly Step[]): (k: number) => WholeValue {
+  const known: WholeValue[] = [];
+  return (k) => {
+    while (known.length <= k) {
+      const before = known.length === 0 ? run.before : known[known.length - 1]!.after;
+      const s = steps[known.length]!;
+      known.push({ before, after: B.substitute(before, s.before, s.after) });
+    }
+    return known[k]!;
+  };
 }
 
 /** Rewrites one expression to a fixpoint of the rules (or until the budget runs out). */

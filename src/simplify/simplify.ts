@@ -66,7 +66,7 @@ function cancelIfSmaller(e: Expr, onStep?: (step: Step) => void): Expr {
   if (size === Infinity || before.size === 0) return e;
   const c = refactor(cancel(e), before);
   if (c === e || treeSize(c, size) >= size || [...denominators(c)].some((d) => !before.has(d))) return e;
-  onStep?.({ kind: "rewrite", rule: "cancel common factors", before: e, after: c, whole: { ruleSet: "simplify", before: e, after: c } });
+  onStep?.({ kind: "rewrite", rule: "cancel common factors", before: e, after: c, run: { ruleSet: "simplify", before: e, after: c }, whole: () => ({ before: e, after: c }) });
   return c;
 }
 

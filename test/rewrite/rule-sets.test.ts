@@ -61,7 +61,8 @@ describe("contraction", () => {
     const { out, steps } = traced((t) => contract(e, t));
     expect(out).toBe(B.add(B.call("exp", x("j")), B.sym("a")));
     expect(steps).toHaveLength(1);
-    expect(steps[0]!.whole).toEqual({ ruleSet: "contract δ", before: e, after: out });
+    expect(steps[0]!.run).toEqual({ ruleSet: "contract δ", before: e, after: out });
+    expect(steps[0]!.whole!()).toEqual({ before: e, after: out });
     expect(CONTRACT_RULES.map((r) => r.name)).toEqual(["distribute to reach δ", "linearity of Σ", "contract δ"]);
   });
 });
@@ -74,7 +75,7 @@ describe("recognition", () => {
     const { out, steps } = traced((t) => recognize(lowered("s"), program, t));
     expect(out).toBe(B.entry("s", ["i"]));
     expect(steps.map((s) => s.rule)).toEqual(["recognize s"]);
-    expect(steps[0]!.whole?.ruleSet).toBe("recognize");
+    expect(steps[0]!.run?.ruleSet).toBe("recognize");
   });
 
   it("finds it inside a product and as a reciprocal", () => {
@@ -121,7 +122,7 @@ describe("collection", () => {
     const e = m("A*C + D*C");
     const { out, steps } = traced((t) => collect(e, t));
     expect(steps.map((s) => s.rule)).toEqual(["factor"]);
-    expect(steps[0]!.whole).toEqual({ ruleSet: "factor", before: e, after: out });
+    expect(steps[0]!.run).toEqual({ ruleSet: "factor", before: e, after: out });
   });
 });
 
@@ -182,13 +183,20 @@ describe("the driver", () => {
     expect(r.stepsTaken).toBe(2);
   });
 
-  it("reports each step with the subterm and the run's whole value, named by the rule set", () => {
+  it("reports each step with the subterm, the whole value before and after it, and its run", () => {
     const steps: Step[] = [];
-    const e = B.add(B.call("exp", B.call("log", B.sym("u"))), B.sym("w"));
+    const u = B.sym("u");
+    const e = B.addAll([B.call("exp", B.call("log", u)), B.pow(B.call("sin", u), B.num(2)), B.pow(B.call("cos", u), B.num(2))]);
     const out = new Rewriter(SIMPLIFY_RULES, { name: "simplify", onStep: (s) => steps.push(s) }).run(e);
-    expect(steps).toEqual([
-      { kind: "rewrite", rule: "exp-log", before: B.call("exp", B.call("log", B.sym("u"))), after: B.sym("u"), whole: { ruleSet: "simplify", before: e, after: out } },
+    expect(out).toBe(B.add(u, B.ONE));
+    expect(steps.map((s) => [s.rule, s.kind, s.run])).toEqual([
+      ["exp-log", "rewrite", { ruleSet: "simplify", before: e, after: out }],
+      ["sin2-cos2", "rewrite", { ruleSet: "simplify", before: e, after: out }],
     ]);
+    expect(steps[0]!.before).toBe(B.call("exp", B.call("log", u)));
+    const middle = B.addAll([u, B.pow(B.call("sin", u), B.num(2)), B.pow(B.call("cos", u), B.num(2))]);
+    expect(steps[0]!.whole!()).toEqual({ before: e, after: middle });
+    expect(steps[1]!.whole!()).toEqual({ before: middle, after: out });
   });
 
   it("leaves nodes a rule set skips unvisited", () => {
