@@ -16,6 +16,9 @@ const spanOf = (first, last) => ({ start: first.span ? first.span.start : first.
 const tokSpan = (t) => ({ start: t.offset, end: t.offset + t.text.length });
 const binary = ([left, op, right]) => ({ type: "binary", op: op.text, left, right, opSpan: tokSpan(op), span: spanOf(left, right) });
 const unary = ([op, arg]) => ({ type: "unary", op: op.text, arg, span: spanOf(op, arg) });
+// `kernel NAME = batch(KERNEL, x, y)` is a statement of its own: a kernel over a batch
+// (its arguments are names, checked by the elaborator).
+const isBatch = (v) => v.type === "call" && v.name === "batch";
 // Lists are built as immutable cons cells: Earley shares partial results between
 // derivations, so a postprocessor must never mutate its input.
 const cons = (prev, item) => ({ prev, item });
@@ -37,7 +40,7 @@ statements  -> statement                      {% ([s]) => cons(null, s) %}
 
 statement   -> %name ":" expr                 {% ([n, , t]) => ({ type: "decl", name: n.text, nameSpan: tokSpan(n), typeExpr: t, span: spanOf(n, t) }) %}
              | %name "=" expr                 {% ([n, , v]) => ({ type: "def", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(n, v) }) %}
-             | kernelWord %name "=" expr      {% ([k, n, , v]) => ({ type: "kernel", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(k, v) }) %}
+             | kernelWord %name "=" expr      {% ([k, n, , v]) => ({ type: isBatch(v) ? "batch" : "kernel", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(k, v) }) %}
              | expr                           {% ([v]) => ({ type: "expr", value: v, span: v.span }) %}
 
 kernelWord  -> %name                          {% ([t], _, reject) => (t.text === "kernel" ? t : reject) %}

@@ -24,8 +24,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, relative } from "node:path";
 import type { Plugin } from "vite";
+import type { Dtype } from "./codegen/dtype.js";
 import { formatTypeScript } from "./codegen/format.js";
-import type { Dtype, KernelCode } from "./codegen/kernel.js";
+import type { KernelCode } from "./codegen/kernel.js";
 import { kernelCodes } from "./codegen/module.js";
 import { commentText } from "./codegen/names.js";
 import { parseSpec } from "./codegen/spec.js";

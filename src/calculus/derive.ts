@@ -14,6 +14,7 @@
  */
 import * as B from "../core/build.js";
 import { ShapeError } from "../core/build.js";
+import type { DerivativeKind } from "../core/derivative-kinds.js";
 import { JacobiError } from "../core/errors.js";
 import { withWorkBudget, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
@@ -30,7 +31,7 @@ import { collect } from "../simplify/collect.js";
 import { simplify } from "../simplify/simplify.js";
 import { dimensionIndices, indexNamesFor, presentIndices, withIndexNames, type IndexNames } from "./forms.js";
 
-export type DerivativeKind = "diff" | "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
+export type { DerivativeKind };
 
 export interface DerivativeSpec {
   readonly kind: DerivativeKind;

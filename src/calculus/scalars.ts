@@ -4,6 +4,7 @@
  * [x, y] is the column of its partials, the Jacobian of [f1, f2] by [x, y] the matrix of
  * ∂f_i/∂x_j, the Hessian the matrix of second partials. Written entry by entry.
  */
+import type { DerivativeKind } from "../core/derivative-kinds.js";
 import { JacobiError } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
@@ -13,7 +14,8 @@ import { simplifier } from "../simplify/simplify.js";
 import { shapeOfName } from "./derive.js";
 import { expandEntries, type Entries } from "./elementwise.js";
 
-export type ListKind = "grad" | "jacobian" | "hessian";
+/** The derivatives taken by a list of scalars as one variable vector. */
+export type ListKind = Extract<DerivativeKind, "grad" | "jacobian" | "hessian">;
 
 /** Are these names all scalars of the program (declared or not)? */
 export const allScalars = (program: Program, names: readonly string[]): boolean =>

@@ -6,7 +6,7 @@
  */
 import { JacobiError } from "../core/errors.js";
 import { parseProgram } from "../parse/parse.js";
-import type { Dtype } from "./kernel.js";
+import type { Dtype } from "./dtype.js";
 import { kernelCodes } from "./module.js";
 import { safeName } from "./names.js";
 import { parseSpec, subjectKernel, type KernelSpec } from "./spec.js";

@@ -9,7 +9,7 @@ import type { Program } from "../core/program.js";
 import { describeShape, SCALAR, type Shape } from "../core/shape.js";
 import { toLatex } from "../print/latex.js";
 import { toText } from "../print/text.js";
-import type { Dtype } from "./kernel.js";
+import type { Dtype } from "./dtype.js";
 import { commentText } from "./names.js";
 import type { KernelSpec } from "./spec.js";
 import type { StableKind } from "./stable.js";

@@ -9,6 +9,7 @@
  */
 import type { Size } from "../core/shape.js";
 import type { Buf, El, ElFn, Ix, Scal } from "./ir.js";
+import { kernelForm } from "./stable.js";
 
 /** How names of the kernel are spelled in code. */
 export interface Naming {
@@ -20,6 +21,10 @@ export interface Naming {
   /** A fresh local name. */
   fresh(hint: string): string;
 }
+
+/** The argument in a kernel form's code: `u`, or `-u`. */
+const ARG = /-?\bu\b/g;
+const argumentReads = (fn: ElFn): number => kernelForm(fn).code.match(ARG)?.length ?? 0;
 
 /** Operator precedence of emitted code, loosest first. */
 const P = { cond: 1, add: 2, mul: 3, unary: 4, atom: 5 } as const;
@@ -83,8 +88,8 @@ export class Nest {
           visit(e.exponent, 1);
           break;
         case "fn":
-          // logsigmoid reads its argument twice
-          visit(e.arg, e.fn === "logsigmoid" ? 2 : 1);
+          // a form that reads its argument twice (softplus, logsigmoid) computes it once
+          visit(e.arg, argumentReads(e.fn));
           break;
         default:
           break;
@@ -254,18 +259,11 @@ export class Nest {
     return atom(`Math.pow(${b.text}, ${numberLiteral(p).text})`);
   }
 
+  /** The function's kernel form (function table, or codegen's stable compounds) over the argument's code. */
   private call(fn: ElFn, arg: El, at: number): Code {
     const a = this.code(arg, at);
-    switch (fn) {
-      case "sigmoid":
-        // 1/(1 + e^-u): finite for every u (e^-u overflows to Infinity, giving 0)
-        return { text: `1 / (1 + Math.exp(${minus(a)}))`, prec: P.mul };
-      case "logsigmoid":
-        // log σ(u) = -(max(-u, 0) + log1p(e^-|u|)), finite for every finite u
-        return { text: `-(Math.max(${minus(a)}, 0) + Math.log1p(Math.exp(-Math.abs(${a.text}))))`, prec: P.unary };
-      default:
-        return atom(`Math.${fn}(${a.text})`);
-    }
+    const form = kernelForm(fn);
+    return { text: form.code.replace(ARG, (u: string) => (u === "-u" ? minus(a) : a.text)), prec: P[form.prec] };
   }
 }
 

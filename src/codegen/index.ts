@@ -5,14 +5,14 @@
  *   compileAll(text, { dtype })               every kernel of a text, by name
  */
 import { JacobiError } from "../core/errors.js";
-import type { Dtype } from "./kernel.js";
+import type { Dtype } from "./dtype.js";
 import { formatTypeScript } from "./format.js";
 import { moduleCode } from "./module.js";
 import { parseSpec } from "./spec.js";
 
 export { compile, compileAll, compiledSource, type CompileOptions, type KernelFunction } from "./compile.js";
 export { parseSpec, type KernelSpec, type SpecFile } from "./spec.js";
-export type { Dtype } from "./kernel.js";
+export type { Dtype } from "./dtype.js";
 
 export interface GenerateOptions {
   readonly dtype?: Dtype;

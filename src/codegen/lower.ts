@@ -11,52 +11,16 @@
 import { assertNever, type Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
-import { SCALAR, type Shape, type Size } from "../core/shape.js";
+import { SCALAR, type Size } from "../core/shape.js";
 import { ElFactory } from "./elements.js";
 import type { Buf, BufView, El, Ix, Scal, Step } from "./ir.js";
-import { CTX_1D, CTX_2D, lazySrc, productSrc, type Ctx, type ProductHost, type Src } from "./products.js";
+import type { Lowered, LoweredOutput, LowerOptions, OutputRequest } from "./lowered.js";
+import { CTX_1D, CTX_2D, lazySrc, productSrc, type Ctx, type Src } from "./products.js";
 import { reuseOutputs } from "./reuse.js";
-import { Stabilizer, type StableKind } from "./stable.js";
-import { Analysis, type Group } from "./analysis.js";
+import { emitSoftmaxGroup, type SoftmaxHost } from "./softmax.js";
+import { Stabilizer } from "./stable.js";
+import { Analysis } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
-
-export interface OutputRequest {
-  readonly key: string;
-  readonly expr: Expr;
-}
-
-export interface LoweredOutput {
-  readonly key: string;
-  readonly shape: Shape;
-  /** The buffer an array output is written to. */
-  readonly buf: Buf | undefined;
-  /** A scalar output's value. */
-  readonly value: El | undefined;
-}
-
-export interface Lowered {
-  readonly steps: readonly Step[];
-  readonly outputs: readonly LoweredOutput[];
-  readonly inputBufs: ReadonlyMap<string, Buf>;
-  readonly inputScals: ReadonlyMap<string, Scal>;
-  readonly scratch: readonly Buf[];
-  /** The stable forms the kernel uses (for its documentation). */
-  readonly stableForms: ReadonlySet<StableKind>;
-}
-
-export interface LowerOptions {
-  /**
-   * May an output buffer hold a value that other outputs read? Off for f32 outputs,
-   * so that shared intermediates stay in f64 scratch.
-   */
-  readonly outputsHoldShared: boolean;
-  /**
-   * Outputs are Float32Array: a product that adds into its output (M'*v, A*B) adds
-   * into f64 scratch instead, and the output is written once.
-   */
-  readonly narrowOutputs: boolean;
-}
-
 
 /** Loop indices and context of a loop over a value of this shape. */
 function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
@@ -64,8 +28,7 @@ function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
   return cols === 1 ? ["r", "z", CTX_1D] : ["z", "c", CTX_1D];
 }
 
-
-export class Lowering implements ProductHost {
+export class Lowering implements SoftmaxHost {
   readonly f = new ElFactory();
   private readonly steps: Step[] = [];
   private readonly stable: Stabilizer;
@@ -126,6 +89,17 @@ export class Lowering implements ProductHost {
     const body = el(row, col, ctx);
     const { main, diag } = ctx.twoD && target.rows === target.cols ? splitDiagonal(this.f, body) : { main: body, diag: undefined };
     this.push({ k: "map", target, body: main, diag, accumulate });
+  }
+
+  // -------------------------------------------------------------------------
+  // SoftmaxHost
+
+  pendingBuf(n: Expr): Buf | undefined {
+    return this.pending.get(n);
+  }
+
+  markStored(n: Expr, view: BufView): void {
+    this.stored.set(n, view);
   }
 
   // -------------------------------------------------------------------------
@@ -204,7 +178,7 @@ export class Lowering implements ProductHost {
     return s;
   }
 
-  private readView(v: BufView, row: Ix, col: Ix): El {
+  readView(v: BufView, row: Ix, col: Ix): El {
     return v.t ? this.f.read(v.buf, col, row) : this.f.read(v.buf, row, col);
   }
 
@@ -336,7 +310,7 @@ export class Lowering implements ProductHost {
   }
 
   /** Stores a node (once) and returns where. */
-  private store(n: Expr): BufView {
+  store(n: Expr): BufView {
     const have = this.stored.get(n);
     if (have) return have;
     let view: BufView;
@@ -369,7 +343,7 @@ export class Lowering implements ProductHost {
   private compute(n: Expr, target: Buf): void {
     const form = this.a.form(n);
     if (form?.kind === "softmax") {
-      this.emitGroup(this.a.group(form.u), target);
+      emitSoftmaxGroup(this, this.a.group(form.u), target);
       return;
     }
     if (n.kind === "matrix") {
@@ -388,46 +362,8 @@ export class Lowering implements ProductHost {
 
   private lse(u: Expr): El {
     const g = this.a.group(u);
-    if (!g.done) this.emitGroup(g, undefined);
+    if (!g.done) emitSoftmaxGroup(this, g, undefined);
     if (!g.lse) throw new Error("internal: log-sum-exp was not planned");
     return this.f.scal(g.lse);
-  }
-
-  /** One pass for the maximum, one for the exponentials and their sum, one to scale. */
-  private emitGroup(g: Group, into: Buf | undefined): void {
-    if (g.done) {
-      if (into && g.softmax && into !== g.softmax) {
-        const from = g.softmax;
-        this.mapInto(into, (r, c) => this.f.read(from, r, c));
-      }
-      return;
-    }
-    g.done = true;
-    const u = g.u;
-    const { rows, cols } = u.shape;
-    const oneIndex = rows === 1 || cols === 1;
-    const out = g.needSoftmax || into ? (into ?? (g.placeholder && this.pending.get(g.placeholder)) ?? this.scratch(rows, cols, "s")) : undefined;
-    g.softmax = out;
-    g.lse = g.needLse ? this.newScal("lse") : undefined;
-    let uEl: El;
-    if (oneIndex) {
-      uEl = rows === 1 ? this.el(u, "z", "r", CTX_1D) : this.el(u, "r", "z", CTX_1D);
-      // read twice (maximum, exponentials) when there is no output to hold it in between
-      if (!out && uEl.costly) {
-        const v = this.store(u);
-        uEl = this.f.flat(v.buf);
-      }
-    } else {
-      let v = this.store(u);
-      if (v.t) {
-        const copy = this.scratch(rows, cols, "u");
-        const from = v;
-        this.mapInto(copy, (r, c) => this.readView(from, r, c));
-        v = { buf: copy, t: false };
-      }
-      uEl = this.f.flat(v.buf);
-    }
-    if (g.placeholder && out) this.stored.set(g.placeholder, { buf: out, t: false });
-    this.push({ k: "softmax", rows, cols, u: uEl, out, lse: g.lse });
   }
 }

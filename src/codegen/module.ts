@@ -4,7 +4,9 @@
  * plain JavaScript (for `compile`). The same input gives the same bytes: names come
  * from the program in program order, and nothing depends on the process's history.
  */
-import { emitKernel, userNames, type Dtype, type KernelCode } from "./kernel.js";
+import type { Dtype } from "./dtype.js";
+import { emitKernel, type KernelCode } from "./kernel.js";
+import { userNames } from "./kernel-naming.js";
 import { commentText, NameTable } from "./names.js";
 import type { KernelSpec, SpecFile } from "./spec.js";
 

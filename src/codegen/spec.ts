@@ -12,14 +12,13 @@
  * gradient of the summed loss), as is a grad kernel's loss; everything else is returned
  * per sample, B rows.
  */
-import { derive, type DerivativeKind } from "../calculus/derive.js";
+import { derive } from "../calculus/derive.js";
+import type { DerivativeKind } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { KernelCall, KernelStatement, Program } from "../core/program.js";
 import { SCALAR, type Shape } from "../core/shape.js";
-import type { AstExpr, Statement } from "../parse/ast.js";
-import { elaborate } from "../parse/elaborate.js";
-import { parseStatements } from "../parse/syntax.js";
+import { parseProgram } from "../parse/parse.js";
 import { isIdentifier } from "./names.js";
 
 export interface OutputSpec {
@@ -55,7 +54,7 @@ export interface KernelSpec {
   readonly source: Source | undefined;
 }
 
-/** A parsed spec file: its program and its batch statements. */
+/** A parsed spec file: its program and its kernels. */
 export interface SpecFile {
   readonly program: Program;
   readonly kernels: readonly KernelSpec[];
@@ -121,21 +120,26 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
   return outputs;
 }
 
-/** The kernel specs of a program's `kernel` statements. */
+/** The kernel specs of a program's `kernel` statements, in the program's order. */
 export function kernelSpecs(program: Program): KernelSpec[] {
   const out: KernelSpec[] = [];
-  const names = new Set<string>();
   for (const stmt of program.kernels) {
-    if (names.has(stmt.name)) fail(`kernel '${stmt.name}' is defined twice`, stmt.span, stmt.source);
-    names.add(stmt.name);
     const call = stmt.call;
+    if (call.op === "batch") continue;
     const outputs =
       call.op === "expr"
         ? [{ key: stmt.name, expr: call.expr, shape: call.expr.shape, title: "the value", reverse: false, wrt: undefined }]
         : derivativeOutputs(program, stmt, call);
     out.push({ name: stmt.name, call, program, outputs, multi: outputs.length > 1, batch: undefined, span: stmt.span, source: stmt.source });
   }
-  return out;
+  // a batch is the kernel it names (the elaborator checked that it names one) over a batch
+  const byName = new Map(out.map((k) => [k.name, k]));
+  for (const stmt of program.kernels) {
+    if (stmt.call.op !== "batch") continue;
+    const of = byName.get(stmt.call.kernel)!;
+    out.push({ ...of, name: stmt.name, batch: { of: of.name, names: stmt.call.names }, span: stmt.span, source: stmt.source });
+  }
+  return out.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
 }
 
 /** A kernel over one value: what `compile(text)` makes of a program without kernel statements. */
@@ -155,51 +159,10 @@ export function subjectKernel(program: Program, name: string): KernelSpec {
   };
 }
 
-/** `kernel NAME = batch(K, names…)` statements, taken out before elaboration. */
-interface BatchStatement {
-  readonly name: string;
-  readonly args: readonly AstExpr[];
-  readonly span: Span;
-}
-
-const isBatch = (s: Statement): boolean => s.type === "kernel" && s.value.type === "call" && s.value.name === "batch";
-
-/** Parses a spec file: the program, its kernels, and its batched kernels. */
+/** Parses a spec file: the program and its kernels (`batch` statements included). */
 export function parseSpec(text: string, label?: string): SpecFile {
-  const source: Source = label === undefined ? { text } : { label, text };
-  const statements = parseStatements(source);
-  const batches: BatchStatement[] = [];
-  const rest: Statement[] = [];
-  for (const s of statements) {
-    if (isBatch(s) && s.type === "kernel" && s.value.type === "call") batches.push({ name: s.name, args: s.value.args, span: s.span });
-    else rest.push(s);
-  }
-  const program = elaborate([{ statements: rest, source }]);
+  const program = parseProgram(text, label === undefined ? {} : { label });
   const kernels = kernelSpecs(program);
-  const byName = new Map(kernels.map((k) => [k.name, k]));
-  for (const b of batches) {
-    if (byName.has(b.name)) fail(`kernel '${b.name}' is defined twice`, b.span, source);
-    const [first, ...names] = b.args;
-    if (!first || first.type !== "name") fail("batch takes a kernel's name first: batch(KERNEL, x, y)", b.span, source);
-    const of = byName.get(first.name);
-    if (!of) fail(`batch: no kernel named '${first.name}' (it must be defined before)`, first.span, source);
-    if (of.batch) fail(`batch: '${first.name}' is already batched`, first.span, source);
-    if (names.length === 0) fail("batch needs the names of the inputs given per sample: batch(KERNEL, x, y)", b.span, source);
-    const list: string[] = [];
-    for (const a of names) {
-      if (a.type !== "name") fail("batch: the inputs given per sample are names", a.span, source);
-      const decl = program.decls.get(a.name);
-      if (!decl) fail(`batch: '${a.name}' is not a declared value`, a.span, source);
-      if (decl.shape.cols !== 1) fail(`batch: '${a.name}' is ${decl.shape.rows}×${decl.shape.cols}; only vectors and scalars can be batched`, a.span, source);
-      if (list.includes(a.name)) fail(`batch: '${a.name}' is named twice`, a.span, source);
-      list.push(a.name);
-    }
-    const spec: KernelSpec = { ...of, name: b.name, batch: { of: of.name, names: list }, span: b.span, source };
-    kernels.push(spec);
-    byName.set(b.name, spec);
-  }
-  // in the file's order
-  kernels.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   for (const k of kernels) if (!isIdentifier(k.name)) fail(`'${k.name}' is not a kernel name`, k.span, k.source);
   return { program, kernels };
 }

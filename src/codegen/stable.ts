@@ -9,12 +9,17 @@
  *   log(1 - sigmoid(u))            -> logsigmoid(-u)
  * A definition such as `s = exp(x)/sum(exp(x))` is recognized in its body, so `log(s)`
  * is a log-softmax too. One softmax step serves every placeholder over the same u.
+ * The recognitions are a rule set run by the rewrite driver (simplify/rewrite.ts). They
+ * name exp, log and sigmoid because each is a law about those particular functions; a
+ * single function's stable form is its kernel form in the function table.
  */
 import * as B from "../core/build.js";
-import { children, type Expr } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
+import type { Call, Expr, FnName } from "../core/expr.js";
+import { FUNCTION_TABLE, isFnName, type KernelForm } from "../core/functions.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
+import { Rewriter, type Rule } from "../simplify/rewrite.js";
+import type { ElFn } from "./ir.js";
 
 export type StableKind = "softmax" | "logsoftmax" | "lse" | "logsigmoid";
 
@@ -26,14 +31,59 @@ export interface StableForm {
 
 const isMinusOne = (e: Expr): boolean => e.kind === "num" && Q.equals(e.value, Q.MINUS_ONE);
 
+/** How a kernel computes each stable compound that has an elementwise code of its own. */
+const STABLE_KERNELS: { readonly [F in Exclude<ElFn, FnName>]: KernelForm } = {
+  // log σ(u) = -(max(-u, 0) + log1p(e^-|u|)), finite for every finite u
+  logsigmoid: { code: "-(Math.max(-u, 0) + Math.log1p(Math.exp(-Math.abs(u))))", prec: "unary" },
+};
+
+/** How a kernel computes an elementwise function: the function table's form, or a stable compound's. */
+export const kernelForm = (fn: ElFn): KernelForm => (isFnName(fn) ? FUNCTION_TABLE[fn].kernel : STABLE_KERNELS[fn]);
+
+const isCall = (e: Expr, fn: FnName): e is Call => e.kind === "call" && e.fn === fn;
+
 export class Stabilizer {
   /** Placeholder name -> its meaning. */
   readonly forms = new Map<string, StableForm>();
   /** Definitions' bodies, stabilized, by name. */
   readonly defs = new Map<string, Expr>();
-  private readonly memo = new Map<Expr, Expr>();
   private readonly placeholders = new Map<string, Expr>();
   private readonly groupOf = new Map<Expr, number>();
+  /** The rule set, run bottom-up by the rewrite driver (its memo spans every run). */
+  private readonly rewriter = new Rewriter([
+    // log(sum(exp(u))) -> lse(u)
+    this.rule("lse", (e) => {
+      const arg = this.logArg(e);
+      return arg?.kind === "sum" && isCall(arg.arg, "exp") ? this.placeholder("lse", arg.arg.arg, e.shape) : undefined;
+    }),
+    // log(softmax(u)) -> logsoftmax(u) = u - lse(u)
+    this.rule("logsoftmax", (e) => {
+      const form = this.formOf(this.logArg(e));
+      return form?.kind === "softmax" ? this.placeholder("logsoftmax", form.u, e.shape) : undefined;
+    }),
+    // log(sigmoid(u)) -> logsigmoid(u)
+    this.rule("logsigmoid", (e) => {
+      const arg = this.logArg(e);
+      return arg && isCall(arg, "sigmoid") ? this.placeholder("logsigmoid", arg.arg, e.shape) : undefined;
+    }),
+    // log(1 - sigmoid(u)) -> logsigmoid(-u)
+    this.rule("logsigmoid of 1 - sigmoid", (e) => {
+      const u = oneMinusSigmoid(this.logArg(e));
+      return u ? this.placeholder("logsigmoid", B.neg(u), e.shape) : undefined;
+    }),
+    // exp(u) * sum(exp(u))^-1 * rest -> softmax(u) * rest
+    this.rule("softmax", (e) => {
+      if (e.kind !== "mul") return undefined;
+      for (const f of e.factors) {
+        if (f.kind !== "pow" || !isMinusOne(f.exponent) || f.base.kind !== "sum") continue;
+        const inner = f.base.arg;
+        if (!isCall(inner, "exp") || !e.factors.includes(inner)) continue;
+        const rest = e.factors.filter((g) => g !== f && g !== inner);
+        return B.mulAll([this.placeholder("softmax", inner.arg, inner.shape), ...rest]);
+      }
+      return undefined;
+    }),
+  ]);
 
   constructor(readonly program: Program) {
     for (const [name, def] of program.defs) this.defs.set(name, this.run(def.expr));
@@ -41,8 +91,7 @@ export class Stabilizer {
 
   /** The expression with its stable forms replaced by placeholders. */
   run(e: Expr): Expr {
-    checkDepth(e.depth);
-    return this.go(e);
+    return this.rewriter.run(e);
   }
 
   /** Follows definition names to their (stabilized) bodies. */
@@ -56,18 +105,17 @@ export class Stabilizer {
   }
 
   /** The stable form a (resolved) placeholder stands for. */
-  formOf(e: Expr): StableForm | undefined {
-    return e.kind === "sym" && e.name.startsWith("$") ? this.forms.get(e.name) : undefined;
+  formOf(e: Expr | undefined): StableForm | undefined {
+    return e?.kind === "sym" && e.name.startsWith("$") ? this.forms.get(e.name) : undefined;
   }
 
-  private go(e: Expr): Expr {
-    const known = this.memo.get(e);
-    if (known) return known;
-    const kids = children(e);
-    const rebuilt = kids.length === 0 ? e : B.rebuild(e, kids.map((c) => this.go(c)));
-    const out = this.rule(rebuilt);
-    this.memo.set(e, out);
-    return out;
+  private rule(name: string, apply: (e: Expr) => Expr | undefined): Rule {
+    return { name, apply };
+  }
+
+  /** u, through definitions, when e is log(u). */
+  private logArg(e: Expr): Expr | undefined {
+    return isCall(e, "log") ? this.resolve(e.arg) : undefined;
   }
 
   private placeholder(kind: StableKind, u: Expr, shape: Expr["shape"]): Expr {
@@ -85,44 +133,16 @@ export class Stabilizer {
     }
     return p;
   }
-
-  private rule(e: Expr): Expr {
-    if (e.kind === "call" && e.fn === "log") {
-      const arg = this.resolve(e.arg);
-      // log(sum(exp(u))) = lse(u)
-      if (arg.kind === "sum" && arg.arg.kind === "call" && arg.arg.fn === "exp") return this.placeholder("lse", arg.arg.arg, e.shape);
-      // log(softmax(u)) = u - lse(u)
-      const form = this.formOf(arg);
-      if (form?.kind === "softmax") return this.placeholder("logsoftmax", form.u, e.shape);
-      // log(sigmoid(u)) = logsigmoid(u)
-      if (arg.kind === "call" && arg.fn === "sigmoid") return this.placeholder("logsigmoid", arg.arg, e.shape);
-      // log(1 - sigmoid(u)) = log(sigmoid(-u))
-      const u = oneMinusSigmoid(arg);
-      if (u) return this.placeholder("logsigmoid", B.neg(u), e.shape);
-      return e;
-    }
-    if (e.kind === "mul") {
-      // exp(u) * sum(exp(u))^-1 * rest = softmax(u) * rest
-      for (const f of e.factors) {
-        if (f.kind !== "pow" || !isMinusOne(f.exponent) || f.base.kind !== "sum") continue;
-        const inner = f.base.arg;
-        if (inner.kind !== "call" || inner.fn !== "exp" || !e.factors.includes(inner)) continue;
-        const rest = e.factors.filter((g) => g !== f && g !== inner);
-        return B.mulAll([this.placeholder("softmax", inner.arg, inner.shape), ...rest]);
-      }
-    }
-    return e;
-  }
 }
 
 /** u when e is 1 - sigmoid(u). */
-function oneMinusSigmoid(e: Expr): Expr | undefined {
-  if (e.kind !== "add" || e.terms.length !== 2) return undefined;
+function oneMinusSigmoid(e: Expr | undefined): Expr | undefined {
+  if (e?.kind !== "add" || e.terms.length !== 2) return undefined;
   const [a, b] = e.terms;
   const one = a!.kind === "num" ? a! : b!;
   const other = one === a ? b! : a!;
   if (one.kind !== "num" || !Q.isOne(one.value)) return undefined;
   if (other.kind !== "mul" || other.factors.length !== 2 || !isMinusOne(other.factors[0]!)) return undefined;
   const s = other.factors[1]!;
-  return s.kind === "call" && s.fn === "sigmoid" ? s.arg : undefined;
+  return isCall(s, "sigmoid") ? s.arg : undefined;
 }

@@ -1,12 +1,12 @@
 /**
  * Canonical builders of the index form — entries x[i], deltas δ(i,j), sums Σ_k with
  * canonically named bound indices — and the generic `rebuild` over new children.
- * Part of the builders (build.ts re-exports them).
+ * Part of the builders (build.ts gathers them).
  */
 import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index } from "./expr.js";
 import { SCALAR, type Size } from "./shape.js";
-import { addAll, call, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build.js";
-import { diag, matmul, matrix, sumAll, transpose } from "./build-structure.js";
+import { addAll, call, matrix, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build-arith.js";
+import { diag, matmul, sumAll, transpose } from "./build-structure.js";
 import { Rebuild, type RebuildSpec } from "./traverse.js";
 
 export const entry = (name: string, at: readonly Index[]): Entry =>

@@ -1,13 +1,13 @@
 /**
  * Canonical builders of matrix structure: matrix products (scalars pulled out, identities
  * dropped, dot products ordered), transposes pushed to the leaves, sums of entries,
- * diagonals and literals. Part of the builders (build.ts re-exports them).
+ * diagonals and literals. Part of the builders (build.ts gathers them).
  */
 import * as Q from "./rational.js";
 import { assertNever, intern, type Expr } from "./expr.js";
 import { compareExpr } from "./order.js";
 import { describeShape, SCALAR, shape as makeShape, transposeShape, type Shape } from "./shape.js";
-import { addAll, call, eye, mul, mulAll, num, pow, ShapeError, sizeExpr } from "./build.js";
+import { addAll, call, eye, matrix, mul, mulAll, num, pow, ShapeError, sizeExpr } from "./build-arith.js";
 
 const isScalarShape = (s: Shape): boolean => s === SCALAR;
 
@@ -162,13 +162,5 @@ export function diag(e: Expr): Expr {
   if (e.kind === "num") return num(e.value, makeShape(s.rows, 1));
   if (e.kind === "diag") return e.arg;
   return intern({ kind: "diag", arg: e }, makeShape(s.rows, 1), [e]);
-}
-
-/** A matrix literal of scalar entries, row-major; a 1×1 literal is its entry. */
-export function matrix(rows: number, cols: number, items: readonly Expr[]): Expr {
-  if (items.length !== rows * cols) throw new ShapeError(`matrix literal: ${items.length} entries for ${rows}×${cols}`);
-  for (const it of items) if (!isScalarShape(it.shape)) throw new ShapeError("matrix literal entries must be scalars");
-  if (rows === 1 && cols === 1) return items[0]!;
-  return intern({ kind: "matrix", items: [...items] }, makeShape(rows, cols), items);
 }
 

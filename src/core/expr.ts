@@ -13,29 +13,12 @@
  * `matmul` is the ordered matrix product of non-scalar operands.
  */
 import { JacobiError } from "./errors.js";
+import type { FnName } from "./functions.js";
 import type { Rational } from "./rational.js";
 import { SCALAR, type Shape, type Size } from "./shape.js";
 
-/** Elementwise functions. `sqrt(u)` is `u^(1/2)`; `sign` arises from `abs'`. */
-export const FUNCTIONS = [
-  "exp",
-  "log",
-  "sin",
-  "cos",
-  "tan",
-  "asin",
-  "acos",
-  "atan",
-  "sinh",
-  "cosh",
-  "tanh",
-  "sigmoid",
-  "abs",
-  "sign",
-] as const;
-export type FnName = (typeof FUNCTIONS)[number];
-const FUNCTION_SET: ReadonlySet<string> = new Set(FUNCTIONS);
-export const isFnName = (name: string): name is FnName => FUNCTION_SET.has(name);
+/** Elementwise functions: the names of the function table (functions.ts). `sqrt(u)` is `u^(1/2)`. */
+export { FUNCTION_NAMES as FUNCTIONS, isFnName, type FnName } from "./functions.js";
 
 /** An index variable of the index form. Free indices are `i`, `j`, `a`, `b`…; bound ones `k1`, `k2`… */
 export type Index = string;

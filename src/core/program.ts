@@ -2,7 +2,8 @@
  * A program: declarations, definitions in order, and the subject (the last statement).
  * Definitions refer to each other by `sym` nodes with the definition's name.
  */
-import type { Source, Span } from "./errors.js";
+import type { KernelDerivativeKind } from "./derivative-kinds.js";
+import { JacobiError, type Source, type Span } from "./errors.js";
 import type { Expr } from "./expr.js";
 import type { Shape } from "./shape.js";
 
@@ -21,18 +22,29 @@ export interface Definition {
   readonly source: Source | undefined;
 }
 
-/** A `kernel NAME = EXPR` statement; `expr` keeps the syntax for code generation to read. */
+/** A `kernel NAME = …` statement: a value, a derivative, or another kernel over a batch. */
 export interface KernelStatement {
   readonly name: string;
-  readonly call: KernelCall;
+  readonly call: KernelCall | BatchCall;
   readonly span: Span;
   readonly source: Source;
+}
+
+/**
+ * `kernel NAME = batch(KERNEL, x, y)`: the kernel named KERNEL (a value or derivative
+ * kernel of the same program) over a batch, each named input (a declared vector or
+ * scalar) given one row per sample.
+ */
+export interface BatchCall {
+  readonly op: "batch";
+  readonly kernel: string;
+  readonly names: readonly string[];
 }
 
 /** What a kernel computes: a plain expression, or a derivative of one. */
 export type KernelCall =
   | { readonly op: "expr"; readonly expr: Expr }
-  | { readonly op: "jacobian" | "grad" | "hessian"; readonly of: Expr; readonly wrt: readonly string[] }
+  | { readonly op: Exclude<KernelDerivativeKind, "vjp" | "jvp">; readonly of: Expr; readonly wrt: readonly string[] }
   | { readonly op: "vjp"; readonly of: Expr; readonly wrt: readonly string[]; readonly cotangent: string }
   | { readonly op: "jvp"; readonly of: Expr; readonly wrt: readonly string[]; readonly tangent: string };
 
@@ -62,3 +74,9 @@ export interface Program {
 
 /** Is this name a value the program declares or defines (not an undeclared scalar)? */
 export const isKnownName = (p: Program, name: string): boolean => p.decls.has(name) || p.defs.has(name) || p.sizes.has(name);
+
+/** The program's subject, or an error saying that it has none. */
+export function subjectOf(program: Program): Expr {
+  if (!program.subject) throw new JacobiError("syntax", "the program has only kernel statements; there is no expression to compute");
+  return program.subject;
+}

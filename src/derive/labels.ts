@@ -7,7 +7,7 @@
  *   jvp       (∂f/∂W·V)[i] = Σ_a Σ_b ∂f[i]/∂W[a,b] V[a,b]      ∂f/∂W·V
  *   vjp       (g'·∂f/∂W)[a,b] = Σ_i g[i] ∂f[i]/∂W[a,b]         g'·∂f/∂W
  */
-import type { DerivativeKind } from "../calculus/derive.js";
+import type { DerivativeKind } from "../core/derivative-kinds.js";
 import { assertNever, type Index } from "../core/expr.js";
 import type { Size } from "../core/shape.js";
 import { latexName } from "../print/latex.js";

@@ -10,7 +10,7 @@
 import * as B from "../core/build.js";
 import type { Expr, FnName } from "../core/expr.js";
 import type { Size } from "../core/shape.js";
-import { DERIVATIVES } from "../diff/rules.js";
+import { derivativeOf } from "../diff/rules.js";
 import { latexName } from "../print/latex.js";
 import { formula, formulaOf, type Formula } from "./model.js";
 
@@ -56,7 +56,7 @@ export const equation = (lhs: Formula, rhs: Formula): Formula => formula(`${lhs.
 export function chainLaw(fn: FnName): Formula {
   const u = B.sym("u");
   const f = formulaOf(B.call(fn, u));
-  const df = formulaOf(DERIVATIVES[fn](u));
+  const df = formulaOf(derivativeOf(fn, u));
   return formula(`d/du ${f.text} = ${df.text}`, `\\frac{d}{du} ${f.latex} = ${df.latex}`);
 }
 

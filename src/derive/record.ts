@@ -21,8 +21,8 @@
  */
 import type { DerivativeRecord, DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
 import type { Expr, Index } from "../core/expr.js";
+import { namesOf } from "../core/names.js";
 import type { Run, Step as TraceStep } from "../core/trace.js";
-import { namesOf } from "../diff/derivative.js";
 import type { Labels } from "./labels.js";
 import { formula, formulaOf, type Claim, type Formula, type Step } from "./model.js";
 import { lawOf, named, partialOf } from "./notation.js";

@@ -3,44 +3,22 @@
  * with respect to a scalar name or an entry `x[a]`:
  *   d x[i] / d x[a] = δ(i,a),   d W[p,q] / d W[a,b] = δ(p,a) δ(q,b).
  * Everything else is ordinary calculus: sum, product, power and chain rules, and the
- * function table in rules.ts. Results are memoized on the interned nodes, so a shared
- * subexpression is differentiated once per target.
+ * function table (core/functions.ts, through rules.ts). Results are memoized on the
+ * interned nodes, so a shared subexpression is differentiated once per target.
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import { assertNever, children, type Expr, type Index } from "../core/expr.js";
+import { assertNever, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
+import { namesOf } from "../core/names.js";
 import type { Tracer } from "../core/trace.js";
-import { DERIVATIVES, RULE_TEXT } from "./rules.js";
+import { derivativeOf, lawText } from "./rules.js";
 
 /** What to differentiate by: a scalar name, or an entry of a vector or matrix. */
 export type Target = { readonly kind: "sym"; readonly name: string } | { readonly kind: "entry"; readonly name: string; readonly at: readonly Index[] };
 
 export const symTarget = (name: string): Target => ({ kind: "sym", name });
 export const entryTarget = (name: string, at: readonly Index[]): Target => ({ kind: "entry", name, at });
-
-const namesMemo = new WeakMap<Expr, ReadonlySet<string>>();
-const NO_NAMES: ReadonlySet<string> = new Set();
-
-/** Every `sym` and `entry` name an expression mentions. */
-export function namesOf(e: Expr): ReadonlySet<string> {
-  const known = namesMemo.get(e);
-  if (known) return known;
-  let out: ReadonlySet<string>;
-  if (e.kind === "sym" || e.kind === "entry") out = new Set([e.name]);
-  else {
-    const kids = children(e);
-    if (kids.length === 0) out = NO_NAMES;
-    else if (kids.length === 1) out = namesOf(kids[0]!);
-    else {
-      const set = new Set<string>();
-      for (const k of kids) for (const n of namesOf(k)) set.add(n);
-      out = set;
-    }
-  }
-  namesMemo.set(e, out);
-  return out;
-}
 
 /** The name of the rule that differentiates this kind of node. */
 function ruleName(e: Expr): string {
@@ -63,7 +41,7 @@ function ruleName(e: Expr): string {
   }
 }
 
-const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: RULE_TEXT[e.fn] } : {});
+const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: lawText(e.fn) } : {});
 
 /** A reusable differentiator: one memo per target, shared across many expressions. */
 export class Differentiator {
@@ -112,7 +90,7 @@ export class Differentiator {
         return this.power(e.base, e.exponent);
       case "call":
         // d f(u) = f'(u) du   (chain rule)
-        return B.mul(DERIVATIVES[e.fn](e.arg), this.d(e.arg));
+        return B.mul(derivativeOf(e.fn, e.arg), this.d(e.arg));
       case "series":
         // d Σ_k u = Σ_k du
         return B.series(e.index, e.size, this.d(e.body));

@@ -6,8 +6,7 @@
 import { JacobiError } from "../core/errors.js";
 import type { Expr, Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
-import type { Program } from "../core/program.js";
-import { subjectOf } from "../parse/parse.js";
+import { type Program, subjectOf } from "../core/program.js";
 import { bindWithEvaluator, type Bindings } from "./bind.js";
 import { Evaluator, unboundIndices, type Env } from "./evaluator.js";
 import type { Value } from "./value.js";

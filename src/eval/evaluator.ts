@@ -59,75 +59,71 @@ export class Evaluator {
       if (entries > LIMITS.maxValueEntries)
         throw new JacobiError("limit", `a value of ${entries} entries is too large to evaluate (the limit is ${LIMITS.maxValueEntries})`);
     }
-    let v: Value;
+    const v = this.computed(e, idx);
+    if (memoizable) this.memo.set(e, v);
+    return v;
+  }
+
+  /** The value of a node from the values of its parts (value() memoizes and checks sizes). */
+  private computed(e: Expr, idx: IndexValues): Value {
     switch (e.kind) {
-      case "num": {
-        const x = toNumber(e.value);
-        // a number too large for floating point cannot be evaluated (it stays exact symbolically)
-        if (!Number.isFinite(x) || (x === 0 && e.value.num !== 0n))
-          throw new JacobiError("value", `the number ${describeBig(e.value)} is outside the floating-point range (about 1e-308 to 1.8e308), so it cannot be evaluated`);
-        v = e.shape.rows === 1 && e.shape.cols === 1 ? scalarValue(x) : filledValue(this.size(e.shape.rows), this.size(e.shape.cols), x);
-        break;
-      }
+      case "num":
+        return this.number(e);
       case "sym":
-        v = this.symbol(e.name, e);
-        break;
+        return this.symbol(e.name, e);
       case "add":
       case "mul": {
         // Σ terms or Π factors, folded left to right into one fresh accumulator.
         const items = e.kind === "add" ? e.terms : e.factors;
-        v = this.value(items[0]!, idx);
+        let v = this.value(items[0]!, idx);
         let fresh = false;
         for (let k = 1; k < items.length; k++) {
           v = combine(e.kind, v, this.value(items[k]!, idx), fresh);
           fresh = true;
         }
-        v = this.broadcast(v, e);
-        break;
+        return this.broadcast(v, e);
       }
       case "pow":
-        v = this.broadcast(combine("pow", this.value(e.base, idx), this.value(e.exponent, idx), false), e);
-        break;
+        return this.broadcast(combine("pow", this.value(e.base, idx), this.value(e.exponent, idx), false), e);
       case "call":
-        v = mapFn(e.fn, this.value(e.arg, idx));
-        break;
-      case "matmul":
-        v = this.value(e.factors[0]!, idx);
+        return mapFn(e.fn, this.value(e.arg, idx));
+      case "matmul": {
+        let v = this.value(e.factors[0]!, idx);
         for (let k = 1; k < e.factors.length; k++) v = matmulValues(v, this.value(e.factors[k]!, idx));
-        break;
+        return v;
+      }
       case "transpose":
-        v = transposeValue(this.value(e.arg, idx));
-        break;
+        return transposeValue(this.value(e.arg, idx));
       case "sum":
-        v = scalarValue(sumValue(this.value(e.arg, idx)));
-        break;
+        return scalarValue(sumValue(this.value(e.arg, idx)));
       case "diag":
         // A column argument becomes a diagonal matrix; a square one gives its diagonal.
-        v = e.arg.shape.cols === 1 ? diagMatrix(this.value(e.arg, idx)) : diagonalOf(this.value(e.arg, idx));
-        break;
+        return e.arg.shape.cols === 1 ? diagMatrix(this.value(e.arg, idx)) : diagonalOf(this.value(e.arg, idx));
       case "eye":
-        v = identityValue(this.size(e.size));
-        break;
+        return identityValue(this.size(e.size));
       case "matrix": {
         const data = new Float64Array(e.items.length);
         for (let k = 0; k < e.items.length; k++) data[k] = this.scalar(e.items[k]!, idx);
-        v = { rows: e.shape.rows as number, cols: e.shape.cols as number, data };
-        break;
+        return { rows: e.shape.rows as number, cols: e.shape.cols as number, data };
       }
       case "entry":
-        v = scalarValue(this.entry(e, idx));
-        break;
+        return scalarValue(this.entry(e, idx));
       case "delta":
-        v = scalarValue(indexValue(e.a, idx) === indexValue(e.b, idx) ? 1 : 0);
-        break;
+        return scalarValue(indexValue(e.a, idx) === indexValue(e.b, idx) ? 1 : 0);
       case "series":
-        v = scalarValue(this.series(e, idx));
-        break;
+        return scalarValue(this.series(e, idx));
       default:
         return assertNever(e);
     }
-    if (memoizable) this.memo.set(e, v);
-    return v;
+  }
+
+  /** A number, filled out to its shape. */
+  private number(e: Extract<Expr, { kind: "num" }>): Value {
+    const x = toNumber(e.value);
+    // a number too large for floating point cannot be evaluated (it stays exact symbolically)
+    if (!Number.isFinite(x) || (x === 0 && e.value.num !== 0n))
+      throw new JacobiError("value", `the number ${describeBig(e.value)} is outside the floating-point range (about 1e-308 to 1.8e308), so it cannot be evaluated`);
+    return e.shape.rows === 1 && e.shape.cols === 1 ? scalarValue(x) : filledValue(this.size(e.shape.rows), this.size(e.shape.cols), x);
   }
 
   /**

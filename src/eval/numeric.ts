@@ -4,6 +4,7 @@
  */
 import { JacobiError } from "../core/errors.js";
 import { assertNever, type FnName } from "../core/expr.js";
+import { FUNCTION_TABLE } from "../core/functions.js";
 import type { Value } from "./value.js";
 
 export type Binary = "add" | "mul" | "pow";
@@ -53,33 +54,12 @@ export function combine(op: Binary, acc: Value, v: Value, fresh: boolean): Value
   return out;
 }
 
-/** sigmoid(u) = 1/(1+exp(-u)) */
-const sigmoid = (u: number): number => 1 / (1 + Math.exp(-u));
-
-/** The elementwise functions on numbers (a mapped type: the compiler checks it is complete). */
-const FUNCTION_VALUES: { readonly [F in FnName]: (u: number) => number } = {
-  exp: Math.exp,
-  log: Math.log,
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  asin: Math.asin,
-  acos: Math.acos,
-  atan: Math.atan,
-  sinh: Math.sinh,
-  cosh: Math.cosh,
-  tanh: Math.tanh,
-  sigmoid,
-  abs: Math.abs,
-  sign: Math.sign,
-};
-
-/** One elementwise function at one number. */
-export const applyFn = (fn: FnName, u: number): number => FUNCTION_VALUES[fn](u);
+/** One elementwise function at one number (its value from the function table). */
+export const applyFn = (fn: FnName, u: number): number => FUNCTION_TABLE[fn].value(u);
 
 /** An elementwise function over every entry. */
 export function mapFn(fn: FnName, v: Value): Value {
-  const f = FUNCTION_VALUES[fn];
+  const f = FUNCTION_TABLE[fn].value;
   const n = v.data.length;
   const out = new Float64Array(n);
   const a = v.data;

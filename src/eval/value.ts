@@ -55,106 +55,129 @@ export function parseValue(text: string, source: Source): Value {
 
 /** Parses the value that runs from `start` to the end of `source.text`; spans point into the whole text. */
 function parseValueIn(source: Source, start: number): Value {
-  const text = source.text;
-  const end = text.length;
-  const fail = (message: string, from: number, to = from + 1): never => {
-    throw new JacobiError("value", message, { start: from, end: Math.max(to, from + 1) }, source);
-  };
-  let pos = start;
-  const skipSpace = (): void => {
-    while (pos < end && isSpace(text[pos])) pos++;
-  };
-  /** The word at `at` (up to the next delimiter), for messages. */
-  const wordAt = (at: number): Span => {
-    let k = at;
-    while (k < end && !DELIMITER.test(text[k]!)) k++;
-    return { start: at, end: Math.max(k, at + 1) };
-  };
-  const describeAt = (at: number): string => {
-    if (at >= end) return "the end of the value";
-    const w = wordAt(at);
-    return `'${DELIMITER.test(text[at]!) ? text[at] : text.slice(w.start, w.end)}'`;
-  };
-  const readNumber = (): number => {
-    NUMBER.lastIndex = pos;
-    const m = NUMBER.exec(text);
-    const word = wordAt(pos);
-    if (!m) return fail(`expected a number, not ${describeAt(pos)}`, word.start, word.end);
-    const stop = pos + m[0].length;
-    if (stop < end && !DELIMITER.test(text[stop]!)) return fail(`malformed number '${text.slice(word.start, word.end)}'`, word.start, word.end);
-    const x = Number(m[0]);
-    if (!Number.isFinite(x)) return fail(`number ${m[0]} is out of range`, pos, stop);
-    pos = stop;
-    return x;
-  };
-  /** After an item: `,` (more follow) or `]` (the list ends, consumed). Returns true at `]`. */
-  const afterItem = (open: number): boolean => {
-    skipSpace();
-    if (pos >= end) return fail("'[' is never closed", open);
-    if (text[pos] === "]") {
-      pos++;
-      return true;
-    }
-    if (text[pos] !== ",") return fail(`expected ',' or ']', not ${describeAt(pos)}`, pos, wordAt(pos).end);
-    pos++;
-    skipSpace();
-    return false;
-  };
-  /** A bracketed list of numbers starting at `[`; `inMatrix` when it is a row. */
-  const readNumbers = (open: number, inMatrix: boolean, into: number[]): void => {
-    pos = open + 1;
-    skipSpace();
-    if (text[pos] === "]") return fail(inMatrix ? "empty row" : "empty list", open, pos + 1);
-    for (;;) {
-      if (text[pos] === "[")
-        return fail(inMatrix ? "nesting deeper than a matrix: a row holds numbers" : "a list cannot mix numbers and rows", pos);
-      into.push(readNumber());
-      if (afterItem(open)) return;
-    }
-  };
-
-  skipSpace();
-  if (pos >= end) return fail("empty value; give a number like 0.5, a list like [1, 2] or rows like [[1, 2], [3, 4]]", start);
+  const r = new ValueReader(source, start);
+  r.skipSpace();
+  if (r.pos >= r.end) return r.fail("empty value; give a number like 0.5, a list like [1, 2] or rows like [[1, 2], [3, 4]]", start);
   let result: Value;
-  if (text[pos] !== "[") {
-    result = scalarValue(readNumber());
+  if (r.text[r.pos] !== "[") {
+    result = scalarValue(r.readNumber());
   } else {
-    const open = pos;
-    pos++;
-    skipSpace();
-    if (text[pos] === "[") {
-      // Rows of a matrix.
+    const open = r.pos;
+    r.pos++;
+    r.skipSpace();
+    if (r.text[r.pos] === "[") result = r.readRows(open);
+    else {
       const data: number[] = [];
-      let width = -1;
-      let rows = 0;
-      for (;;) {
-        if (text[pos] !== "[") {
-          if (pos < end && text[pos] !== "]" && text[pos] !== ",") return fail("a list cannot mix rows and numbers", pos, wordAt(pos).end);
-          return fail(`expected '[' to start row ${rows + 1}, not ${describeAt(pos)}`, pos);
-        }
-        const rowStart = pos;
-        const before = data.length;
-        readNumbers(rowStart, true, data);
-        rows++;
-        const count = data.length - before;
-        if (width < 0) width = count;
-        else if (count !== width)
-          return fail(`row ${rows} has ${count} ${count === 1 ? "entry" : "entries"} but row 1 has ${width}`, rowStart, pos);
-        if (afterItem(open)) break;
-      }
-      result = { rows, cols: width, data: Float64Array.from(data) };
-    } else {
-      const data: number[] = [];
-      readNumbers(open, false, data);
+      r.readNumbers(open, false, data);
       result = columnValue(data);
     }
   }
-  skipSpace();
-  if (pos < end) {
-    const w = wordAt(pos);
-    fail(`unexpected ${describeAt(pos)} after the value`, w.start, w.end);
+  r.skipSpace();
+  if (r.pos < r.end) {
+    const w = r.wordAt(r.pos);
+    r.fail(`unexpected ${r.describeAt(r.pos)} after the value`, w.start, w.end);
   }
   return result;
+}
+
+/** A cursor over value text: numbers, lists and rows, with positioned errors. */
+class ValueReader {
+  readonly text: string;
+  readonly end: number;
+  pos: number;
+
+  constructor(
+    private readonly source: Source,
+    start: number,
+  ) {
+    this.text = source.text;
+    this.end = this.text.length;
+    this.pos = start;
+  }
+
+  fail(message: string, from: number, to = from + 1): never {
+    throw new JacobiError("value", message, { start: from, end: Math.max(to, from + 1) }, this.source);
+  }
+
+  skipSpace(): void {
+    while (this.pos < this.end && isSpace(this.text[this.pos])) this.pos++;
+  }
+
+  /** The word at `at` (up to the next delimiter), for messages. */
+  wordAt(at: number): Span {
+    let k = at;
+    while (k < this.end && !DELIMITER.test(this.text[k]!)) k++;
+    return { start: at, end: Math.max(k, at + 1) };
+  }
+
+  describeAt(at: number): string {
+    if (at >= this.end) return "the end of the value";
+    const w = this.wordAt(at);
+    return `'${DELIMITER.test(this.text[at]!) ? this.text[at] : this.text.slice(w.start, w.end)}'`;
+  }
+
+  readNumber(): number {
+    const { text, end, pos } = this;
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text);
+    const word = this.wordAt(pos);
+    if (!m) return this.fail(`expected a number, not ${this.describeAt(pos)}`, word.start, word.end);
+    const stop = pos + m[0].length;
+    if (stop < end && !DELIMITER.test(text[stop]!)) return this.fail(`malformed number '${text.slice(word.start, word.end)}'`, word.start, word.end);
+    const x = Number(m[0]);
+    if (!Number.isFinite(x)) return this.fail(`number ${m[0]} is out of range`, pos, stop);
+    this.pos = stop;
+    return x;
+  }
+
+  /** After an item: `,` (more follow) or `]` (the list ends, consumed). Returns true at `]`. */
+  afterItem(open: number): boolean {
+    this.skipSpace();
+    if (this.pos >= this.end) return this.fail("'[' is never closed", open);
+    if (this.text[this.pos] === "]") {
+      this.pos++;
+      return true;
+    }
+    if (this.text[this.pos] !== ",") return this.fail(`expected ',' or ']', not ${this.describeAt(this.pos)}`, this.pos, this.wordAt(this.pos).end);
+    this.pos++;
+    this.skipSpace();
+    return false;
+  }
+
+  /** A bracketed list of numbers starting at `[`; `inMatrix` when it is a row. */
+  readNumbers(open: number, inMatrix: boolean, into: number[]): void {
+    this.pos = open + 1;
+    this.skipSpace();
+    if (this.text[this.pos] === "]") return this.fail(inMatrix ? "empty row" : "empty list", open, this.pos + 1);
+    for (;;) {
+      if (this.text[this.pos] === "[")
+        return this.fail(inMatrix ? "nesting deeper than a matrix: a row holds numbers" : "a list cannot mix numbers and rows", this.pos);
+      into.push(this.readNumber());
+      if (this.afterItem(open)) return;
+    }
+  }
+
+  /** Rows of a matrix, inside the `[` at `open` (the cursor is at the first row's `[`). */
+  readRows(open: number): Value {
+    const data: number[] = [];
+    let width = -1;
+    let rows = 0;
+    for (;;) {
+      if (this.text[this.pos] !== "[") {
+        if (this.pos < this.end && this.text[this.pos] !== "]" && this.text[this.pos] !== ",") return this.fail("a list cannot mix rows and numbers", this.pos, this.wordAt(this.pos).end);
+        return this.fail(`expected '[' to start row ${rows + 1}, not ${this.describeAt(this.pos)}`, this.pos);
+      }
+      const rowStart = this.pos;
+      const before = data.length;
+      this.readNumbers(rowStart, true, data);
+      rows++;
+      const count = data.length - before;
+      if (width < 0) width = count;
+      else if (count !== width) return this.fail(`row ${rows} has ${count} ${count === 1 ? "entry" : "entries"} but row 1 has ${width}`, rowStart, this.pos);
+      if (this.afterItem(open)) break;
+    }
+    return { rows, cols: width, data: Float64Array.from(data) };
+  }
 }
 
 /** `NAME=VALUE` from `--at`; errors point into the whole argument (label `--at`). */

@@ -9,10 +9,10 @@
 import * as B from "../core/build.js";
 import { factorsOf, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
+import { namesOf } from "../core/names.js";
 import type { Tracer } from "../core/trace.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
-import { namesOf } from "../diff/derivative.js";
 import { contract } from "./contract.js";
 import { rule, Rewriter, type Rule } from "../simplify/rewrite.js";
 import { Lowerer } from "./lower.js";

@@ -1,6 +1,6 @@
 /** The main job's report as text: what was computed, beside what the notebook printed. */
 import { formatValue, type Value } from "../eval/value.js";
-import { exprText } from "../cli/show.js";
+import { exprText } from "../print/text-lines.js";
 import { toText } from "../print/text.js";
 import { NOTEBOOK_FILE } from "./reference.js";
 import { AGREEMENT_TOLERANCE, FD_TOLERANCE, type Comparison, type NotebookReport } from "./run.js";

@@ -14,6 +14,7 @@ export type Statement =
   | { readonly type: "decl"; readonly name: string; readonly nameSpan: Span; readonly typeExpr: AstExpr; readonly span: Span }
   | { readonly type: "def"; readonly name: string; readonly nameSpan: Span; readonly value: AstExpr; readonly span: Span }
   | { readonly type: "kernel"; readonly name: string; readonly nameSpan: Span; readonly value: AstExpr; readonly span: Span }
+  | { readonly type: "batch"; readonly name: string; readonly nameSpan: Span; readonly value: Extract<AstExpr, { type: "call" }>; readonly span: Span }
   | { readonly type: "expr"; readonly value: AstExpr; readonly span: Span };
 
 /** Direct sub-expressions of a syntax node. */

@@ -1,6 +1,5 @@
 /** The parser's front door: program text (and `--decl` texts) to a checked Program. */
-import { JacobiError, type Source } from "../core/errors.js";
-import type { Expr } from "../core/expr.js";
+import type { Source } from "../core/errors.js";
 import type { Program } from "../core/program.js";
 import { elaborate, type StatementGroup } from "./elaborate.js";
 import { parseStatements } from "./syntax.js";
@@ -21,10 +20,4 @@ export function parseProgram(text: string, options: ParseOptions = {}): Program 
   const source: Source = options.label === undefined ? { text } : { label: options.label, text };
   groups.push({ statements: parseStatements(source), source });
   return elaborate(groups);
-}
-
-/** The program's subject, or an error saying that it has none. */
-export function subjectOf(program: Program): Expr {
-  if (!program.subject) throw new JacobiError("syntax", "the program has only kernel statements; there is no expression to compute");
-  return program.subject;
 }

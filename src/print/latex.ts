@@ -12,6 +12,7 @@
  * parenthesized (`Printed.openRight`).
  */
 import { assertNever, type Expr, type FnName } from "../core/expr.js";
+import { FUNCTION_TABLE } from "../core/functions.js";
 import { checkDepth, checkOutput } from "../core/limits.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -70,27 +71,6 @@ const indexLatex = (i: string): string => (/^\d+$/.test(i) ? i : latexName(i));
 /** `n` for a column, `m\times n` otherwise. */
 const shapeLatex = (s: Shape): string => (s.cols === 1 ? sizeLatex(s.rows) : `${sizeLatex(s.rows)}\\times ${sizeLatex(s.cols)}`);
 
-// ---------------------------------------------------------------------------
-// Functions
-
-/** How each elementwise function is written before its parenthesized argument. */
-const FUNCTION_LATEX: { readonly [F in FnName]: string } = {
-  exp: "\\exp",
-  log: "\\log",
-  sin: "\\sin",
-  cos: "\\cos",
-  tan: "\\tan",
-  asin: "\\arcsin",
-  acos: "\\arccos",
-  atan: "\\arctan",
-  sinh: "\\sinh",
-  cosh: "\\cosh",
-  tanh: "\\tanh",
-  sigmoid: "\\operatorname{sigmoid}",
-  abs: "", // written |u|
-  sign: "\\operatorname{sign}",
-};
-
 const paren = (text: string): string => `\\left(${text}\\right)`;
 const atom = (text: string): Piece => ({ text, prec: PREC.atom });
 
@@ -119,6 +99,15 @@ class LatexPrinter {
     return this.print(e).text;
   }
 
+  /** `\exp\left(x\right)` or `\left|x\right|`, as the function table spells it. */
+  private call(fn: FnName, arg: Expr): Piece {
+    const form = FUNCTION_TABLE[fn].latex;
+    if (typeof form !== "string") return atom(`${form.left}${this.inner(arg)}${form.right}`);
+    // exp(x)^T for exp(x^T), as in the text form
+    if (arg.kind === "transpose" && arg.arg.kind === "sym") return { text: `${form}${paren(this.inner(arg.arg))}^{\\top}`, prec: PREC.postfix };
+    return atom(`${form}${paren(this.inner(arg))}`);
+  }
+
   private node(e: Expr): Piece {
     switch (e.kind) {
       case "num":
@@ -136,10 +125,7 @@ class LatexPrinter {
         return isBareFactor(parts) ? this.power(e) : this.product(parts);
       }
       case "call":
-        if (e.fn === "abs") return atom(`\\left|${this.inner(e.arg)}\\right|`);
-        // exp(x)^T for exp(x^T), as in the text form
-        if (e.arg.kind === "transpose" && e.arg.arg.kind === "sym") return { text: `${FUNCTION_LATEX[e.fn]}${paren(this.inner(e.arg.arg))}^{\\top}`, prec: PREC.postfix };
-        return atom(`${FUNCTION_LATEX[e.fn]}${paren(this.inner(e.arg))}`);
+        return this.call(e.fn, e.arg);
       case "matmul": {
         // A B x: operands bind tighter than the product; elementwise products get parentheses
         const pieces = e.factors.map((f, k) => wrap(this.print(f), PREC.unary, k < e.factors.length - 1));

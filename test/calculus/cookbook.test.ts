@@ -9,8 +9,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { derive } from "../../src/calculus/derive.js";
+import { subjectOf } from "../../src/core/program.js";
 import { evaluate } from "../../src/eval/evaluate.js";
-import { parseProgram, subjectOf } from "../../src/parse/parse.js";
+import { parseProgram } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
 import { describeFailure, envOf, expectedByFd, judgeValue } from "../support/derivatives.js";
 import { randomBindings, randomSizes, rngFrom } from "../support/random.js";

@@ -10,8 +10,8 @@ import type { DerivativeKind, DerivativeSpec } from "../../src/calculus/derive.j
 import { maxRelativeError } from "../../src/check/fd.js";
 import { computeDerivative } from "../../src/cli/commands/calculus.js";
 import { JacobiError } from "../../src/core/errors.js";
+import { namesOf } from "../../src/core/names.js";
 import { SCALAR, type Shape } from "../../src/core/shape.js";
-import { namesOf } from "../../src/diff/derivative.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
 import { DECLS as ARBITRARY_DECLS, matrixExpr, NAMES } from "../arbitrary.js";

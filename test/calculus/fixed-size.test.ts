@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { derive } from "../../src/calculus/derive.js";
-import { parseProgram, subjectOf } from "../../src/parse/parse.js";
+import { subjectOf } from "../../src/core/program.js";
+import { parseProgram } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
 import { DECLS, IDENTITIES, label, specOf } from "./identities.js";
 

@@ -19,8 +19,9 @@
 import { describe, expect, it } from "vitest";
 import { derive, type DerivativeSpec } from "../../src/calculus/derive.js";
 import { computeDerivative } from "../../src/cli/commands/calculus.js";
+import { subjectOf } from "../../src/core/program.js";
 import { evaluate } from "../../src/eval/evaluate.js";
-import { parseProgram, subjectOf } from "../../src/parse/parse.js";
+import { parseProgram } from "../../src/parse/parse.js";
 import { envOf, expectedByFd, judgeValue, resultValue } from "../support/derivatives.js";
 import { randomBindings, rngFrom } from "../support/random.js";
 

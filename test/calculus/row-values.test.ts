@@ -10,7 +10,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { derive, type DerivativeSpec } from "../../src/calculus/derive.js";
-import { parseProgram, subjectOf } from "../../src/parse/parse.js";
+import { subjectOf } from "../../src/core/program.js";
+import { parseProgram } from "../../src/parse/parse.js";
 import { envOf, expectedByFd, judgeValue, resultValue } from "../support/derivatives.js";
 import { randomBindings, rngFrom } from "../support/random.js";
 

@@ -7,8 +7,8 @@ import type { Derivation, Step } from "../../src/derive/model.js";
 import { derivationText, stepText } from "../../src/derive/text.js";
 import * as B from "../../src/core/build.js";
 import type { Expr } from "../../src/core/expr.js";
-import type { Program } from "../../src/core/program.js";
-import { parseProgram, subjectOf } from "../../src/parse/parse.js";
+import { type Program, subjectOf } from "../../src/core/program.js";
+import { parseProgram } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
 import { failingSteps, randomBindings } from "./claims.js";
 

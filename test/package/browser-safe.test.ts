@@ -4,46 +4,15 @@
  * the file that would break it), and in a real browser bundle of the library made by Vite
  * (which also follows the packages the library uses, with their browser entry points).
  */
-import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { build, type Plugin } from "vite";
 import { describe, expect, it } from "vitest";
+import { importGraph, importsOf } from "../support/imports.js";
 
 const repo = new URL("../../", import.meta.url).pathname;
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const isBuiltin = (spec: string): boolean => spec.startsWith("node:") || BUILTINS.has(spec) || BUILTINS.has(spec.split("/")[0]!);
-
-/** The module specifiers a TypeScript or JavaScript source imports (static, re-exports, dynamic). */
-function importsOf(source: string): string[] {
-  const out: string[] = [];
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-  for (const m of code.matchAll(/(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?["']([^"']+)["']/g)) {
-    const isTypeOnly = /^\s*(?:[;\s])?(?:import|export)\s+type\s/.test(m[0]);
-    if (!isTypeOnly) out.push(m[1]!);
-  }
-  for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]!);
-  return out;
-}
-
-/** Every source file reachable from an entry by relative imports, with the bare specifiers each imports. */
-function importGraph(entry: string): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  const todo = [entry];
-  while (todo.length > 0) {
-    const file = todo.pop()!;
-    if (graph.has(file)) continue;
-    const specs = importsOf(readFileSync(file, "utf8"));
-    graph.set(file, specs.filter((s) => !s.startsWith(".")));
-    for (const s of specs.filter((x) => x.startsWith("."))) {
-      const target = join(dirname(file), s);
-      // sources import `./x.js` for `./x.ts`; a generated file is `.js` itself
-      const ts = target.replace(/\.js$/, ".ts");
-      todo.push(existsSync(ts) ? ts : target);
-    }
-  }
-  return graph;
-}
 
 /** Bundles an entry for the browser with Vite (nothing written); the Node built-ins it asked for, and Vite's warnings. */
 async function browserBundle(entry: string): Promise<{ requested: string[]; warnings: string[] }> {

@@ -5,12 +5,11 @@
  */
 import type { DerivativeResult, DerivativeSpec } from "../../src/calculus/derive.js";
 import type { Expr, Index } from "../../src/core/expr.js";
-import type { Program } from "../../src/core/program.js";
+import { type Program, subjectOf } from "../../src/core/program.js";
 import type { Shape, Size } from "../../src/core/shape.js";
 import { bindProgram } from "../../src/eval/bind.js";
 import { evaluate, evaluateAt, type Bindings, type Env } from "../../src/eval/evaluate.js";
 import type { Value } from "../../src/eval/value.js";
-import { subjectOf } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
 import { HESSIAN_JUDGE, hessianDifferences, judgeAll, jvpOf, programDifferences, vjpOf, type JudgeOptions, type Verdict } from "./fd.js";
 

@@ -19,8 +19,8 @@ export const hasSympy: boolean = probe();
 export const SKIP_NOTE = hasSympy ? "" : " [SKIPPED: python3 with sympy is not available]";
 
 /**
- * Python prelude: `parse(text)` reads jacobi's scalar syntax (`^` powers, sigmoid, abs,
- * sign, x1, W1_2 names) into SymPy (a bracketed literal becomes a Matrix) with every name a real symbol (`var(name)`), and
+ * Python prelude: `parse(text)` reads jacobi's scalar syntax (`^` powers, sigmoid, softplus,
+ * abs, sign, x1, W1_2 names) into SymPy (a bracketed literal becomes a Matrix) with every name a real symbol (`var(name)`), and
  * `num(e, point)` evaluates to a float.
  */
 const PRELUDE = `
@@ -33,7 +33,8 @@ def _sigmoid(u):
 
 LOCALS = {"sigmoid": sp.Lambda(sp.Symbol("u"), _sigmoid(sp.Symbol("u"))), "abs": sp.Abs, "sign": sp.sign,
           "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
-          "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh}
+          "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
+          "softplus": sp.Lambda(sp.Symbol("u"), sp.log(1 + sp.exp(sp.Symbol("u"))))}
 
 def var(name):
     return sp.Symbol(name, real=True)

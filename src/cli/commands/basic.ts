@@ -1,7 +1,7 @@
 /** `eval`, `simplify` and `latex`: a program's value, its simplified form, its LaTeX. */
 import * as B from "../../core/build.js";
+import { subjectOf } from "../../core/program.js";
 import { evaluateProgram } from "../../eval/evaluate.js";
-import { subjectOf } from "../../parse/parse.js";
 import { toLatex } from "../../print/latex.js";
 import { simplify } from "../../simplify/simplify.js";
 import type { Command } from "../command.js";

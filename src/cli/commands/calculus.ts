@@ -4,15 +4,15 @@
  * prints the result's value instead.
  */
 import type { Expr, Index } from "../../core/expr.js";
-import type { Program } from "../../core/program.js";
+import { type Program, subjectOf } from "../../core/program.js";
 import type { Shape, Size } from "../../core/shape.js";
-import { derive, type DerivativeKind, type DerivativeSpec } from "../../calculus/derive.js";
+import { derive, type DerivativeSpec } from "../../calculus/derive.js";
+import type { DerivativeKind } from "../../core/derivative-kinds.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
 import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";
 import { bindProgram } from "../../eval/bind.js";
 import { evaluate, evaluateAt, type Env } from "../../eval/evaluate.js";
 import type { Value } from "../../eval/value.js";
-import { subjectOf } from "../../parse/parse.js";
 import { simplifier } from "../../simplify/simplify.js";
 import { flag, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";

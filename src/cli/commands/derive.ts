@@ -4,24 +4,22 @@
  * or as `align*` LaTeX, or written as a LaTeX document (--tex) and a self-contained
  * HTML page rendered with KaTeX (--html).
  */
-import { shapeOfName, type DerivativeKind, type DerivativeSpec } from "../../calculus/derive.js";
-import type { Program } from "../../core/program.js";
+import { shapeOfName, type DerivativeSpec } from "../../calculus/derive.js";
+import { DERIVATIVE_KINDS, type DerivativeKind } from "../../core/derivative-kinds.js";
+import { type Program, subjectOf } from "../../core/program.js";
 import { describeShape, SCALAR } from "../../core/shape.js";
 import { recordDerivation } from "../../derive/derivation.js";
 import { derivationPage } from "../../derive/html.js";
 import { derivationDocument } from "../../derive/tex.js";
 import { derivationLatex, derivationText } from "../../derive/text.js";
-import { subjectOf } from "../../parse/parse.js";
 import { all, choice, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { loadProgram, PROGRAM_OPTIONS } from "../common.js";
 
-const KINDS: readonly DerivativeKind[] = ["diff", "grad", "jacobian", "hessian", "jvp", "vjp"];
-
 const OPTIONS: readonly OptionSpec[] = [
   ...PROGRAM_OPTIONS,
   { name: "wrt", value: "NAME[,NAME…]", help: "the values to differentiate by (one part of the derivation each)" },
-  { name: "kind", value: "KIND", help: `the derivative: ${KINDS.join(", ")} (default: vjp with --cotangent, jvp with --tangent, grad of a scalar, else jacobian)` },
+  { name: "kind", value: "KIND", help: `the derivative: ${DERIVATIVE_KINDS.join(", ")} (default: vjp with --cotangent, jvp with --tangent, grad of a scalar, else jacobian)` },
   { name: "tangent", value: "NAME", help: "jvp: the tangent (shaped like the --wrt value)" },
   { name: "cotangent", value: "NAME", help: "vjp: the cotangent (shaped like the program's value)" },
   { name: "tex", value: "FILE", help: "write a standalone LaTeX document (amsmath align*) to FILE" },
@@ -35,7 +33,7 @@ function kindOf(args: ParsedArgs, program: Program, wrt: string): DerivativeKind
   const cotangent = single(args, "cotangent");
   const explicit = single(args, "kind");
   if (explicit !== undefined) {
-    const kind = choice(args, "kind", KINDS, "grad");
+    const kind = choice(args, "kind", DERIVATIVE_KINDS, "grad");
     if (kind === "jvp" && !tangent) throw new UsageError("--kind jvp needs --tangent NAME (a value shaped like the --wrt value)");
     if (kind === "vjp" && !cotangent) throw new UsageError("--kind vjp needs --cotangent NAME (a value shaped like the program's value)");
     return kind;
