@@ -1,7 +1,8 @@
 /**
  * Canonical builders of the index form — entries x[i], deltas δ(i,j), sums Σ_k with
- * canonically named bound indices — and the generic `rebuild` over new children.
- * Part of the builders (build.ts gathers them).
+ * canonically named bound indices — the generic `rebuild` over new children, and the
+ * rebuilds over it (index renaming, substitution, `mapBottomUp`), all on the one walk of
+ * traverse.ts. Part of the builders (build.ts gathers them).
  */
 import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index } from "./expr.js";
 import { SCALAR, type Size } from "./shape.js";
