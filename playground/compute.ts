@@ -9,6 +9,8 @@ import { JacobiError } from "../src/core/errors.js";
 import type { Shape } from "../src/core/shape.js";
 import { recordDerivation } from "../src/derive/derivation.js";
 import { alignEnvironment } from "../src/derive/text.js";
+import { bindWithEvaluator, type Binding } from "../src/eval/bind.js";
+import { formatValue, parseBinding } from "../src/eval/value.js";
 import { diff, grad, hessian, jacobian, jvp, parse, toLatex, vjp, type Expr, type Program } from "../src/index.js";
 
 export const KINDS = ["jacobian", "grad", "hessian", "diff", "jvp", "vjp"] as const;
@@ -23,6 +25,8 @@ export interface Request {
   readonly vector: string;
   /** Sizes for the element-wise view: `n=3, m=2` (size names not given are 3). */
   readonly sizes: string;
+  /** Values to see numbers at, as `--at` takes them: `x=[0.2,-0.3]; W=[[1,0],[0,1]]` (empty: none). */
+  readonly values?: string;
 }
 
 /** A panel's content, or why it has none. */
@@ -43,6 +47,8 @@ export interface View {
   readonly steps?: Panel<readonly Section[]>;
   /** The spec whose kernel the page generates (`generate` is asynchronous). */
   readonly kernelSpec?: Panel<string>;
+  /** The value and the derivative at the given values (undefined without values). */
+  readonly values?: Panel<string>;
 }
 
 /** Element-wise views whose full Jacobian has more entries than this are not written out. */
@@ -146,6 +152,25 @@ function elementwiseView(program: Program, req: Request, decls: readonly string[
   return `${lhs} = ${toLatex(m)}`;
 }
 
+/** The values field: `NAME=VALUE` parts separated by `;` or new lines (brackets may hold commas). */
+export function parseValues(field: string): Map<string, Binding> {
+  const out = new Map<string, Binding>();
+  for (const part of field.split(/[;\n]/).map((p) => p.trim()).filter((p) => p !== "")) {
+    const { name, value } = parseBinding(part);
+    if (out.has(name)) throw new JacobiError("value", `values: '${name}' is given twice`);
+    out.set(name, { value, source: { label: `values ${name}`, text: part.slice(part.indexOf("=") + 1) } });
+  }
+  return out;
+}
+
+/** The program's value and the derivative at the values (what `--at` prints), as text. */
+function valuesAt(program: Program, field: string, derivativeExpr: Expr, lhs: string): string {
+  const { evaluator } = bindWithEvaluator(program, parseValues(field), { onUnused: () => {} });
+  const show = (e: Expr): string => formatValue(evaluator.value(e, new Map()), "text", 6);
+  const name = program.subjectName ?? "value";
+  return `${name} = ${show(program.subject!)}\n${lhs} = ${show(derivativeExpr)}`;
+}
+
 /** The program in LaTeX: each declaration's set, each definition, and an unnamed value. */
 function programLatex(program: Program): string[] {
   const lines: string[] = [];
@@ -216,5 +241,6 @@ export function view(req: Request): View {
         }
       : derivation,
     kernelSpec: attempt(() => kernelSpec(program, req, decls)),
+    ...(req.values?.trim() ? { values: attempt(() => valuesAt(program, req.values!, matrix, derivation.ok ? derivation.value.parts[0]!.result.lhs.text : req.kind)) } : {}),
   };
 }

@@ -15,5 +15,7 @@ export default defineConfig({
   clearScreen: false,
   resolve: { alias: [{ find: /^prettier$/, replacement: here("./prettier-browser.ts") }] },
   build: { outDir: here("dist"), emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 3000 },
+  // the work runs in a module worker (playground/worker.ts), which loads prettier's parts on demand
+  worker: { format: "es" },
   preview: { host: "127.0.0.1", port: 5173 },
 });

@@ -17,6 +17,9 @@ import { parseProgram, type ParseOptions } from "./parse/parse.js";
 import { cancel as polyCancel, expand as polyExpand } from "./simplify/poly.js";
 import { simplifier } from "./simplify/simplify.js";
 import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
+import * as B from "./core/build.js";
+import { toLatex as printLatex } from "./print/latex.js";
+import { toText as printText } from "./print/text.js";
 
 /** A parsed program, or program text to parse. */
 export type ProgramLike = Program | string;
@@ -59,31 +62,65 @@ function derivative(p: ProgramLike, spec: DerivativeSpec, options: DerivativeOpt
  */
 export const diff = (p: ProgramLike, wrt: string, options: DerivativeOptions = {}): Expr => derivative(p, { kind: "diff", wrt }, options);
 
-/** grad, jacobian or hessian by one name, or by a list of scalar names taken as one vector. */
-function byNames(kind: ListKind, p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions): Expr {
+/** Options of `grad`, `jacobian` and `hessian` by a list of names. */
+export interface EachOptions extends DerivativeOptions {
+  /** One result per name, by name (`{ W1: …, b1: … }`), for names of any shape (the CLI's `--wrt W1,b1`). */
+  readonly each: true;
+}
+
+/** One derivative per name, by name: what `grad(f, ["W1", "b1"], { each: true })` returns. */
+export type Derivatives = Readonly<Record<string, Expr>>;
+
+/** grad, jacobian or hessian by one name, by a list of scalar names taken as one vector, or by each name of a list. */
+function byNames(kind: ListKind, p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions & { each?: boolean }): Expr | Derivatives {
   if (typeof wrt === "string") return derivative(p, { kind, wrt }, options);
   const program = programOf(p);
+  if (options.each) {
+    const twice = wrt.find((n, k) => wrt.indexOf(n) !== k);
+    if (twice !== undefined) throw new JacobiError("usage", `the list names '${twice}' twice`);
+    const out: Record<string, Expr> = Object.create(null);
+    for (const name of wrt) out[name] = derivative(program, { kind, wrt: name }, options);
+    return out;
+  }
   return entriesAsMatrix(deriveByScalars(program, subjectOf(program), kind, wrt), program);
 }
 
 /**
  * The gradient of a scalar value, shaped like `wrt`; by a list of scalars `[x, y]`, the
- * column of partials (SymPy's gradient by a list).
+ * column of partials (SymPy's gradient by a list); with `{ each: true }`, one gradient per
+ * name of a list of any shapes (what backprop needs: `["W1", "b1", "W2", "b2"]`).
  * @example toText(grad("x: vector(n); A: matrix(n,n); x'*A*x", "x")) === "(A + A')*x"
  * @example toText(grad("x^2*y", ["x", "y"])) === "[2*x*y, x^2]"
+ * @example grad("W: matrix(2,2); x: vector(2); b: vector(2); sum(W*x + b)", ["W", "b"], { each: true }) // { W: ones(2)*x', b: ones(2) }
  */
-export const grad = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("grad", p, wrt, options);
+export function grad(p: ProgramLike, wrt: readonly string[], options: EachOptions): Derivatives;
+export function grad(p: ProgramLike, wrt: string | readonly string[], options?: DerivativeOptions): Expr;
+export function grad(p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr | Derivatives {
+  return byNames("grad", p, wrt, options);
+}
 
 /**
  * The Jacobian of a vector (or scalar) value by a vector (or scalar), or by a list of
- * scalars taken as one vector (SymPy's `Matrix.jacobian(f, [x, y])`).
+ * scalars taken as one vector (SymPy's `Matrix.jacobian(f, [x, y])`); with `{ each: true }`,
+ * one Jacobian per name of a list of any shapes.
  * @example toText(jacobian(parse("x: vector(n); s = exp(x)/sum(exp(x))"), "x")) === "diag(s) - s*s'"
  * @example toText(jacobian("[x*y, x + y]", ["x", "y"])) === "[[y, x], [1, 1]]"
  */
-export const jacobian = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("jacobian", p, wrt, options);
+export function jacobian(p: ProgramLike, wrt: readonly string[], options: EachOptions): Derivatives;
+export function jacobian(p: ProgramLike, wrt: string | readonly string[], options?: DerivativeOptions): Expr;
+export function jacobian(p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr | Derivatives {
+  return byNames("jacobian", p, wrt, options);
+}
 
-/** The Hessian of a scalar value by a vector, or by a list of scalars taken as one vector. */
-export const hessian = (p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr => byNames("hessian", p, wrt, options);
+/**
+ * The Hessian of a scalar value by a vector, or by a list of scalars taken as one vector
+ * (with `{ each: true }`, one Hessian per name).
+ */
+export function hessian(p: ProgramLike, wrt: readonly string[], options: EachOptions): Derivatives;
+export function hessian(p: ProgramLike, wrt: string | readonly string[], options?: DerivativeOptions): Expr;
+export function hessian(p: ProgramLike, wrt: string | readonly string[], options: DerivativeOptions = {}): Expr | Derivatives {
+  return byNames("hessian", p, wrt, options);
+}
 
 /**
  * Distributes products and integer powers over sums, everywhere (SymPy's `expand`).
@@ -155,14 +192,15 @@ function fromValue(v: Value): number | number[] | number[][] {
 
 /**
  * Evaluates the program's value — or `expr`, e.g. a derivative, which may use the
- * program's definitions — at the given values. Sizes come from the values' lengths.
+ * program's definitions — at the given values. Sizes come from the values' lengths; values
+ * the program does not use are ignored (one set of values serves several programs).
  * @example evaluate("x: vector(n); x'*x", { x: [1, 2, 3] }) === 14
  */
 export function evaluate(p: ProgramLike, values: Readonly<Record<string, ValueLike>>, expr?: Expr): number | number[] | number[][] {
   const program = programOf(p);
   const bindings = new Map<string, Binding>();
   for (const name of Object.keys(values)) bindings.set(name, { value: toValue(name, values[name]!) });
-  const { evaluator } = bindWithEvaluator(program, bindings);
+  const { evaluator } = bindWithEvaluator(program, bindings, { onUnused: () => {} });
   return fromValue(evaluator.value(expr ?? subjectOf(program), new Map()));
 }
 
@@ -172,8 +210,21 @@ export type CompileOptions = codegen.CompileOptions;
 /** Options of {@link generate}: the element type and the spec's file name (for error positions). */
 export type GenerateOptions = codegen.GenerateOptions;
 
-/** A compiled kernel: `(inputs, out?) => out` — an array, a number, or an object of outputs. */
-export type KernelFunction = codegen.KernelFunction;
+/**
+ * A compiled kernel: `(inputs, out?) => out` — an array, a number, or an object of
+ * outputs, written into `out` when it is given. `Out` names what this kernel returns
+ * (`compile<Float64Array>(…)`); by default it is any of them.
+ */
+export type KernelFunction<Out extends KernelOutput = KernelOutput> = codegen.KernelFunction<Out>;
+
+/** A kernel's arrays: Float64Array (f64 kernels) or Float32Array (f32 kernels); matrices row-major. */
+export type KernelArray = codegen.KernelArray;
+
+/** A kernel's inputs by name: arrays and scalars. */
+export type KernelInputs = codegen.KernelInputs;
+
+/** What a kernel returns: an array, a number, or a record of outputs (`grad(L, W, b)`: `{ loss, W, b }`). */
+export type KernelOutput = codegen.KernelOutput;
 
 /** `"f64"` (Float64Array, the default) or `"f32"` (Float32Array) kernels. */
 export type Dtype = codegen.Dtype;
@@ -186,11 +237,12 @@ export type Dtype = codegen.Dtype;
  * @example
  * const softmaxVjp = compile("x: vector(n); g: vector(n); s = exp(x)/sum(exp(x)); kernel softmaxVjp = vjp(s, x, g)");
  * softmaxVjp({ x: Float64Array.of(1, 2, 3), g: Float64Array.of(1, 0, 0) }); // Float64Array(3)
+ * const grads = compile<{ loss: number; W: Float64Array; x: Float64Array }>("W: matrix(2,2); x: vector(2); L = sum(W*x); kernel g = grad(L, W, x)");
  * @throws JacobiError with a position for an error in the text; a usage error when the
  *   text has several kernels and `options.kernel` names none of them.
  */
-export function compile(text: string, options: CompileOptions = {}): KernelFunction {
-  return codegen.compile(text, options);
+export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions = {}): KernelFunction<Out> {
+  return codegen.compile(text, options) as KernelFunction<Out>;
 }
 
 /**
@@ -203,4 +255,41 @@ export function compile(text: string, options: CompileOptions = {}): KernelFunct
  */
 export function generate(text: string, options: GenerateOptions = {}): Promise<string> {
   return codegen.generateModule(text, options);
+}
+
+/** Options of {@link toText} and {@link toLatex}. */
+export interface PrintOptions {
+  /** For a program whose value is a definition, print it as `s = …` (otherwise its right-hand side). */
+  readonly definition?: boolean;
+}
+
+/** What to print of an expression or a program, and the name it defines (when asked). */
+function printed(e: Expr | ProgramLike, options: PrintOptions): { expr: Expr; name?: string } {
+  if (typeof e !== "string" && !("decls" in e)) return { expr: e };
+  const program = programOf(e);
+  const name = program.subjectName;
+  if (name === undefined) return { expr: subjectOf(program) };
+  const expr = program.defs.get(name)!.expr;
+  return options.definition ? { expr, name } : { expr };
+}
+
+/**
+ * The canonical text of an expression, or of a program's value (parsing it gives the
+ * same expression back).
+ * @example toText(grad("x^2", "x")) === "2*x"
+ * @example toText("x: vector(n); s = exp(x)/sum(exp(x))", { definition: true }) === "s = exp(x)/sum(exp(x))"
+ */
+export function toText(e: Expr | ProgramLike, options: PrintOptions = {}): string {
+  const { expr, name } = printed(e, options);
+  return name === undefined ? printText(expr) : `${name} = ${printText(expr)}`;
+}
+
+/**
+ * The LaTeX of an expression, or of a program's value (math mode, without delimiters).
+ * @example toLatex("x^2") === "x^{2}"
+ * @example toLatex("x: vector(n); s = exp(x)/sum(exp(x))", { definition: true }) // "s = \\frac{…}{…}"
+ */
+export function toLatex(e: Expr | ProgramLike, options: PrintOptions = {}): string {
+  const { expr, name } = printed(e, options);
+  return name === undefined ? printLatex(expr) : `${printLatex(B.sym(name))} = ${printLatex(expr)}`;
 }

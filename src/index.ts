@@ -9,10 +9,22 @@
  * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
  * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { cancel, compile, diff, evaluate, expand, generate, grad, hessian, jacobian, jvp, parse, simplify, vjp } from "./api.js";
-export type { CompileOptions, DerivativeOptions, Dtype, GenerateOptions, KernelFunction, ProgramLike, ValueLike } from "./api.js";
-export { toText } from "./print/text.js";
-export { toLatex } from "./print/latex.js";
+export { cancel, compile, diff, evaluate, expand, generate, grad, hessian, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
+export type {
+  CompileOptions,
+  DerivativeOptions,
+  Derivatives,
+  Dtype,
+  EachOptions,
+  GenerateOptions,
+  KernelArray,
+  KernelFunction,
+  KernelInputs,
+  KernelOutput,
+  PrintOptions,
+  ProgramLike,
+  ValueLike,
+} from "./api.js";
 export { JacobiError } from "./core/errors.js";
 export type { Expr } from "./core/expr.js";
 export type { Program } from "./core/program.js";

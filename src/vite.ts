@@ -69,7 +69,7 @@ function declarationLines(c: KernelCode): string[] {
 
 /**
  * Compiles a spec's text into a JavaScript module and its declarations.
- * @param label the spec's file name, for error positions and the header comment
+ * @param options.label the spec's file name, for error positions and the header comment
  * @throws JacobiError with a position for an error in the spec
  */
 export async function specModule(text: string, options: { readonly dtype?: Dtype; readonly label?: string } = {}): Promise<SpecModule> {

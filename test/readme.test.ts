@@ -69,7 +69,7 @@ describe("README examples", () => {
   for (const ex of all) {
     it(ex.command, async () => {
       const r = await run(ex.command);
-      if (ex.expected.startsWith("error:")) {
+      if (ex.expected.startsWith("error:") || ex.expected.startsWith('{"error":')) {
         expect(r.code).toBe(1);
         expect(r.err).toBe(ex.expected);
       } else {

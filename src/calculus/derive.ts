@@ -122,7 +122,7 @@ interface IndexDerivative {
 /** The index-form derivative, before simplification, with its output indices. */
 function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names: IndexNames, trace?: Tracer): IndexDerivative {
   const sizes = new Map<Index, Size>();
-  const xShape = shapeOfName(program, spec.wrt, "--wrt");
+  const xShape = shapeOfName(program, spec.wrt, "the variable");
   const lowerer = new Lowerer(program);
   const [fr, fc] = dims(f.shape, names.row, names.col, sizes);
   const [xr, xc] = dims(xShape, names.wrtRow, names.wrtCol, sizes);
@@ -158,8 +158,8 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
     }
     case "jvp": {
       const v = spec.tangent;
-      if (!v) throw new JacobiError("usage", "jvp needs a tangent (--tangent NAME)");
-      const vShape = shapeOfName(program, v, "--tangent");
+      if (!v) throw new JacobiError("usage", "jvp needs a tangent");
+      const vShape = shapeOfName(program, v, "the tangent");
       if (vShape !== xShape) throw new JacobiError("shape", `the tangent ${v} is ${describeShape(vShape)} but ${spec.wrt} is ${describeShape(xShape)}`);
       // (J v)[i] = Σ_a ∂f[i]/∂x[a] v[a]
       const tangent = lowerer.lower(B.sym(v, vShape), xr, xc);
@@ -167,8 +167,8 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
     }
     case "vjp": {
       const g = spec.cotangent;
-      if (!g) throw new JacobiError("usage", "vjp needs a cotangent (--cotangent NAME)");
-      const gShape = shapeOfName(program, g, "--cotangent");
+      if (!g) throw new JacobiError("usage", "vjp needs a cotangent");
+      const gShape = shapeOfName(program, g, "the cotangent");
       if (gShape !== f.shape) throw new JacobiError("shape", `the cotangent ${g} is ${describeShape(gShape)} but the value is ${describeShape(f.shape)}`);
       // (g' J)[a] = Σ_i g[i] ∂f[i]/∂x[a], the gradient of Σ_i g[i] f[i]
       const cotangent = lowerer.lower(B.sym(g, gShape), fr, fc);

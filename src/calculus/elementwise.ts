@@ -47,7 +47,7 @@ export function expandEntries(program: Program, e: Expr, lowerer = new Lowerer(p
 export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpec): Entries {
   // The derivative table has (value entries) × (variable entries) entries (× again for a Hessian).
   const [fr, fc] = concrete(f.shape, "the value");
-  const [xr, xc] = concrete(shapeOfName(program, spec.wrt, "--wrt"), spec.wrt);
+  const [xr, xc] = concrete(shapeOfName(program, spec.wrt, "the variable"), spec.wrt);
   const table = fr * fc * xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
   if (table > LIMITS.maxEntries)
     throw new JacobiError("limit", `the element-wise ${spec.kind} has ${table} entry derivatives (the limit is ${LIMITS.maxEntries}); use the matrix form`);
@@ -58,7 +58,7 @@ export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpe
 function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Entries {
   const lowerer = new Lowerer(program, { unroll: true });
   const value = expandEntries(program, f, lowerer);
-  const xShape = shapeOfName(program, spec.wrt, "--wrt");
+  const xShape = shapeOfName(program, spec.wrt, "the variable");
   const [xr, xc] = concrete(xShape, spec.wrt);
   const xs = positions(xr, xc).map((p) => new Differentiator(present(p).length === 0 ? symTarget(spec.wrt) : entryTarget(spec.wrt, present(p))));
   // D[e][v]: d value_e / d x_v
@@ -82,12 +82,12 @@ function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Ent
       return { rows: xr, cols: xr, items: d(first).flat() };
     }
     case "jvp": {
-      const v = expandEntries(program, B.sym(spec.tangent!, shapeOfName(program, spec.tangent!, "--tangent")), lowerer);
+      const v = expandEntries(program, B.sym(spec.tangent!, shapeOfName(program, spec.tangent!, "the tangent")), lowerer);
       if (v.items.length !== xs.length) throw new JacobiError("shape", `the tangent must be shaped like ${spec.wrt}`);
       return { rows: value.rows, cols: value.cols, items: d(value.items).map((row) => B.addAll(row.map((x, k) => B.mul(x, v.items[k]!)))) };
     }
     case "vjp": {
-      const g = expandEntries(program, B.sym(spec.cotangent!, shapeOfName(program, spec.cotangent!, "--cotangent")), lowerer);
+      const g = expandEntries(program, B.sym(spec.cotangent!, shapeOfName(program, spec.cotangent!, "the cotangent")), lowerer);
       if (g.items.length !== value.items.length) throw new JacobiError("shape", "the cotangent must be shaped like the value");
       const D = d(value.items);
       return { rows: xr, cols: xc, items: xs.map((_, v) => B.addAll(D.map((row, e) => B.mul(g.items[e]!, row[v]!)))) };

@@ -22,7 +22,7 @@ export const allScalars = (program: Program, names: readonly string[]): boolean 
   names.every((n) => !program.defs.has(n) && (program.decls.get(n)?.shape ?? SCALAR) === SCALAR);
 
 export function deriveByScalars(program: Program, f: Expr, kind: ListKind, names: readonly string[]): Entries {
-  for (const n of names) if (shapeOfName(program, n, "--wrt") !== SCALAR) throw new JacobiError("shape", `a list of variables must be scalars; ${n} is ${describeShape(shapeOfName(program, n, "--wrt"))}`);
+  for (const n of names) if (shapeOfName(program, n, "the variable") !== SCALAR) throw new JacobiError("shape", `a list of variables must be scalars; ${n} is ${describeShape(shapeOfName(program, n, "the variable"))}`);
   const value = expandEntries(program, f);
   const by = names.map((n) => new Differentiator(symTarget(n)));
   const simplify = simplifier({ expected: value.items.length * names.length * (kind === "hessian" ? names.length : 1) });

@@ -1,7 +1,7 @@
 /**
  * Command-line arguments: `jacobi COMMAND [PROGRAM] [--option value]…`. Options take
- * `--name value` or `--name=value`; flags take no value. Anything unknown is a usage
- * error (exit status 2).
+ * `--name value` or `--name=value`; flags take no value; `--` ends the options (a program
+ * that starts with `-` goes after it). Anything unknown is a usage error (exit status 2).
  */
 
 /** A usage error: wrong command, option or arguments. Exit status 2. */
@@ -61,7 +61,11 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[],
       take(spec, eq < 0 ? undefined : a.slice(eq + 1));
     } else if (a.length > 1 && a.startsWith("-") && !/^-[\d.]/.test(a)) {
       const spec = byShort.get(a.slice(1, 2));
-      if (!spec) throw new UsageError(`unknown option ${a} for '${command}'; see 'jacobi ${command} --help'`);
+      if (!spec) {
+        // `-log(x)` is a program, not an option: say how to pass it
+        const hint = /^-[A-Za-z]$/.test(a) ? "" : `; a program that starts with '-' goes after '--': jacobi ${command} [options] -- '${a}'`;
+        throw new UsageError(`unknown option ${a} for '${command}'${hint}; see 'jacobi ${command} --help'`);
+      }
       take(spec, a.length > 2 ? a.slice(2) : undefined);
     } else positional.push(a);
   }

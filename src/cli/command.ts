@@ -19,6 +19,7 @@ export function commandHelp(c: Command): string {
   const lines = [`jacobi ${c.name}: ${c.summary}`, "", `usage: ${c.usage}`, "", "options:"];
   for (const o of c.options) lines.push(`  ${optionLabel(o).padEnd(width)}  ${o.help}`);
   lines.push(`  ${"-h, --help".padEnd(width)}  show this help`);
+  lines.push(`  ${"--".padEnd(width)}  end of the options: what follows is the program or files (for a program that starts with '-')`);
   if (c.details) lines.push("", c.details);
   if (c.examples.length > 0) lines.push("", "examples:", ...c.examples.map((e) => `  ${e}`));
   return lines.join("\n");

@@ -2,8 +2,10 @@
  * Pieces every command shares: reading the program (argument or -f FILE), `--decl`,
  * `--at` bindings, output format and precision.
  */
+import { shapeOfName } from "../calculus/derive.js";
 import { JacobiError } from "../core/errors.js";
 import type { Program } from "../core/program.js";
+import type { BindOptions } from "../eval/bind.js";
 import type { Bindings, Binding } from "../eval/evaluate.js";
 import { formatValue, parseBinding, type Value } from "../eval/value.js";
 import { parseProgram } from "../parse/parse.js";
@@ -31,6 +33,36 @@ export function loadProgram(args: ParsedArgs, io: Io): Program {
   const text = file === undefined ? args.positional[0]! : io.readFile(file);
   const label = file === undefined ? undefined : file === "-" ? "<stdin>" : file;
   return parseProgram(text, label === undefined ? { decls: all(args, "decl") } : { decls: all(args, "decl"), label });
+}
+
+/** The CLI's words for giving a value. */
+export const bindItWithAt = (name: string): string => `bind it with --at ${name}=…`;
+
+/** How the CLI binds --at values: its words for a missing value, and a note for a value the program does not use. */
+export const cliBinding = (io: Io): BindOptions => ({
+  howToGive: bindItWithAt,
+  onUnused: (name) => io.err(`note: --at ${name}: the program does not use '${name}'`),
+});
+
+/**
+ * The names of --wrt (split at commas), each a name, given once, and a value of the
+ * program (the CLI's words for the errors).
+ */
+export function wrtNames(args: ParsedArgs, program: Program): string[] {
+  const names = (single(args, "wrt") ?? "").split(",").map((w) => w.trim());
+  for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new UsageError(`--wrt: '${n}' is not a name`);
+  const twice = names.find((n, k) => names.indexOf(n) !== k);
+  if (twice !== undefined) throw new UsageError(`--wrt names '${twice}' twice`);
+  for (const n of names) shapeOfName(program, n, "--wrt");
+  return names;
+}
+
+/** --tangent and --cotangent, when given, must each be a value of the program. */
+export function checkTangents(args: ParsedArgs, program: Program): void {
+  for (const option of ["tangent", "cotangent"]) {
+    const v = single(args, option);
+    if (v !== undefined) shapeOfName(program, v, `--${option}`);
+  }
 }
 
 /** The --at bindings by name. */

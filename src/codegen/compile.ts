@@ -11,9 +11,17 @@ import { kernelCodes } from "./module.js";
 import { safeName } from "./names.js";
 import { parseSpec, subjectKernel, type KernelSpec } from "./spec.js";
 
-/** A compiled kernel: `(inputs, out?) => out` (or a number, or an object of outputs). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KernelFunction = (inputs: Record<string, Float64Array | Float32Array | number>, out?: any) => any;
+/** A kernel's arrays: Float64Array (f64 kernels) or Float32Array (f32 kernels); matrices row-major. */
+export type KernelArray = Float64Array | Float32Array;
+
+/** A kernel's inputs by name: arrays and scalars. */
+export type KernelInputs = Readonly<Record<string, KernelArray | number>>;
+
+/** What a kernel returns: an array, a number (a scalar value), or a record of outputs (`grad(L, W, b)`: `{ loss, W, b }`). */
+export type KernelOutput = KernelArray | number | { [name: string]: KernelArray | number };
+
+/** A compiled kernel: `(inputs, out?) => out`, writing into `out` when it is given. */
+export type KernelFunction<Out extends KernelOutput = KernelOutput> = (inputs: KernelInputs, out?: Out) => Out;
 
 export interface CompileOptions {
   /** Float64Array (default) or Float32Array inputs and outputs. */

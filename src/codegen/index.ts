@@ -10,14 +10,17 @@ import { formatTypeScript } from "./format.js";
 import { moduleCode } from "./module.js";
 import { parseSpec } from "./spec.js";
 
-export { compile, compileAll, compiledSource, type CompileOptions, type KernelFunction } from "./compile.js";
+export { compile, compileAll, compiledSource, type CompileOptions, type KernelArray, type KernelFunction, type KernelInputs, type KernelOutput } from "./compile.js";
 export { parseSpec, type KernelSpec, type SpecFile } from "./spec.js";
+export { regenerateCommand } from "./module.js";
 export type { Dtype } from "./dtype.js";
 
 export interface GenerateOptions {
   readonly dtype?: Dtype;
   /** The spec's file name (for error positions and the header). */
   readonly label?: string;
+  /** The command that writes the module again, named in its header (default `jacobi gen LABEL --out DIR`). */
+  readonly command?: string;
 }
 
 /** The TypeScript module of a spec's kernels, formatted (same input, same bytes). */
@@ -26,6 +29,6 @@ export async function generateModule(text: string, options: GenerateOptions = {}
   if (spec.kernels.length === 0) throw new JacobiError("syntax", "the spec has no kernel statements (kernel NAME = …)");
   // the header names the file, not the path it was read by (the same spec, the same bytes)
   const label = options.label?.split(/[\\/]/).pop();
-  const code = moduleCode(spec, { dtype: options.dtype ?? "f64", typescript: true, ...(label === undefined ? {} : { label }) });
+  const code = moduleCode(spec, { dtype: options.dtype ?? "f64", typescript: true, ...(label === undefined ? {} : { label }), ...(options.command === undefined ? {} : { command: options.command }) });
   return formatTypeScript(code);
 }

@@ -16,6 +16,14 @@ export interface Source {
   readonly text: string;
 }
 
+/** A place in a text: 1-based line and column. */
+export interface Position {
+  /** The line, from 1. */
+  line: number;
+  /** The column, from 1 (in UTF-16 code units). */
+  col: number;
+}
+
 export type ErrorKind =
   | "syntax"
   | "name"
@@ -32,8 +40,11 @@ export type ErrorKind =
  * `position` gives the line and column, `format()` the message with the line and a caret.
  */
 export class JacobiError extends Error {
+  /** What went wrong: `syntax`, `name`, `shape`, `arity`, `value`, `limit`, `usage`, `unsupported` or `io`. */
   readonly kind: ErrorKind;
+  /** Where in the source text, as character offsets (undefined when the error has no place). */
   readonly span: Span | undefined;
+  /** The text the span points into: the program, a declaration, a value. */
   readonly source: Source | undefined;
   constructor(kind: ErrorKind, message: string, span?: Span, source?: Source) {
     super(message);
@@ -50,7 +61,7 @@ export class JacobiError extends Error {
   }
 
   /** 1-based line and column of the start of the span, or undefined without a place. */
-  get position(): { line: number; col: number } | undefined {
+  get position(): Position | undefined {
     if (!this.span || !this.source) return undefined;
     return lineCol(this.source.text, this.span.start);
   }

@@ -8,6 +8,8 @@
  *   print/text.ts        the key                      print/latex.ts      latex
  *   codegen/emit-el.ts   kernel                       derive/notation.ts  derivative (as a law)
  * A row without one of its fields does not compile (`functionTable` maps over the names).
+ * Other spellings of a function (`arcsin` for asin) are FUNCTION_ALIASES, read by the
+ * parser only; `log(u, b)` is read by the parser as log(u)/log(b).
  *
  * To add a function, add its row here and its test points in test/core/functions.test.ts;
  * nothing else changes (CONTRIBUTING.md, "Adding a function").
@@ -74,6 +76,27 @@ const at = (zero: Rational | undefined, point: Rational = Q.ZERO) => (u: Rationa
 const sq = <E, N extends string>(u: E, k: Algebra<E, N>): E => k.pow(u, k.num(2));
 const mathCall = (fn: string): KernelForm => ({ code: `Math.${fn}(u)`, prec: "atom" });
 const sigmoid = (u: number): number => 1 / (1 + Math.exp(-u));
+
+/** The exact integer k-th root of a non-negative bigint, if it has one. */
+function integerRoot(n: bigint, k: number): bigint | undefined {
+  if (n > 2n ** 53n) return undefined;
+  const guess = BigInt(Math.round(Number(n) ** (1 / k)));
+  for (const r of [guess - 1n, guess, guess + 1n]) if (r >= 0n && r ** BigInt(k) === n) return r;
+  return undefined;
+}
+/** cbrt(p/q) where p and q are perfect cubes (small enough to find by floats); else undefined. */
+function exactCbrt(u: Rational): Rational | undefined {
+  const p = integerRoot(u.num < 0n ? -u.num : u.num, 3);
+  const q = integerRoot(u.den, 3);
+  return p === undefined || q === undefined ? undefined : Q.rat(u.num < 0n ? -p : p, q);
+}
+/** log10(10^k) = k for an integer k; else undefined (the value is irrational). */
+function exactLog10(u: Rational): Rational | undefined {
+  const [top, sign] = u.num === 1n ? [u.den, -1] : u.den === 1n ? [u.num, 1] : [0n, 0];
+  if (top < 1n) return undefined;
+  const digits = top.toString();
+  return /^10*$/.test(digits) ? Q.rat(sign * (digits.length - 1)) : undefined;
+}
 
 export const FUNCTION_TABLE = functionTable({
   exp: {
@@ -213,6 +236,97 @@ export const FUNCTION_TABLE = functionTable({
     latex: "\\operatorname{softplus}",
     kernel: { code: "Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)))", prec: "add" },
   },
+  relu: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.call("step", u), // d/du max(u, 0) = step(u)   (u ≠ 0; step(0) = 0)
+    value: (u) => Math.max(u, 0),
+    exact: (u) => (u.num > 0n ? u : Q.ZERO),
+    latex: "\\operatorname{relu}",
+    kernel: { code: "Math.max(u, 0)", prec: "atom" },
+  },
+  step: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (_u, k) => k.num(0), // d/du step(u) = 0   (u ≠ 0)
+    // the Heaviside step with step(0) = 0: relu's derivative as PyTorch and JAX take it at 0
+    value: (u) => (u > 0 ? 1 : u <= 0 ? 0 : NaN),
+    exact: (u) => (u.num > 0n ? Q.ONE : Q.ZERO),
+    latex: "\\operatorname{step}",
+    kernel: { code: "Math.sign(Math.max(u, 0))", prec: "atom" },
+  },
+  cbrt: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.mul(k.num(1, 3), k.pow(k.call("cbrt", u), k.num(-2))), // d/du cbrt(u) = 1/(3*cbrt(u)^2)   (u ≠ 0)
+    value: Math.cbrt, // the real cube root, negative for u < 0
+    exact: exactCbrt, // cbrt(-8/27) = -2/3
+    latex: { left: "\\sqrt[3]{", right: "}" },
+    kernel: mathCall("cbrt"),
+  },
+  log10: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.pow(k.mul(u, k.call("log", k.num(10))), k.num(-1)), // d/du log10(u) = 1/(u*log(10))
+    value: Math.log10,
+    exact: exactLog10, // log10(1000) = 3, log10(1/10) = -1
+    latex: "\\log_{10}",
+    kernel: mathCall("log10"),
+  },
+  sec: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.mul(k.call("sec", u), k.call("tan", u)), // d/du sec(u) = sec(u)*tan(u)
+    value: (u) => 1 / Math.cos(u),
+    exact: at(Q.ONE), // sec(0) = 1
+    latex: "\\sec",
+    kernel: { code: "1 / Math.cos(u)", prec: "mul" },
+  },
+  csc: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.neg(k.mul(k.call("csc", u), k.call("cot", u))), // d/du csc(u) = -csc(u)*cot(u)
+    value: (u) => 1 / Math.sin(u),
+    exact: undefined, // 1/sin(u) is irrational at every rational u ≠ 0 (and infinite at 0)
+    latex: "\\csc",
+    kernel: { code: "1 / Math.sin(u)", prec: "mul" },
+  },
+  cot: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.neg(k.add(k.num(1), sq(k.call("cot", u), k))), // d/du cot(u) = -(1 + cot(u)^2)
+    value: (u) => 1 / Math.tan(u),
+    exact: undefined, // 1/tan(u) is irrational at every rational u ≠ 0 (and infinite at 0)
+    latex: "\\cot",
+    kernel: { code: "1 / Math.tan(u)", prec: "mul" },
+  },
+  asinh: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.pow(k.add(sq(u, k), k.num(1)), k.num(-1, 2)), // d/du asinh(u) = 1/sqrt(u^2 + 1)
+    value: Math.asinh,
+    exact: at(Q.ZERO), // asinh(0) = 0
+    latex: "\\operatorname{arsinh}",
+    kernel: mathCall("asinh"),
+  },
+  acosh: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.pow(k.sub(sq(u, k), k.num(1)), k.num(-1, 2)), // d/du acosh(u) = 1/sqrt(u^2 - 1)   (u > 1)
+    value: Math.acosh, // NaN for u < 1
+    exact: at(Q.ZERO, Q.ONE), // acosh(1) = 0
+    latex: "\\operatorname{arcosh}",
+    kernel: mathCall("acosh"),
+  },
+  atanh: {
+    arity: 1,
+    shape: "elementwise",
+    derivative: (u, k) => k.pow(k.sub(k.num(1), sq(u, k)), k.num(-1)), // d/du atanh(u) = 1/(1 - u^2)   (|u| < 1)
+    value: Math.atanh, // NaN for |u| > 1
+    exact: at(Q.ZERO), // atanh(0) = 0
+    latex: "\\operatorname{artanh}",
+    kernel: mathCall("atanh"),
+  },
 });
 
 export type FnName = keyof typeof FUNCTION_TABLE;
@@ -221,3 +335,16 @@ export type FnName = keyof typeof FUNCTION_TABLE;
 export const FUNCTION_NAMES = Object.keys(FUNCTION_TABLE) as readonly FnName[];
 const NAME_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 export const isFnName = (name: string): name is FnName => NAME_SET.has(name);
+
+/**
+ * Other spellings of functions (matrixcalculus.org's `arcsin`, …): the parser reads an
+ * alias as its function, and printing spells the table's name. Not a row field: an alias
+ * has no law, value or form of its own.
+ */
+export const FUNCTION_ALIASES: ReadonlyMap<string, FnName> = new Map<string, FnName>([
+  ["arcsin", "asin"],
+  ["arccos", "acos"],
+  ["arctan", "atan"],
+]);
+/** The function a name or alias spells, if any. */
+export const functionNamed = (name: string): FnName | undefined => (isFnName(name) ? name : FUNCTION_ALIASES.get(name));

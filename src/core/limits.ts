@@ -34,7 +34,7 @@ export const LIMITS = {
 /** Throws the limit error when a printed result would be longer than the output limit. */
 export function checkOutput(length: number): void {
   if (length > LIMITS.maxOutputChars)
-    throw new JacobiError("limit", `the result is too large to print (over ${LIMITS.maxOutputChars} characters); evaluate it with --at instead`);
+    throw new JacobiError("limit", `the result is too large to print (over ${LIMITS.maxOutputChars} characters); evaluate it at values instead`);
 }
 
 /** Throws the limit error when an expression is deeper than passes may recurse. */

@@ -53,6 +53,7 @@ export type KernelCall =
  * statements, and its subject (the value of the last statement).
  */
 export interface Program {
+  /** The program's text (and its label, such as a file name). */
   readonly source: Source;
   /** Declared values by name (size names are not here). */
   readonly decls: ReadonlyMap<string, Declaration>;
@@ -62,13 +63,16 @@ export interface Program {
   readonly defs: ReadonlyMap<string, Definition>;
   /** Where each name is first used in an expression (for "no value for x" errors). */
   readonly uses: ReadonlyMap<string, Span>;
+  /** The `kernel NAME = …` statements, in order. */
   readonly kernels: readonly KernelStatement[];
   /**
    * The last statement's value; a definition there makes its name the subject.
    * Undefined only for a file of kernel statements.
    */
   readonly subject: Expr | undefined;
+  /** The name of the subject when the last statement is a definition (`s` of `s = …`). */
   readonly subjectName: string | undefined;
+  /** Where the last statement is in the text. */
   readonly subjectSpan: Span | undefined;
 }
 

@@ -57,9 +57,19 @@ class SizeTable {
   }
 }
 
+/** How a caller binds values, for its errors and for values the program does not use. */
+export interface BindOptions {
+  /** How its user gives a value (the CLI: `bind it with --at x=…`), after "no value for 'x'; ". */
+  readonly howToGive?: (name: string) => string;
+  /** Called for a value the program does not use (otherwise that is an error). */
+  readonly onUnused?: (name: string) => void;
+}
+
+const libraryWords = (name: string): string => `include ${name} in the values`;
+
 /** The error for a value the program needs and was not given. */
-function missing(program: Program, name: string, what = ""): never {
-  const message = `no value for ${what}'${name}'; bind it with --at ${name}=…`;
+function missing(program: Program, name: string, options: BindOptions, what = ""): never {
+  const message = `no value for ${what}'${name}'; ${(options.howToGive ?? libraryWords)(name)}`;
   const use = program.uses.get(name);
   if (use) throw new JacobiError("name", message, use, program.source);
   const decl = program.decls.get(name);
@@ -86,7 +96,7 @@ function fitDeclared(name: string, declared: Shape, b: Binding, table: SizeTable
 }
 
 /** Binds the values and returns the evaluator that computed the definitions (to reuse its memo). */
-export function bindWithEvaluator(program: Program, bindings: Bindings): { env: Env; evaluator: Evaluator } {
+export function bindWithEvaluator(program: Program, bindings: Bindings, options: BindOptions = {}): { env: Env; evaluator: Evaluator } {
   const table = new SizeTable();
   const values = new Map<string, Value>();
   const scalars: string[] = [];
@@ -97,21 +107,24 @@ export function bindWithEvaluator(program: Program, bindings: Bindings): { env: 
   for (const [name, b] of bindings) {
     if (program.sizes.has(name)) table.give(name, b);
     else if (program.defs.has(name)) fail("name", `'${name}' is defined by the program and cannot be given a value`, b);
-    else if (!program.decls.has(name) && !scalarSet.has(name)) fail("name", `no value named '${name}' in the program`, b);
+    else if (!program.decls.has(name) && !scalarSet.has(name)) {
+      if (!options.onUnused) fail("name", `no value named '${name}' in the program`, b);
+      options.onUnused(name);
+    }
   }
   for (const [name, decl] of program.decls) {
     const b = bindings.get(name);
-    if (!b) return missing(program, name);
+    if (!b) return missing(program, name, options);
     fitDeclared(name, decl.shape, b, table);
     values.set(name, b.value);
   }
   for (const name of scalars) {
     const b = bindings.get(name);
-    if (!b) return missing(program, name);
+    if (!b) return missing(program, name, options);
     if (b.value.rows !== 1 || b.value.cols !== 1) fail("shape", `${name} is a scalar (it is not declared) but its value is ${describeValue(b.value)}`, b);
     values.set(name, b.value);
   }
-  for (const name of program.sizes.keys()) if (!table.sizes.has(name)) missing(program, name, "size ");
+  for (const name of program.sizes.keys()) if (!table.sizes.has(name)) missing(program, name, options, "size ");
 
   const env: Env = { values, sizes: table.sizes };
   const evaluator = new Evaluator(env);
@@ -123,6 +136,6 @@ export function bindWithEvaluator(program: Program, bindings: Bindings): { env: 
 }
 
 /** The values a program's expressions read: given values, sizes, and definitions evaluated in order. */
-export function bindProgram(program: Program, bindings: Bindings): Env {
-  return bindWithEvaluator(program, bindings).env;
+export function bindProgram(program: Program, bindings: Bindings, options: BindOptions = {}): Env {
+  return bindWithEvaluator(program, bindings, options).env;
 }

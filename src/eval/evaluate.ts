@@ -7,7 +7,7 @@ import { JacobiError } from "../core/errors.js";
 import type { Expr, Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
 import { type Program, subjectOf } from "../core/program.js";
-import { bindWithEvaluator, type Bindings } from "./bind.js";
+import { bindWithEvaluator, type BindOptions, type Bindings } from "./bind.js";
 import { Evaluator, unboundIndices, type Env } from "./evaluator.js";
 import type { Value } from "./value.js";
 
@@ -30,9 +30,9 @@ export function evaluateAt(e: Expr, env: Env, indexValues: ReadonlyMap<Index, nu
 }
 
 /** Binds the values to the program and evaluates its subject. */
-export function evaluateProgram(program: Program, bindings: Bindings): Value {
+export function evaluateProgram(program: Program, bindings: Bindings, options: BindOptions = {}): Value {
   const subject = subjectOf(program);
-  const { evaluator } = bindWithEvaluator(program, bindings);
+  const { evaluator } = bindWithEvaluator(program, bindings, options);
   checkDepth(subject.depth);
   return evaluator.value(subject, new Map());
 }

@@ -1,11 +1,11 @@
 /**
- * The reference problem: the SymPy + numpy backprop notebook
- * (shared/seed/backprop-notebook.txt), as formula strings and the numbers it printed.
+ * The reference problem: the SymPy + numpy backprop notebook, transcribed here as
+ * formula strings and the numbers it printed.
  * The printed numbers are what the notebook claims (float32); jacobi recomputes every
  * one and says where they disagree.
  */
 
-export const NOTEBOOK_FILE = "shared/seed/backprop-notebook.txt";
+export const NOTEBOOK_FILE = "the backprop notebook (SymPy + numpy, transcribed in src/notebook/reference.ts)";
 
 /** The network's inputs, with the notebook's values (cells 9–11). */
 export const INPUTS: readonly { readonly name: string; readonly type: string; readonly value: string }[] = [

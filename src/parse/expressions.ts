@@ -6,14 +6,17 @@ import * as B from "../core/build.js";
 import { isKernelDerivativeKind } from "../core/derivative-kinds.js";
 import type { Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
-import { FUNCTION_NAMES, FUNCTION_TABLE, isFnName } from "../core/functions.js";
+import { FUNCTION_ALIASES, FUNCTION_NAMES, FUNCTION_TABLE, functionNamed } from "../core/functions.js";
 import { rat } from "../core/rational.js";
 import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape, type Shape, type Size } from "../core/shape.js";
 import type { AstExpr } from "./ast.js";
 import { sizeOf } from "./declarations.js";
+import { contextConstant, isContextConstant, needsContext, wantOf, type Want } from "./context.js";
 import { fail, KNOWN_CALLS, numberAt, where, type Scope } from "./scope.js";
 
 function resolveName(name: string, span: Span, scope: Scope): Expr {
+  const constant = CONSTANTS.get(name);
+  if (constant && !scope.decls.has(name) && !scope.defs.has(name) && !scope.pending.has(name)) return constant();
   if (!scope.uses.has(name)) scope.uses.set(name, span);
   const decl = scope.decls.get(name);
   if (decl) return B.sym(name, decl.shape);
@@ -24,14 +27,24 @@ function resolveName(name: string, span: Span, scope: Scope): Expr {
     const self = pending.start <= span.start;
     fail("name", self ? `'${name}' refers to itself in its own definition` : `'${name}' is used before its definition${where(pending, scope.source)}`, span, scope.source);
   }
-  if (isFnName(name) || KNOWN_CALLS.has(name)) fail("name", `'${name}' is a function; call it as ${name}(…)`, span, scope.source);
+  if (functionNamed(name) || KNOWN_CALLS.has(name)) fail("name", `'${name}' is a function; call it as ${name}(…)`, span, scope.source);
   return B.sym(name);
 }
 
+/**
+ * The named constants, where the program does not declare or define the name: e = exp(1)
+ * and pi = acos(-1), exact expressions that every layer already knows (log(e) = 1,
+ * cos(pi) = -1; their value is the double nearest, as Math.E and Math.PI).
+ */
+const CONSTANTS: ReadonlyMap<string, () => Expr> = new Map([
+  ["e", () => B.call("exp", B.ONE)],
+  ["pi", () => B.call("acos", B.MINUS_ONE)],
+]);
+
 const shapeMismatch = (op: string, a: Shape, b: Shape): string => `'${op}' cannot combine ${describeShape(a)} and ${describeShape(b)}`;
 
-/** `a + b - c …`: the left spine is walked, not recursed, so long sums are fine. */
-function elabSum(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Expr {
+/** `a + b - c …`: the left spine is walked, not recursed, so long sums are fine. A context-sized term takes the others' shape. */
+function elabSum(e: Extract<AstExpr, { type: "binary" }>, scope: Scope, want: Want | undefined): Expr {
   const rights: { op: string; node: AstExpr; opSpan: Span }[] = [];
   let left: AstExpr = e;
   while (left.type === "binary" && (left.op === "+" || left.op === "-")) {
@@ -39,22 +52,28 @@ function elabSum(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Expr {
     left = left.left;
   }
   rights.reverse();
-  const terms = [elab(left, scope)];
-  let shape = terms[0]!.shape;
-  for (const r of rights) {
-    const t = elab(r.node, scope);
-    const s = broadcastShape(shape, t.shape);
-    if (!s) fail("shape", shapeMismatch(r.op, shape, t.shape), r.opSpan, scope.source);
+  const items = [{ op: "+", node: left, opSpan: left.span }, ...rights];
+  const terms: (Expr | undefined)[] = [];
+  let shape: Shape | undefined;
+  const combine = (t: Expr, k: number): void => {
+    const s = shape === undefined ? t.shape : broadcastShape(shape, t.shape);
+    if (!s) fail("shape", shapeMismatch(items[k]!.op, shape!, t.shape), items[k]!.opSpan, scope.source);
     shape = s;
-    terms.push(r.op === "-" ? B.neg(t) : t);
-  }
-  return B.addAll(terms);
+    terms[k] = t;
+  };
+  items.forEach((r, k) => needsContext(r.node, scope) || combine(elab(r.node, scope), k));
+  const context = wantOf(shape) ?? want;
+  items.forEach((r, k) => {
+    if (terms[k]) return;
+    combine(elab(r.node, scope, context), k);
+  });
+  return B.addAll(terms.map((t, k) => (items[k]!.op === "-" ? B.neg(t!) : t!)));
 }
 
 const PRODUCT_OPS = new Set(["*", "/", ".*", "./"]);
 
 /** `a * b ./ c …`, left to right: runs of scaling and elementwise factors become one product. */
-function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Expr {
+function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope, want: Want | undefined): Expr {
   const rights: { op: string; node: AstExpr; opSpan: Span }[] = [];
   let left: AstExpr = e;
   while (left.type === "binary" && PRODUCT_OPS.has(left.op)) {
@@ -62,10 +81,19 @@ function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Exp
     left = left.left;
   }
   rights.reverse();
-  let group: Expr[] = [elab(left, scope)];
-  let shape = group[0]!.shape;
-  for (const r of rights) {
-    const f = elab(r.node, scope);
+  const items = [{ op: "*", node: left, opSpan: left.span }, ...rights];
+  // known factors are read in order (their errors come in order), and ahead only where a context-sized factor looks ahead
+  const read: (Expr | undefined)[] = [];
+  const known = (j: number): Expr | undefined => (needsContext(items[j]!.node, scope) ? undefined : (read[j] ??= elab(items[j]!.node, scope)));
+  let group: Expr[] = [];
+  let shape: Shape = SCALAR;
+  items.forEach((r, k) => {
+    const f = known(k) ?? elab(r.node, scope, factorWant(items.length, (j) => items[j]!.op, known, k, shape, want));
+    if (k === 0) {
+      group = [f];
+      shape = f.shape;
+      return;
+    }
     if (r.op === "*" && shape !== SCALAR && f.shape !== SCALAR) {
       if (shape.cols !== f.shape.rows)
         fail(
@@ -77,7 +105,7 @@ function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Exp
       const product = B.matmul(B.mulAll(group), f);
       group = [product];
       shape = product.shape;
-      continue;
+      return;
     }
     if (r.op === "/" && f.shape !== SCALAR)
       fail("shape", `'/' divides by scalars only; ${describeShape(f.shape)} is not one (use './' to divide elementwise)`, r.opSpan, scope.source);
@@ -85,8 +113,24 @@ function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Exp
     if (!s) fail("shape", shapeMismatch(r.op, shape, f.shape), r.opSpan, scope.source);
     shape = s;
     group.push(r.op === "/" || r.op === "./" ? B.pow(f, B.MINUS_ONE) : f);
-  }
+  });
   return B.mulAll(group);
+}
+
+/**
+ * The shape a context-sized factor k takes: after a matrix product, the left's columns as
+ * its rows; before one, the right's rows as its columns; elementwise, the shape of what is
+ * on its left, else of the next factor that is not a scalar; else the product's context.
+ */
+function factorWant(count: number, op: (j: number) => string, known: (j: number) => Expr | undefined, k: number, left: Shape, want: Want | undefined): Want | undefined {
+  const leftProduct = k > 0 && op(k) === "*" && left !== SCALAR;
+  let next = k + 1;
+  while (next < count && (known(next) ?? { shape: SCALAR }).shape === SCALAR) next++;
+  const nextShape = next < count ? known(next)!.shape : undefined;
+  const rightProduct = nextShape !== undefined && op(next) === "*";
+  if (leftProduct || rightProduct) return { rows: leftProduct ? left.cols : undefined, cols: rightProduct ? nextShape.rows : undefined };
+  if (k > 0 && left !== SCALAR) return wantOf(left);
+  return wantOf(nextShape) ?? want;
 }
 
 function elabPower(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Expr {
@@ -95,6 +139,8 @@ function elabPower(e: Extract<AstExpr, { type: "binary" }>, scope: Scope): Expr 
   if (e.op === "^" && (base.shape !== SCALAR || exponent.shape !== SCALAR))
     fail("shape", `'^' needs scalars, not ${describeShape(base.shape === SCALAR ? exponent.shape : base.shape)}; use '.^' for elementwise powers`, e.opSpan, scope.source);
   if (!broadcastShape(base.shape, exponent.shape)) fail("shape", shapeMismatch(e.op, base.shape, exponent.shape), e.opSpan, scope.source);
+  // the constant e: e^u = exp(u), so that d/du e^u = e^u (exp(1)^u as written stays a power, as the printer writes it)
+  if (e.left.type === "name" && e.left.name === "e" && base === B.call("exp", B.ONE)) return B.call("exp", exponent);
   return B.pow(base, exponent);
 }
 
@@ -122,11 +168,13 @@ function arity(e: Extract<AstExpr, { type: "call" }>, want: number | [number, nu
   }
 }
 
-function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
+function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Want | undefined): Expr {
   const name = e.name;
-  if (isFnName(name)) {
-    arity(e, FUNCTION_TABLE[name].arity, scope);
-    return B.call(name, elab(e.args[0]!, scope));
+  const fn = functionNamed(name);
+  if (fn === "log" && e.args.length === 2) return logBase(e, scope);
+  if (fn) {
+    arity(e, fn === "log" ? [1, 2] : FUNCTION_TABLE[fn].arity, scope);
+    return B.call(fn, elab(e.args[0]!, scope, want)); // elementwise: the argument has the call's shape
   }
   switch (name) {
     case "sqrt":
@@ -135,6 +183,21 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
     case "sum":
       arity(e, 1, scope);
       return B.sumAll(elab(e.args[0]!, scope));
+    case "tr": {
+      // tr(A) = sum(diag(A)), the sum of a square matrix's diagonal
+      arity(e, 1, scope);
+      const a = elab(e.args[0]!, scope);
+      if (a.shape === SCALAR) return a;
+      if (a.shape.rows !== a.shape.cols) fail("shape", `tr takes a square matrix, not ${describeShape(a.shape)}`, e.args[0]!.span, scope.source);
+      return B.sumAll(B.diag(a));
+    }
+    case "norm1":
+      // norm1(u) = sum(abs(u)), the sum of the absolute entries (vector or matrix)
+      arity(e, 1, scope);
+      return B.sumAll(B.call("abs", elab(e.args[0]!, scope)));
+    case "norm2":
+      arity(e, 1, scope);
+      return norm2(elab(e.args[0]!, scope));
     case "diag": {
       arity(e, 1, scope);
       const v = elab(e.args[0]!, scope);
@@ -163,6 +226,20 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
   return fail("name", `unknown function '${name}'${hint ? `; did you mean '${hint}'?` : ""}`, e.nameSpan, scope.source);
 }
 
+/** norm2(u): sqrt(u'*u) for a column u (Euclidean), else sqrt(sum(u.^2)) (Frobenius); the printers know both forms. */
+function norm2(u: Expr): Expr {
+  if (u.shape !== SCALAR && u.shape.cols === 1) return B.sqrt(B.matmul(B.transpose(u), u));
+  return B.sqrt(B.sumAll(B.pow(u, B.num(2))));
+}
+
+/** log(u, b) = log(u)/log(b), the logarithm to a scalar base b (SymPy's and mathjs's reading). */
+function logBase(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
+  const u = elab(e.args[0]!, scope);
+  const base = elab(e.args[1]!, scope);
+  if (base.shape !== SCALAR) fail("shape", `the base of log(u, b) must be a scalar, not ${describeShape(base.shape)}`, e.args[1]!.span, scope.source);
+  return B.mul(B.call("log", u), B.pow(B.call("log", base), B.MINUS_ONE));
+}
+
 /** A size argument of eye/ones/zeros: a positive integer or a size name in use. */
 function sizeArg(a: AstExpr, scope: Scope): Size {
   if (a.type === "name" && !scope.sizes.has(a.name))
@@ -171,7 +248,7 @@ function sizeArg(a: AstExpr, scope: Scope): Size {
 }
 
 function suggest(name: string): string | undefined {
-  const all = [...FUNCTION_NAMES, ...KNOWN_CALLS];
+  const all = [...FUNCTION_NAMES, ...FUNCTION_ALIASES.keys(), ...KNOWN_CALLS];
   let best: string | undefined;
   let bestD = 3;
   for (const c of all) {
@@ -214,24 +291,25 @@ function elabBrackets(e: Extract<AstExpr, { type: "brackets" }>, scope: Scope): 
   return B.matrix(e.items.length, 1, scalarItems(e.items));
 }
 
-export function elab(e: AstExpr, scope: Scope): Expr {
+export function elab(e: AstExpr, scope: Scope, want?: Want): Expr {
+  if (isContextConstant(e, scope)) return contextConstant(e, want, scope, (a) => elab(a, scope));
   switch (e.type) {
     case "number":
       return B.num(numberAt(e.text, e.span, scope));
     case "name":
       return resolveName(e.name, e.span, scope);
     case "unary": {
-      const a = elab(e.arg, scope);
+      const a = elab(e.arg, scope, want);
       return e.op === "-" ? B.neg(a) : a;
     }
     case "binary":
-      if (e.op === "+" || e.op === "-") return elabSum(e, scope);
-      if (PRODUCT_OPS.has(e.op)) return elabProduct(e, scope);
+      if (e.op === "+" || e.op === "-") return elabSum(e, scope, want);
+      if (PRODUCT_OPS.has(e.op)) return elabProduct(e, scope, want);
       return elabPower(e, scope);
     case "transpose":
       return elabTranspose(e, scope);
     case "call":
-      return elabCall(e, scope);
+      return elabCall(e, scope, want);
     case "brackets":
       return elabBrackets(e, scope);
   }

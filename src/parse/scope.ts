@@ -4,12 +4,12 @@
  */
 import { KERNEL_DERIVATIVE_KINDS } from "../core/derivative-kinds.js";
 import { JacobiError, type Source, type Span } from "../core/errors.js";
-import { isFnName } from "../core/expr.js";
+import { functionNamed } from "../core/functions.js";
 import type { Declaration, Definition } from "../core/program.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/rational.js";
 
 /** Calls that are not elementwise functions. */
-export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros"] as const;
+export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros", "tr", "norm1", "norm2"] as const;
 /** ...and the derivative operators, allowed as the whole right-hand side of a `kernel` statement (KERNEL_DERIVATIVE_KINDS). */
 export const KNOWN_CALLS: ReadonlySet<string> = new Set<string>([...STRUCTURE_CALLS, ...KERNEL_DERIVATIVE_KINDS]);
 
@@ -39,7 +39,7 @@ export function numberAt(text: string, span: Span, scope: Scope): Rational {
 }
 
 export function checkNameFree(name: string, span: Span, scope: Scope, verb: "declare" | "define"): void {
-  if (isFnName(name) || KNOWN_CALLS.has(name)) fail("name", `cannot ${verb} '${name}': it is a function name`, span, scope.source);
+  if (functionNamed(name) || KNOWN_CALLS.has(name)) fail("name", `cannot ${verb} '${name}': it is a function name`, span, scope.source);
 }
 
 export function where(span: Span | undefined, source: Source | undefined): string {

@@ -161,3 +161,26 @@ export const isSquareRoot = (e: Expr): boolean =>
 
 /** Both operands of a power scalar: `^`; otherwise the elementwise `.^`. */
 export const isScalarPower = (e: Extract<Expr, { kind: "pow" }>): boolean => e.base.shape === SCALAR && e.exponent.shape === SCALAR;
+
+/**
+ * The named reductions, as the parser builds them: tr(A) = sum(diag(A)) for a square A,
+ * norm1(u) = sum(abs(u)), norm2(u) = sqrt(u'*u) for a column u and sqrt(sum(u.^2))
+ * otherwise. The printers write these names (the text printer keeps sum(abs(u)) as it is);
+ * each parses back to the same expression.
+ */
+export function namedReduction(e: Expr): { readonly name: "tr" | "norm1" | "norm2"; readonly arg: Expr } | undefined {
+  if (e.kind === "sum") {
+    const a = e.arg;
+    if (a.kind === "diag" && a.arg.shape !== SCALAR && a.arg.shape.rows === a.arg.shape.cols && a.shape.cols === 1) return { name: "tr", arg: a.arg };
+    if (a.kind === "call" && a.fn === "abs" && a.shape !== SCALAR) return { name: "norm1", arg: a.arg };
+    return undefined;
+  }
+  if (!isSquareRoot(e) || e.kind !== "pow") return undefined;
+  const s = e.base;
+  const column = (u: Expr): boolean => u.shape !== SCALAR && u.shape.cols === 1;
+  if (s.kind === "sum" && s.arg.kind === "pow" && s.arg.base.shape !== SCALAR && !column(s.arg.base) && s.arg.exponent.kind === "num" && Q.equals(s.arg.exponent.value, Q.rat(2)))
+    return { name: "norm2", arg: s.arg.base };
+  if (s.kind === "matmul" && s.factors.length === 2 && column(s.factors[1]!) && s.factors[0] === B.transpose(s.factors[1]!))
+    return { name: "norm2", arg: s.factors[1]! };
+  return undefined;
+}

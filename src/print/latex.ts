@@ -17,7 +17,7 @@ import { checkDepth, checkOutput } from "../core/limits.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { SCALAR, type Shape, type Size } from "../core/shape.js";
-import { elementwiseJoins, isBareFactor, isScalarPower, isSquareRoot, PREC, splitProduct, sumDisplayOrder, type Prec, type ProductParts } from "./display.js";
+import { elementwiseJoins, isBareFactor, isScalarPower, isSquareRoot, namedReduction, PREC, splitProduct, sumDisplayOrder, type Prec, type ProductParts } from "./display.js";
 
 /** The LaTeX of an expression (math mode, without delimiters). */
 export function toLatex(e: Expr): string {
@@ -99,8 +99,17 @@ class LatexPrinter {
     return this.print(e).text;
   }
 
+  /** tr(A), norm1(u), norm2(u): `\operatorname{tr}\left(A\right)`, `\left\lVert u\right\rVert_1`, `\left\lVert u\right\rVert_2`. */
+  private named(name: "tr" | "norm1" | "norm2", arg: Expr): string {
+    if (name === "tr") return `\\operatorname{tr}${paren(this.inner(arg))}`;
+    return `\\left\\lVert ${this.inner(arg)}\\right\\rVert_${name === "norm1" ? 1 : 2}`;
+  }
+
   /** `\exp\left(x\right)` or `\left|x\right|`, as the function table spells it. */
   private call(fn: FnName, arg: Expr): Piece {
+    // the constants e = exp(1) and pi = acos(-1), as the parser reads `e` and `pi`
+    if (arg.kind === "num" && arg.shape === SCALAR && ((fn === "exp" && Q.isOne(arg.value)) || (fn === "acos" && Q.equals(arg.value, Q.MINUS_ONE))))
+      return atom(fn === "exp" ? "\\mathrm{e}" : "\\pi");
     const form = FUNCTION_TABLE[fn].latex;
     if (typeof form !== "string") return atom(`${form.left}${this.inner(arg)}${form.right}`);
     // exp(x)^T for exp(x^T), as in the text form
@@ -133,8 +142,11 @@ class LatexPrinter {
       }
       case "transpose":
         return { text: `${wrap(this.print(e.arg), PREC.atom, true)}^{\\top}`, prec: PREC.postfix };
-      case "sum":
+      case "sum": {
+        const named = namedReduction(e);
+        if (named) return atom(this.named(named.name, named.arg));
         return atom(`\\operatorname{sum}${paren(this.inner(e.arg))}`);
+      }
       case "diag":
         return atom(`\\operatorname{diag}${paren(this.inner(e.arg))}`);
       case "eye":
@@ -212,6 +224,8 @@ class LatexPrinter {
 
   /** `x^{2}`, `x^{\circ a}`, `\left(-1\right)^{x}`, `\sqrt{x}`. */
   private power(e: Extract<Expr, { kind: "pow" }>): Piece {
+    const named = namedReduction(e);
+    if (named) return atom(this.named(named.name, named.arg));
     if (isSquareRoot(e)) return atom(`\\sqrt{${this.inner(e.base)}}`);
     const base = wrap(this.print(e.base), PREC.atom, true);
     const exponent = isScalarPower(e) ? this.inner(e.exponent) : `\\circ ${wrap(this.print(e.exponent), PREC.postfix, false)}`;

@@ -17,6 +17,7 @@ import {
   isBareFactor,
   isScalarPower,
   isSquareRoot,
+  namedReduction,
   PREC,
   splitProduct,
   sumDisplayOrder,
@@ -100,8 +101,11 @@ class TextPrinter {
         return { text: e.factors.map((f) => this.at(f, PREC.unary)).join("*"), prec: PREC.product };
       case "transpose":
         return { text: `${this.at(e.arg, PREC.postfix)}'`, prec: PREC.postfix };
-      case "sum":
-        return atom(`sum(${this.print(e.arg).text})`);
+      case "sum": {
+        // tr(A), the parser's meaning of the name (norm1(u) stays sum(abs(u)), the spelling the table's abs row prints)
+        const named = namedReduction(e);
+        return atom(named?.name === "tr" ? `tr(${this.print(named.arg).text})` : `sum(${this.print(e.arg).text})`);
+      }
       case "diag":
         return atom(`diag(${this.print(e.arg).text})`);
       case "eye":
@@ -163,6 +167,8 @@ class TextPrinter {
 
   /** `x^2`, `x.^y`, `(-1)^x`, `(a + b)^(1/3)`, `sqrt(x)`. */
   private power(e: Extract<Expr, { kind: "pow" }>): Printed {
+    const named = namedReduction(e); // norm2(u)
+    if (named) return atom(`${named.name}(${this.print(named.arg).text})`);
     if (isSquareRoot(e)) return atom(`sqrt(${this.print(e.base).text})`);
     const base = this.at(e.base, PREC.postfix);
     // `^T` would read as a transpose: a name T in the exponent keeps its parentheses

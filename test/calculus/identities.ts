@@ -87,6 +87,13 @@ export const IDENTITIES: readonly Identity[] = [
     forms: ["s*sum(g) - g"],
   },
   { law: "∂ exp(c·aᵀx)/∂c = aᵀx exp(c aᵀx)", body: "exp(a'*x*c)", kind: "diff", wrt: "c", forms: ["(a'*x)*exp((a'*x)*c)"] },
+  { law: "∂ tr(AXB)/∂X = AᵀBᵀ (tr)", body: "tr(W*X*W')", kind: "grad", wrt: "X", forms: ["W'*W"] },
+  { law: "∂ tr(X)/∂X = I (tr)", body: "tr(X)", kind: "grad", wrt: "X", forms: ["eye(n)"] },
+  { law: "∂ tr(AXᵀBXC)/∂X = BXCA + BᵀXAᵀCᵀ (tr)", body: "tr(A*X'*(A + A')*X*A')", kind: "grad", wrt: "X", forms: ["(A + A')*X*A'*A + (A + A')*X*A'*A", "2*((A + A')*X*A'*A)", "2*(A*X*A'*A) + 2*(A'*X*A'*A)"] },
+  { law: "∂ ‖x‖₂/∂x = x/‖x‖₂ (norm2)", body: "norm2(x)", kind: "grad", wrt: "x", forms: ["x/norm2(x)"] },
+  { law: "∂ ‖Wx − b‖₁/∂x = Wᵀ sign(Wx − b) (norm1)", body: "norm1(W*x - b)", kind: "grad", wrt: "x", forms: ["W'*sign(W*x - b)"] },
+  { law: "∂ ‖Wx − b‖₂/∂x = Wᵀ(Wx − b)/‖Wx − b‖₂ (norm2)", body: "norm2(W*x - b)", kind: "grad", wrt: "x", forms: ["(W'*(W*x - b))/norm2(W*x - b)"] },
+  { law: "∂ ‖X‖_F/∂X = X/‖X‖_F (norm2)", body: "norm2(X)", kind: "grad", wrt: "X", forms: ["X/norm2(X)", "X/sqrt(sum(X'.^2*ones(n)))"] },
 ];
 
 export const specOf = (i: Identity): DerivativeSpec => ({

@@ -180,10 +180,11 @@ describe("usage errors exit 2", () => {
     });
   }
 
-  it("no command at all prints the help and exits 2", async () => {
+  it("no command at all prints the help on stderr (usage) and exits 2", async () => {
     const r = await cli();
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/^jacobi: /);
+    expect(r.stdout).toBe("");
+    expect(r.err).toMatch(/^jacobi: /);
   });
 });
 

@@ -18,7 +18,7 @@ import { toLatex } from "../../src/print/latex.js";
 import { toText } from "../../src/print/text.js";
 import { centralPair, judge } from "../support/fd.js";
 
-/** Points inside each function's domain, away from where its law fails (u = 0 for abs and sign). */
+/** Points inside each function's domain, away from where its law fails (u = 0 for abs, sign, relu, step and cbrt). */
 const POINTS: { readonly [F in FnName]: readonly number[] } = {
   exp: [-2.5, -0.3, 0.8, 3],
   log: [0.05, 0.7, 2, 40],
@@ -35,6 +35,16 @@ const POINTS: { readonly [F in FnName]: readonly number[] } = {
   abs: [-2, -0.4, 0.3, 5],
   sign: [-2, -0.4, 0.3, 5],
   softplus: [-30, -1.2, 0.1, 2.5, 30],
+  relu: [-2, -0.4, 0.3, 5],
+  step: [-2, -0.4, 0.3, 5],
+  cbrt: [-8, -0.5, 0.3, 27],
+  log10: [0.05, 0.7, 2, 40],
+  sec: [-1.2, -0.4, 0.3, 1.1],
+  csc: [-2, -0.4, 0.9, 3],
+  cot: [-2, -0.4, 0.9, 3],
+  asinh: [-4, -0.5, 0.2, 3],
+  acosh: [1.5, 2, 3, 10],
+  atanh: [-0.9, -0.2, 0.5, 0.95],
 };
 
 /** The laws read in floats: the same law the differentiator builds, a second reading of it. */

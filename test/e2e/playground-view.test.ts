@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import katex from "katex";
 import { describe, expect, it } from "vitest";
-import { KINDS, parseSizes, view, type Request } from "../../playground/compute.js";
+import { KINDS, parseSizes, parseValues, view, type Request } from "../../playground/compute.js";
 import { compile, evaluate, JacobiError, jacobian, parse, toLatex, vjp } from "../../src/index.js";
 
 const repo = new URL("../../", import.meta.url).pathname;
@@ -86,5 +86,30 @@ describe("the playground's view", () => {
 describe("the playground's code", () => {
   it("typechecks", () => {
     execFileSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(repo, "playground/tsconfig.json")], { stdio: "pipe" });
+  });
+});
+
+describe("the playground's values", () => {
+  it("shows the value and the derivative at the values (as --at does), ignoring values the program does not use", () => {
+    const x = [0.2, -1.3, 0.7];
+    const v = view(request({ values: "x=[0.2, -1.3, 0.7]; q=2" }));
+    expect(v.values?.ok).toBe(true);
+    const [value, ...rows] = (v.values!.ok ? v.values!.value : "").split("\n");
+    const derivative = rows.join(" "); // a matrix prints one row a line
+    const p = parse(SOFTMAX);
+    const numbers = (line: string): number[] => [...line.replace(/^[^=]*=/, "").matchAll(/-?\d+(\.\d+)?(e-?\d+)?/g)].map((m) => Number(m[0]));
+    expect(value).toMatch(/^s = \[/);
+    numbers(value!).forEach((e, k) => expect(e).toBeCloseTo((evaluate(p, { x }) as number[])[k]!, 5));
+    const j = (evaluate(p, { x }, jacobian(p, "x")) as number[][]).flat();
+    expect(numbers(derivative!)).toHaveLength(9);
+    numbers(derivative!).forEach((e, k) => expect(e).toBeCloseTo(j[k]!, 5));
+    expect(view(request({})).values).toBeUndefined();
+  });
+
+  it("reports a bad or missing value with its place", () => {
+    expect(() => parseValues("x=[1, 2")).toThrow(JacobiError);
+    expect(() => parseValues("x=1; x=2")).toThrow(/given twice/);
+    const missing = view(request({ text: "x: vector(n)\na: scalar\ns = a*exp(x)/sum(exp(x))", values: "x=[1, 2]" }));
+    expect(missing.values).toMatchObject({ ok: false, message: expect.stringMatching(/no value for 'a'/) });
   });
 });

@@ -9,6 +9,7 @@ import { bindProgram } from "../../src/eval/bind.js";
 import { evaluate, evaluateAt, evaluateProgram, type Bindings, type Env } from "../../src/eval/evaluate.js";
 import { formatValue, parseValue, type Value } from "../../src/eval/value.js";
 import { parseProgram } from "../../src/parse/parse.js";
+import { bindItWithAt } from "../../src/cli/common.js";
 import { compareOnRandomProgram } from "./compare.js";
 
 /** `--at`-style bindings from value texts. */
@@ -21,7 +22,8 @@ function at(values: Record<string, string>): Bindings {
   return out;
 }
 
-const run = (program: string, values: Record<string, string>): Value => evaluateProgram(parseProgram(program), at(values));
+// the CLI's words for a missing value (the library's are its own: test/api.test.ts)
+const run = (program: string, values: Record<string, string>): Value => evaluateProgram(parseProgram(program), at(values), { howToGive: bindItWithAt });
 const numbers = (v: Value): number[] => Array.from(v.data);
 
 function errorOf(f: () => unknown): JacobiError {

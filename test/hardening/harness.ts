@@ -14,6 +14,7 @@
 import { JacobiError, type ErrorKind } from "../../src/core/errors.js";
 import { processIo, type Io } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/run.js";
+import { wantsJsonErrors } from "../../src/cli/errors-json.js";
 
 export const ERROR_KINDS: readonly ErrorKind[] = ["syntax", "name", "shape", "arity", "value", "limit", "usage", "unsupported", "io"];
 
@@ -199,10 +200,26 @@ export function cliProblem(r: CliRun): string | undefined {
   if (looksLikeStackTrace(all)) return "output looks like a stack trace";
   if (/internal error/.test(all)) return "internal error";
   if (r.stderr.includes(STACK_OVERFLOW_FALLBACK)) return "a stack overflow, caught by runCli's last resort";
+  if (r.code !== 0 && wantsJsonErrors(r.argv)) return jsonErrorProblem(r);
   if (r.code === 1 && !r.stderr.startsWith("error: ")) return "exit 1 without 'error: ' on stderr";
   if (r.code === 2 && !r.stderr.startsWith("usage error: ") && r.argv.length > 0) return "exit 2 without 'usage error: ' on stderr";
   if (r.code !== 0 && r.stdout !== "") return "output on stdout from a failed run";
   if (r.code === 0 && r.stderr !== "" && !r.stderr.startsWith("note: ")) return "stderr from a successful run";
+  return undefined;
+}
+
+/** Under --format json a failed run prints one JSON object, `{"error": {kind, line, col, message}}`, and nothing on stdout. */
+function jsonErrorProblem(r: CliRun): string | undefined {
+  let parsed: { error?: { kind?: unknown; line?: unknown; col?: unknown; message?: unknown } };
+  try {
+    parsed = JSON.parse(r.stderr) as typeof parsed;
+  } catch {
+    return `exit ${r.code} under --format json without one JSON object on stderr`;
+  }
+  const e = parsed.error;
+  if (!e || typeof e.kind !== "string" || typeof e.message !== "string" || !("line" in e) || !("col" in e)) return "a JSON error without kind, line, col and message";
+  if (r.code === 2 && e.kind !== "usage") return `exit ${r.code} with a JSON error of kind ${e.kind}`;
+  if (r.stdout !== "") return "output on stdout from a failed run";
   return undefined;
 }
 

@@ -85,7 +85,7 @@ describe("JavaScript's special names are ordinary names", () => {
       const missing = await runJacobi(["eval", `${name}: vector(n); sum(${name})`]);
       expect(missing.stderr).toContain(`no value for '${name}'; bind it with --at ${name}=…`);
       const stranger = await runJacobi(["eval", "1", "--at", `${name}=1`]);
-      expect(stranger.stderr).toContain(`no value named '${name}' in the program`);
+      expect(stranger.stderr).toContain(`note: --at ${name}: the program does not use '${name}'`);
       const wrt = await runJacobi(["grad", "x^2", "--wrt", name]);
       expect(wrt.stderr).toBe(`error: --wrt '${name}' does not occur in the program\n`);
     });

@@ -106,8 +106,8 @@ export const code: Promise<string> = generate("x: vector(n); kernel twice = 2*x"
 export const plugin: Plugin = jacobi({ dtype: "f64" });
 // @ts-expect-error wrt is a name
 jacobian(p, 1);
-// @ts-expect-error toText takes an expression
-toText(p);
+// @ts-expect-error definition is a flag (toText takes expressions, programs and text)
+toText(p, { definition: "yes" });
 `,
     );
     execFileSync(process.execPath, [tsc, "-p", join(consumer, "tsconfig.json")], { stdio: "pipe" });

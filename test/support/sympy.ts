@@ -20,7 +20,7 @@ export const SKIP_NOTE = hasSympy ? "" : " [SKIPPED: python3 with sympy is not a
 
 /**
  * Python prelude: `parse(text)` reads jacobi's scalar syntax (`^` powers, sigmoid, softplus,
- * abs, sign, x1, W1_2 names) into SymPy (a bracketed literal becomes a Matrix) with every name a real symbol (`var(name)`), and
+ * relu, step, cbrt, log10, log(u, b), sec, csc, cot, asinh, acosh, atanh, arcsin, arccos, arctan, abs, sign, x1, W1_2 names) into SymPy (a bracketed literal becomes a Matrix) with every name a real symbol (`var(name)`), and
  * `num(e, point)` evaluates to a float.
  */
 const PRELUDE = `
@@ -34,7 +34,11 @@ def _sigmoid(u):
 LOCALS = {"sigmoid": sp.Lambda(sp.Symbol("u"), _sigmoid(sp.Symbol("u"))), "abs": sp.Abs, "sign": sp.sign,
           "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
           "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
-          "softplus": sp.Lambda(sp.Symbol("u"), sp.log(1 + sp.exp(sp.Symbol("u"))))}
+          "softplus": sp.Lambda(sp.Symbol("u"), sp.log(1 + sp.exp(sp.Symbol("u")))),
+          "relu": sp.Lambda(sp.Symbol("u"), sp.Max(sp.Symbol("u"), 0)), "step": sp.Lambda(sp.Symbol("u"), sp.Heaviside(sp.Symbol("u"), 0)),
+          "cbrt": sp.Lambda(sp.Symbol("u"), sp.real_root(sp.Symbol("u"), 3)), "log10": sp.Lambda(sp.Symbol("u"), sp.log(sp.Symbol("u"), 10)),
+          "sec": sp.sec, "csc": sp.csc, "cot": sp.cot, "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh,
+          "arcsin": sp.asin, "arccos": sp.acos, "arctan": sp.atan}
 
 def var(name):
     return sp.Symbol(name, real=True)

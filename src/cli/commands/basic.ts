@@ -5,7 +5,7 @@ import { evaluateProgram } from "../../eval/evaluate.js";
 import { toLatex } from "../../print/latex.js";
 import { simplify } from "../../simplify/simplify.js";
 import type { Command } from "../command.js";
-import { FORMAT_OPTION, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS } from "../common.js";
+import { cliBinding, FORMAT_OPTION, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS } from "../common.js";
 import { showExpr } from "../show.js";
 
 /** The subject's expression: a definition's right-hand side when the subject is its name. */
@@ -25,7 +25,7 @@ export const evalCommand: Command = {
   ],
   run(args, io) {
     const program = loadProgram(args, io);
-    const value = evaluateProgram(program, loadBindings(args));
+    const value = evaluateProgram(program, loadBindings(args), cliBinding(io));
     io.out(showValue(value, formatOf(args), precisionOf(args)));
   },
 };

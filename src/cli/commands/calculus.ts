@@ -16,7 +16,7 @@ import type { Value } from "../../eval/value.js";
 import { simplifier } from "../../simplify/simplify.js";
 import { flag, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { FORMAT_OPTION, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS } from "../common.js";
+import { checkTangents, cliBinding, FORMAT_OPTION, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS, wrtNames } from "../common.js";
 import type { Io } from "../io.js";
 import { showExpr } from "../show.js";
 
@@ -74,16 +74,14 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
   return { display: r.index, valueAt: (env) => indexValue(r.index, r.shape, r.indices, r.sizes, env) };
 }
 
-function specsOf(kind: DerivativeKind, args: ParsedArgs): DerivativeSpec[] {
-  const wrt = single(args, "wrt");
-  if (!wrt) throw new UsageError(`${kind} needs --wrt NAME`);
-  const names = wrt.split(",").map((w) => w.trim());
-  for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new UsageError(`--wrt: '${n}' is not a name`);
+function specsOf(kind: DerivativeKind, args: ParsedArgs, program: Program): DerivativeSpec[] {
+  if (!single(args, "wrt")) throw new UsageError(`${kind} needs --wrt NAME`);
   const tangent = single(args, "tangent");
   const cotangent = single(args, "cotangent");
   if (kind === "jvp" && !tangent) throw new UsageError("jvp needs --tangent NAME (a value shaped like the --wrt value)");
   if (kind === "vjp" && !cotangent) throw new UsageError("vjp needs --cotangent NAME (a value shaped like the program's value)");
-  return names.map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  checkTangents(args, program);
+  return wrtNames(args, program).map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
 }
 
 /** grad, jacobian or hessian by several scalars: one result, the names as one variable vector. */
@@ -97,7 +95,7 @@ function byScalars(program: Program, kind: ListKind, names: readonly string[]): 
 
 function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   const program = loadProgram(args, io);
-  let specs = specsOf(kind, args);
+  let specs = specsOf(kind, args, program);
   const format = formatOf(args);
   const names = specs.map((s) => s.wrt);
   const together = (kind === "grad" || kind === "jacobian" || kind === "hessian") && names.length > 1 && allScalars(program, names);
@@ -107,7 +105,7 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
     : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
   const label = (s: DerivativeSpec): string => `d${program.subjectName ?? "f"}/d${s.wrt}`;
   if (args.options.has("at")) {
-    const env = bindProgram(program, loadBindings(args));
+    const env = bindProgram(program, loadBindings(args), cliBinding(io));
     const precision = precisionOf(args);
     const values = results.map((r) => showValue(r.computed.valueAt(env), format, precision));
     if (results.length === 1) io.out(values[0]!);

@@ -14,7 +14,7 @@ import { derivationDocument } from "../../derive/tex.js";
 import { derivationLatex, derivationText } from "../../derive/text.js";
 import { all, choice, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { loadProgram, PROGRAM_OPTIONS } from "../common.js";
+import { checkTangents, loadProgram, PROGRAM_OPTIONS, wrtNames } from "../common.js";
 
 const OPTIONS: readonly OptionSpec[] = [
   ...PROGRAM_OPTIONS,
@@ -54,11 +54,12 @@ function kindOf(args: ParsedArgs, program: Program, wrt: string): DerivativeKind
 function specsOf(args: ParsedArgs, program: Program): DerivativeSpec[] {
   const wrt = single(args, "wrt");
   if (!wrt) throw new UsageError("derive needs --wrt NAME");
-  const names = wrt.split(",").map((w) => w.trim());
-  for (const n of names) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) throw new UsageError(`--wrt: '${n}' is not a name`);
+  const names = wrtNames(args, program);
   const tangent = single(args, "tangent");
   const cotangent = single(args, "cotangent");
-  return names.map((w) => ({ kind: kindOf(args, program, w), wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  const specs = names.map((w) => ({ kind: kindOf(args, program, w), wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  checkTangents(args, program);
+  return specs;
 }
 
 export const deriveCommand: Command = {

@@ -1,5 +1,5 @@
 /** `gen`: TypeScript kernels from spec files (`kernel NAME = …` statements), one module per file. */
-import { generateModule, parseSpec } from "../../codegen/index.js";
+import { generateModule, parseSpec, regenerateCommand } from "../../codegen/index.js";
 import { single, choice, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -9,17 +9,21 @@ function stem(path: string): string {
   return base.endsWith(".jacobi") ? base.slice(0, -".jacobi".length) : base.replace(/\.[^.]*$/, "");
 }
 
+/** The command that writes a module printed on standard output again. */
+const stdoutCommand = (file: string, dtype: string): string =>
+  `jacobi gen ${file === "-" ? "- < SPEC.jacobi" : `${file} --out -`}${dtype === "f32" ? " --dtype f32" : ""} > MODULE.ts`;
+
 const hasKernels = (text: string, label: string): boolean => parseSpec(text, label).kernels.length > 0;
 
 export const genCommand: Command = {
   name: "gen",
   summary: "generate TypeScript kernels from spec files (kernel NAME = …)",
-  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32]",
+  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32]    (jacobi gen - reads standard input and writes standard output)",
   options: [
-    { name: "out", short: "o", value: "DIR", help: "the directory to write NAME.ts into (one module per FILE)" },
+    { name: "out", short: "o", value: "DIR", help: "the directory to write NAME.ts into (one module per FILE); '-' writes one module to standard output" },
     { name: "dtype", value: "f64|f32", help: "Float64Array (default) or Float32Array inputs and outputs" },
   ],
-  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32"],
+  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32", "jacobi gen - < softmax.jacobi > softmax.ts"],
   details: [
     "A spec file is a program with kernel statements:",
     "  x: vector(n); g: vector(n); s = exp(x)/sum(exp(x))",
@@ -34,8 +38,11 @@ export const genCommand: Command = {
   async run(args, io) {
     const files = args.positional;
     if (files.length === 0) throw new UsageError("no spec files given");
-    const out = single(args, "out");
+    const toStdout = single(args, "out") === "-" || (files.length === 1 && files[0] === "-" && single(args, "out") === undefined);
+    const out = toStdout ? "-" : single(args, "out");
     if (out === undefined) throw new UsageError("gen needs --out DIR");
+    if (toStdout && files.length > 1) throw new UsageError("--out - writes one module to standard output; give one spec file");
+    if (files.includes("-") && !toStdout) throw new UsageError("a spec read from standard input ('-') is written to standard output; leave out --out or give --out -");
     const dtype = choice(args, "dtype", ["f64", "f32"] as const, "f64");
     const seen = new Map<string, string>();
     for (const file of files) {
@@ -52,8 +59,14 @@ export const genCommand: Command = {
         io.err(`note: skipped ${file}: it has no kernel statements`);
         continue;
       }
-      const code = await generateModule(text, { dtype, label: file });
-      const target = `${out.replace(/[\\/]+$/, "")}/${stem(file)}.ts`;
+      const dir = out.replace(/[\\/]+$/, "");
+      const label = file === "-" ? "<stdin>" : file;
+      const code = await generateModule(text, { dtype, label, command: toStdout ? stdoutCommand(file, dtype) : regenerateCommand(file, dir, dtype) });
+      if (toStdout) {
+        io.out(code);
+        return;
+      }
+      const target = `${dir}/${stem(file)}.ts`;
       io.writeFile(target, code);
       io.out(`wrote ${target}`);
       written++;

@@ -2,7 +2,7 @@
  * `jacobi notebook`: the main job — the backprop notebook reproduced and checked, and
  * its derivations and seed kernels written to a folder (generated/ by default).
  */
-import { generateModule } from "../../codegen/index.js";
+import { generateModule, regenerateCommand } from "../../codegen/index.js";
 import { writeNotebookDerivations } from "../../derive/notebook.js";
 import { formatNotebookReport } from "../../notebook/format.js";
 import { runNotebook } from "../../notebook/run.js";
@@ -17,7 +17,7 @@ async function writeOutputs(dir: string, io: Io): Promise<string[]> {
   const written = writeNotebookDerivations(dir, io);
   for (const name of SEED_SPECS) {
     const path = new URL(`../../../examples/${name}.jacobi`, import.meta.url);
-    const code = await generateModule(io.readFile(path.pathname), { label: `${name}.jacobi` });
+    const code = await generateModule(io.readFile(path.pathname), { label: `${name}.jacobi`, command: regenerateCommand(`examples/${name}.jacobi`, dir, "f64") });
     const target = `${dir}/${name}.ts`;
     io.writeFile(target, code);
     written.push(target);
