@@ -17,6 +17,7 @@ import { Lowerer } from "../indexform/lower.js";
 import { backprop, type Backprop, type Binding } from "../reverse/backprop.js";
 import { pushForward } from "../reverse/forward.js";
 import { NoReverseRule } from "../reverse/view.js";
+import { dimensionIndices, indexNamesFor, presentIndices, withIndexNames } from "./forms.js";
 
 /**
  * The size of an expression as written: its nodes counted as a tree (shared parts each
@@ -85,23 +86,26 @@ function indexOrUndefined(viaIndex: () => DerivativeResult): DerivativeResult | 
   }
 }
 
-/** A result from the sweep alone: its index form is the matrix form lowered. */
+/** A result from the sweep alone: its index form is the matrix form lowered (with the program's fresh index names). */
 function fromSweep(program: Program, spec: DerivativeSpec, matrix: Expr, bp: Backprop): DerivativeResult {
+  const names = indexNamesFor(program);
+  // a JVP has the value's indices; a gradient or VJP the variable's
+  const [r, c] = spec.kind === "jvp" ? dimensionIndices(matrix.shape, names.row, names.col) : dimensionIndices(matrix.shape, names.wrtRow, names.wrtCol);
   const sizes = new Map<Index, Size>();
-  const r = matrix.shape.rows === 1 ? null : "a";
-  const c = matrix.shape.cols === 1 ? null : "b";
   if (r) sizes.set(r, matrix.shape.rows);
   if (c) sizes.set(c, matrix.shape.cols);
+  const indices = presentIndices([r, c]);
   let index: Expr | undefined;
   return {
     spec,
     shape: matrix.shape,
     // lowered when asked for (the matrix form is what callers use)
     get index(): Expr {
-      return (index ??= withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => new Lowerer(program).lower(matrix, r, c)));
+      return (index ??= withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => withIndexNames(names, () => new Lowerer(program).lower(matrix, r, c))));
     },
-    indices: [r, c].filter((x): x is Index => x !== null),
+    indices,
     sizes,
+    roles: spec.kind === "jvp" ? { value: indices, variable: [], second: [] } : { value: [], variable: indices, second: [] },
     matrix,
     backprop: { named: bp.named.get(spec.wrt)!, where: bp.bindings },
   };

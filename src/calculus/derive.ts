@@ -8,7 +8,9 @@
  *   matricize                      = diag(s) − s*s'
  *
  * Output indices: the differentiated value's are i (rows) and j (columns); the
- * variable's are a and b.
+ * variable's are a and b — or other letters where the program has values of those names
+ * (forms.ts); the result says which index is which (`roles`). With `{ record: true }` the
+ * result carries every step taken (`record`), which derivation pages select from.
  */
 import * as B from "../core/build.js";
 import { ShapeError } from "../core/build.js";
@@ -17,7 +19,7 @@ import { JacobiError } from "../core/errors.js";
 import { withWorkBudget, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
-import type { Tracer } from "../core/trace.js";
+import type { Step, Tracer } from "../core/trace.js";
 import { describeShape, SCALAR, shape as makeShape, type Shape, type Size } from "../core/shape.js";
 import { Differentiator, entryTarget, symTarget, type Target } from "../diff/derivative.js";
 import { contract } from "../indexform/contract.js";
@@ -27,27 +29,25 @@ import { Matricizer, NotMatrixForm } from "../indexform/matricize.js";
 import { recognize } from "../indexform/recognize.js";
 import { collect } from "../simplify/collect.js";
 import { simplify } from "../simplify/simplify.js";
+import { dimensionIndices, indexNamesFor, presentIndices, withIndexNames, type IndexNames } from "./forms.js";
 import { preferReverse } from "./choose.js"; // [reverse]
-import type { DerivativeResult, DerivativeSpec } from "./result.js";
+import type { DerivativeResult, DerivativeSpec, IndexRoles } from "./result.js";
 
 export type { DerivativeKind };
-export type { DerivativeResult, DerivativeSpec } from "./result.js";
+export type { DerivativeRecord, DerivativeResult, DerivativeSpec, IndexRoles } from "./result.js";
 
-const ROW = "i";
-const COL = "j";
-const WRT_ROW = "a";
-const WRT_COL = "b";
+export interface DeriveOptions {
+  /** Keep the record of every step (for derivation pages). */
+  readonly record?: boolean;
+}
 
 /** Index names for a value's dimensions (null for size 1) and their sizes. */
 function dims(s: Shape, row: Index, col: Index, sizes: Map<Index, Size>): [Index | null, Index | null] {
-  const r = s.rows === 1 ? null : row;
-  const c = s.cols === 1 ? null : col;
+  const [r, c] = dimensionIndices(s, row, col);
   if (r) sizes.set(r, s.rows);
   if (c) sizes.set(c, s.cols);
   return [r, c];
 }
-
-const present = (...xs: (Index | null)[]): Index[] => xs.filter((x): x is Index => x !== null);
 
 /** The shape of a name the derivative refers to; undeclared names are scalars. */
 export function shapeOfName(program: Program, name: string, what: string): Shape {
@@ -59,7 +59,7 @@ export function shapeOfName(program: Program, name: string, what: string): Shape
 }
 
 function targetFor(name: string, r: Index | null, c: Index | null): Target {
-  const at = present(r, c);
+  const at = presentIndices([r, c]);
   return at.length === 0 ? symTarget(name) : entryTarget(name, at);
 }
 
@@ -70,35 +70,51 @@ function sumOver(body: Expr, idx: readonly (Index | null)[], sizes: ReadonlyMap<
   return out;
 }
 
+interface IndexDerivative {
+  readonly expr: Expr;
+  readonly shape: Shape;
+  readonly sizes: Map<Index, Size>;
+  readonly roles: IndexRoles;
+  readonly lowered: Expr;
+  readonly pairing?: Expr;
+}
+
 /** The index-form derivative, before simplification, with its output indices. */
-function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): { expr: Expr; out: Index[]; shape: Shape; sizes: Map<Index, Size> } {
+function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names: IndexNames, trace?: Tracer): IndexDerivative {
   const sizes = new Map<Index, Size>();
   const xShape = shapeOfName(program, spec.wrt, "the variable");
   const lowerer = new Lowerer(program);
-  const [fr, fc] = dims(f.shape, ROW, COL, sizes);
-  const [xr, xc] = dims(xShape, WRT_ROW, WRT_COL, sizes);
+  const [fr, fc] = dims(f.shape, names.row, names.col, sizes);
+  const [xr, xc] = dims(xShape, names.wrtRow, names.wrtCol, sizes);
   const value = lowerer.lower(f, fr, fc);
   trace?.({ kind: "rewrite", rule: "lower to index form", before: f, after: value });
   const d = new Differentiator(targetFor(spec.wrt, xr, xc), trace).of(value);
+  const roles = (v: (Index | null)[], x: (Index | null)[], second: (Index | null)[] = []): IndexRoles => ({ value: presentIndices(v), variable: presentIndices(x), second: presentIndices(second) });
+  const result = (expr: Expr, shape: Shape, r: IndexRoles, pairing?: Expr): IndexDerivative => ({ expr, shape, sizes, roles: r, lowered: value, ...(pairing ? { pairing } : {}) });
+  /** The JVP's or VJP's product with the derivative, reported as a step. */
+  const product = (rule: string, out: Expr): Expr => {
+    trace?.({ kind: "rewrite", rule, before: d, after: out, run: { ruleSet: rule, before: d, after: out }, whole: () => ({ before: d, after: out }) });
+    return out;
+  };
   switch (spec.kind) {
     case "diff":
       // d f[i,j] / d x for a scalar x: shaped like f
       if (xShape !== SCALAR) throw new JacobiError("shape", `diff is by a scalar, and ${spec.wrt} is ${describeShape(xShape)}; use grad, jacobian, jvp or vjp`);
-      return { expr: d, out: present(fr, fc), shape: f.shape, sizes };
+      return result(d, f.shape, roles([fr, fc], []));
     case "grad":
       if (f.shape !== SCALAR) throw new JacobiError("shape", `grad needs a scalar value, not ${describeShape(f.shape)}; use jacobian or vjp`);
-      return { expr: d, out: present(xr, xc), shape: xShape, sizes };
+      return result(d, xShape, roles([], [xr, xc]));
     case "jacobian": {
       if (f.shape.cols !== 1 || xShape.cols !== 1)
         throw new JacobiError("shape", `jacobian is for vectors and scalars; for ${describeShape(f.shape.cols !== 1 ? f.shape : xShape)} use vjp, jvp or grad`);
-      return { expr: d, out: present(fr, xr), shape: makeShape(f.shape.rows, xShape.rows), sizes };
+      return result(d, makeShape(f.shape.rows, xShape.rows), roles([fr], [xr]));
     }
     case "hessian": {
       if (f.shape !== SCALAR) throw new JacobiError("shape", `hessian needs a scalar value, not ${describeShape(f.shape)}`);
       if (xShape.cols !== 1) throw new JacobiError("shape", `hessian is taken by a vector or a scalar, not ${describeShape(xShape)}`);
-      const [yr] = dims(xShape, WRT_COL, WRT_COL, sizes);
+      const [yr] = dims(xShape, names.wrtCol, names.wrtCol, sizes);
       const second = new Differentiator(targetFor(spec.wrt, yr, null), trace).of(contract(d, trace));
-      return { expr: second, out: present(xr, yr), shape: makeShape(xShape.rows, xShape.rows), sizes };
+      return result(second, makeShape(xShape.rows, xShape.rows), roles([], [xr], [yr]));
     }
     case "jvp": {
       const v = spec.tangent;
@@ -107,48 +123,72 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, trace?
       if (vShape !== xShape) throw new JacobiError("shape", `the tangent ${v} is ${describeShape(vShape)} but ${spec.wrt} is ${describeShape(xShape)}`);
       // (J v)[i] = Σ_a ∂f[i]/∂x[a] v[a]
       const tangent = lowerer.lower(B.sym(v, vShape), xr, xc);
-      return { expr: sumOver(B.mul(d, tangent), [xr, xc], sizes), out: present(fr, fc), shape: f.shape, sizes };
+      return result(product("Jacobian-vector product", sumOver(B.mul(d, tangent), [xr, xc], sizes)), f.shape, roles([fr, fc], [xr, xc]));
     }
     case "vjp": {
       const g = spec.cotangent;
       if (!g) throw new JacobiError("usage", "vjp needs a cotangent");
       const gShape = shapeOfName(program, g, "the cotangent");
       if (gShape !== f.shape) throw new JacobiError("shape", `the cotangent ${g} is ${describeShape(gShape)} but the value is ${describeShape(f.shape)}`);
-      // (g' J)[a] = Σ_i g[i] ∂f[i]/∂x[a]
+      // (g' J)[a] = Σ_i g[i] ∂f[i]/∂x[a], the gradient of Σ_i g[i] f[i]
       const cotangent = lowerer.lower(B.sym(g, gShape), fr, fc);
-      return { expr: sumOver(B.mul(cotangent, d), [fr, fc], sizes), out: present(xr, xc), shape: xShape, sizes };
+      const vjp = product("vector-Jacobian product", sumOver(B.mul(cotangent, d), [fr, fc], sizes));
+      return result(vjp, xShape, roles([fr, fc], [xr, xc]), trace ? sumOver(B.mul(cotangent, value), [fr, fc], sizes) : undefined);
     }
   }
 }
 
 /** A derivative of a value of the program, in index form and (when it has one) matrix form. */
-export function derive(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {
-  const viaIndex = (): DerivativeResult => withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => deriveWithin(program, f, spec, trace));
-  // [reverse] grad and vjp: the backward sweep's matrix form where it is smaller (src/reverse)
-  return trace ? viaIndex() : preferReverse(program, f, spec, viaIndex);
+export function derive(program: Program, f: Expr, spec: DerivativeSpec, options: DeriveOptions = {}): DerivativeResult {
+  const names = indexNamesFor(program);
+  const viaIndex = (): DerivativeResult => withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => withIndexNames(names, () => deriveWithin(program, f, spec, names, options)));
+  // [reverse] grad and vjp: the backward sweep's matrix form where it is smaller (src/reverse); a record is the index path's
+  return options.record ? viaIndex() : preferReverse(program, f, spec, viaIndex);
 }
 
-function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, trace?: Tracer): DerivativeResult {
-  const raw = indexDerivative(program, f, spec, trace);
+function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, names: IndexNames, options: DeriveOptions): DerivativeResult {
+  const steps: Step[] = [];
+  const trace: Tracer | undefined = options.record ? (s) => steps.push(s) : undefined;
+  const raw = indexDerivative(program, f, spec, names, trace);
   const recognized = recognize(contract(raw.expr, trace), program, trace);
-  const distributed = distributeToCancel(recognized);
-  if (distributed !== recognized) trace?.({ kind: "rewrite", rule: "distribute to cancel", before: recognized, after: distributed });
+  const distributed = distributeToCancel(recognized, trace);
   const index = contract(distributed, trace);
-  let matrix: Expr | undefined;
+  const indices = outputIndices(spec.kind, raw.roles);
+  const matrix = matrixForm(program, raw, index, indices, trace);
+  const record = options.record ? { record: { lowered: raw.lowered, steps, ...(raw.pairing ? { pairing: raw.pairing } : {}) } } : {};
+  return { spec, shape: raw.shape, index, indices, sizes: raw.sizes, roles: raw.roles, matrix, ...record };
+}
+
+/** The result's free indices: rows, then columns. */
+function outputIndices(kind: DerivativeKind, roles: IndexRoles): Index[] {
+  switch (kind) {
+    case "diff":
+    case "jvp":
+      return [...roles.value];
+    case "jacobian":
+      return [...roles.value, ...roles.variable];
+    case "grad":
+    case "vjp":
+    case "hessian":
+      return [...roles.variable, ...roles.second];
+  }
+}
+
+/** The result in matrix form, factored and simplified, or undefined when it has none. */
+function matrixForm(program: Program, raw: IndexDerivative, index: Expr, indices: readonly Index[], trace?: Tracer): Expr | undefined {
   try {
-    const column = new Matricizer(program, raw.sizes).run(index, raw.out);
+    const column = new Matricizer(program, raw.sizes).run(index, indices);
     // A 1×n result has only its column index: matricized as a column, then turned over.
     const m = raw.shape.rows === 1 && raw.shape.cols !== 1 && column.shape !== SCALAR ? B.transpose(column) : column;
     const shaped = m.shape === raw.shape ? m : liftTo(m, raw.shape);
     trace?.({ kind: "rewrite", rule: "matrix form", before: index, after: shaped });
-    const factored = collect(shaped);
-    if (factored !== shaped) trace?.({ kind: "rewrite", rule: "factor", before: shaped, after: factored });
-    matrix = simplify(factored, trace ? { onStep: (s) => trace({ kind: "rewrite", rule: s.rule, before: s.before, after: s.after }) } : {});
+    const factored = collect(shaped, trace);
+    return simplify(factored, trace ? { onStep: trace } : {});
   } catch (e) {
     // No matrix form: the index form stands (a shape mismatch in matricizing means the same).
     if (!(e instanceof NotMatrixForm) && !(e instanceof ShapeError)) throw e;
+    return undefined;
   }
-  return { spec, shape: raw.shape, index, indices: raw.out, sizes: raw.sizes, matrix };
 }
 
 /** A scalar result standing for a constant-filled value of the expected shape. */

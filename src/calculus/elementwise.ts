@@ -147,22 +147,17 @@ function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Ent
  * is an error: the two would print the same.
  */
 export function scalarNamer(program: Program): (e: Expr) => Expr {
-  const memo = new Map<Expr, Expr>();
   const taken = (name: string): boolean => program.decls.has(name) || program.defs.has(name) || program.uses.has(name) || program.sizes.has(name);
-  const go = (x: Expr): Expr => {
-    const known = memo.get(x);
-    if (known) return known;
-    let r: Expr;
-    if (x.kind === "entry") {
+  const walk = B.rebuildWalk({
+    leaf: (x) => {
+      if (x.kind !== "entry") return undefined;
       const name = entryName(x.name, x.at);
       if (taken(name))
         throw new JacobiError("name", `the element-wise view writes ${x.name}[${x.at.join(",")}] as '${name}', but the program already has a value named '${name}'; rename that value`);
-      r = B.sym(name);
-    } else r = B.rebuild(x, children(x).map(go));
-    memo.set(x, r);
-    return r;
-  };
-  return go;
+      return B.sym(name);
+    },
+  });
+  return (e) => walk.run(e);
 }
 
 /** The entries as one matrix-level value (a literal, or the scalar for 1×1). */

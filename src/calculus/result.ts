@@ -2,6 +2,7 @@
 import type { DerivativeKind } from "../core/derivative-kinds.js";
 import type { Expr, Index } from "../core/expr.js";
 import type { Shape, Size } from "../core/shape.js";
+import type { Step } from "../core/trace.js";
 import type { Binding } from "../reverse/backprop.js";
 
 export interface DerivativeSpec {
@@ -14,6 +15,23 @@ export interface DerivativeSpec {
   readonly cotangent?: string;
 }
 
+/** Which free index is which: the differentiated value's, the variable's and (Hessian) the second variable's. */
+export interface IndexRoles {
+  readonly value: readonly Index[];
+  readonly variable: readonly Index[];
+  readonly second: readonly Index[];
+}
+
+/** What derive() did, step by step: the record a derivation page selects from and formats. */
+export interface DerivativeRecord {
+  /** The value in index form, as differentiated. */
+  readonly lowered: Expr;
+  /** Every step, in order: the lowering, each differentiation rule, the JVP/VJP product, each rewrite of each rule set. */
+  readonly steps: readonly Step[];
+  /** vjp: the scalar Σ_i g[i] f[i] whose gradient the VJP is. */
+  readonly pairing?: Expr;
+}
+
 export interface DerivativeResult {
   readonly spec: DerivativeSpec;
   /** The result's shape. */
@@ -23,8 +41,11 @@ export interface DerivativeResult {
   readonly indices: readonly Index[];
   /** Sizes of the free indices. */
   readonly sizes: ReadonlyMap<Index, Size>;
+  readonly roles: IndexRoles;
   /** The result in matrix notation, or undefined when it has none (see `index`). */
   readonly matrix: Expr | undefined;
+  /** With `{ record: true }`: the steps taken. */
+  readonly record?: DerivativeRecord;
   /** [reverse] When the backward sweep made `matrix`: the same with its shared cotangents named. */
   readonly backprop?: { readonly named: Expr; readonly where: readonly Binding[] };
 }

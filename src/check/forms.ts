@@ -10,11 +10,10 @@ import { JacobiError } from "../core/errors.js";
 import { withWorkBudget, type Expr } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import type { Claim, ClaimDerivative, Program } from "../core/program.js";
-import { mapBottomUp } from "../core/traverse.js";
 import { simplify } from "../simplify/simplify.js";
 
 /** `e` with each sym named in `by` replaced by its expression. */
-export const replaceSyms = (e: Expr, by: ReadonlyMap<string, Expr>): Expr => mapBottomUp(e, (x) => (x.kind === "sym" && by.has(x.name) ? by.get(x.name)! : x));
+export const replaceSyms = (e: Expr, by: ReadonlyMap<string, Expr>): Expr => B.mapBottomUp(e, (x) => (x.kind === "sym" && by.has(x.name) ? by.get(x.name)! : x));
 
 /** The program with a definition turned into a declared input of its shape. */
 export function cutLoose(program: Program, name: string): Program {
@@ -54,7 +53,7 @@ export interface Sides {
 
 const mentions = (e: Expr, names: ReadonlySet<string>): boolean => {
   let found = false;
-  mapBottomUp(e, (x) => ((found ||= x.kind === "sym" && names.has(x.name)), x));
+  B.mapBottomUp(e, (x) => ((found ||= x.kind === "sym" && names.has(x.name)), x));
   return found;
 };
 
@@ -90,7 +89,7 @@ export function proves(program: Program, lhs: Expr, rhs: Expr): boolean {
 export function definitionsUsed(program: Program, e: Expr): Set<string> {
   const used = new Set<string>();
   const visit = (x: Expr): void =>
-    void mapBottomUp(x, (y) => {
+    void B.mapBottomUp(x, (y) => {
       if (y.kind === "sym" && program.defs.has(y.name) && !used.has(y.name)) {
         used.add(y.name);
         visit(program.defs.get(y.name)!.expr);

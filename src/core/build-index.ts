@@ -1,12 +1,14 @@
 /**
  * Canonical builders of the index form — entries x[i], deltas δ(i,j), sums Σ_k with
- * canonically named bound indices — and the generic `rebuild` over new children.
- * Part of the builders (build.ts gathers them).
+ * canonically named bound indices — the generic `rebuild` over new children, and the
+ * rebuilds over it (index renaming, substitution, `mapBottomUp`), all on the one walk of
+ * traverse.ts. Part of the builders (build.ts gathers them).
  */
 import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index } from "./expr.js";
 import { SCALAR, type Size } from "./shape.js";
 import { addAll, call, matrix, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build-arith.js";
 import { diag, matmul, sumAll, transpose } from "./build-structure.js";
+import { Rebuild, type RebuildSpec } from "./traverse.js";
 
 export const entry = (name: string, at: readonly Index[]): Entry =>
   intern<Entry>({ kind: "entry", name, at: [...at] }, SCALAR, [], at);
@@ -22,8 +24,23 @@ export function delta(a: Index, b: Index): Expr {
   return intern<Delta>({ kind: "delta", a: x, b: y }, SCALAR, [], [x, y]);
 }
 
-const boundName = (level: number): Index => `k${level}`;
-export const isBoundIndex = (i: Index): boolean => /^k\d+$/.test(i);
+/**
+ * Bound indices are named by nesting level: k1, k2, … A derivation whose program has a
+ * value named like one (k1) names them with another letter (`withBoundPrefix`).
+ */
+let boundPrefix = "k";
+const boundName = (level: number): Index => `${boundPrefix}${level}`;
+
+/** Runs `fn` with bound indices named `${prefix}1`, `${prefix}2`, … */
+export function withBoundPrefix<T>(prefix: string, fn: () => T): T {
+  const saved = boundPrefix;
+  boundPrefix = prefix;
+  try {
+    return fn();
+  } finally {
+    boundPrefix = saved;
+  }
+}
 
 /** Σ_{index=1..size} body, with the bound index renamed canonically. */
 export function series(index: Index, size: Size, body: Expr): Expr {
@@ -41,20 +58,32 @@ export function series(index: Index, size: Size, body: Expr): Expr {
 /** Renames a free index everywhere (free occurrences only). */
 export function renameIndex(e: Expr, from: Index, to: Index): Expr {
   if (from === to) return e;
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    if (!x.indices.includes(from)) return x;
-    const known = memo.get(x);
-    if (known) return known;
-    let r: Expr;
-    if (x.kind === "entry") r = entry(x.name, x.at.map((i) => (i === from ? to : i)));
-    else if (x.kind === "delta") r = delta(x.a === from ? to : x.a, x.b === from ? to : x.b);
-    else if (x.kind === "series" && x.index === from) r = x;
-    else r = rebuild(x, children(x).map(go));
-    memo.set(x, r);
-    return r;
-  };
-  return go(e);
+  return rebuildWith(e, {
+    leaf: (x) => {
+      if (!x.indices.includes(from)) return x;
+      if (x.kind === "entry") return entry(x.name, x.at.map((i) => (i === from ? to : i)));
+      if (x.kind === "delta") return delta(x.a === from ? to : x.a, x.b === from ? to : x.b);
+      return x.kind === "series" && x.index === from ? x : undefined;
+    },
+  });
+}
+
+/** A bottom-up rebuild through the canonical builders (src/core/traverse.ts). */
+export const rebuildWalk = (spec: RebuildSpec): Rebuild => new Rebuild(spec, rebuild);
+
+/** `e` rebuilt bottom-up with one spec (a fresh memo). */
+export const rebuildWith = (e: Expr, spec: RebuildSpec): Expr => rebuildWalk(spec).run(e);
+
+/**
+ * Rebuilds `e` bottom-up: each node's children first, then `at` on the rebuilt node;
+ * memoized, so shared parts are rewritten once.
+ */
+export const mapBottomUp = (e: Expr, at: (x: Expr) => Expr): Expr => rebuildWith(e, { node: at });
+
+/** `e` with every occurrence of `from` replaced by `to` (`e` itself when there is none). */
+export function substitute(e: Expr, from: Expr, to: Expr): Expr {
+  // A node no deeper than `from` (and not `from`) cannot contain it.
+  return rebuildWith(e, { leaf: (x) => (x === from ? to : x.depth <= from.depth ? x : undefined) });
 }
 
 // ---------------------------------------------------------------------------

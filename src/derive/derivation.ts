@@ -1,7 +1,7 @@
 /**
  * `recordDerivation`: a program's derivatives, step by step. The setup shows each
- * definition and its index form; each part runs `derive` with a tracer and records
- * its steps (record.ts).
+ * definition and its index form; each part runs `derive` with its record and selects
+ * and formats its steps (record.ts).
  *
  * Display: when the value is built from other definitions (z1 and s inside L), index
  * expressions are shown with those definitions found again by name (z1[k], s[k]) —
@@ -10,31 +10,15 @@
  * the softmax Jacobian.
  */
 import * as B from "../core/build.js";
-import { derive, shapeOfName, type DerivativeSpec } from "../calculus/derive.js";
+import { derive, type DerivativeSpec } from "../calculus/derive.js";
+import { definitionForms, indexNamesFor, namingDisplay, withIndexNames, type IndexNames } from "../calculus/forms.js";
 import { JacobiError } from "../core/errors.js";
-import type { Expr, Index } from "../core/expr.js";
 import { isKnownName, type Program, subjectOf } from "../core/program.js";
-import type { Shape } from "../core/shape.js";
-import type { TraceStep } from "../core/trace.js";
-import { contract } from "../indexform/contract.js";
-import { Lowerer } from "../indexform/lower.js";
-import { patternsOf, recognize, Recognizer } from "../indexform/recognize.js";
 import { labelsFor, titleOf } from "./labels.js";
-import { formula, formulaOf, type Derivation, type Formula, type Part, type Step } from "./model.js";
+import { formulaOf, type Derivation, type Formula, type Part, type Step } from "./model.js";
 import { equation, named } from "./notation.js";
-import { recordPart, type Pass } from "./record.js";
+import { recordPart } from "./record.js";
 import { sweepPart } from "./sweep.js"; // [reverse]
-
-/** Index names of a value's dimensions, as the lowering names them (rows i, columns j). */
-const dimensionIndices = (s: Shape): [Index | null, Index | null] => [s.rows === 1 ? null : "i", s.cols === 1 ? null : "j"];
-const present = (xs: readonly (Index | null)[]): Index[] => xs.filter((x): x is Index => x !== null);
-const dimensionCount = (s: Shape): number => (s.rows === 1 ? 0 : 1) + (s.cols === 1 ? 0 : 1);
-
-/**
- * Contraction also splits Σ over sums (Σ_k (u + v) = Σ_k u + Σ_k v) without reporting
- * a step; when it changed the value and reported nothing, that is what it did.
- */
-const SUM_OVER_TERMS: Formula = formula("Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)", "\\sum_{k} \\left(u_{k} + v_{k}\\right) = \\sum_{k} u_{k} + \\sum_{k} v_{k}");
 
 /**
  * The most LaTeX a derivation's formulas may come to. Each step shows the whole value, so
@@ -61,26 +45,6 @@ function freshName(program: Program): string {
   for (let k = 1; ; k++) if (!taken(`f_${k}`)) return `f_${k}`;
 }
 
-/** Shows index expressions with the program's other definitions named (see above). */
-function displayFor(program: Program, valueName: string): (e: Expr) => Expr {
-  const names = [...program.defs.keys()].filter((n) => n !== valueName);
-  if (names.length === 0) return (e) => e;
-  const recognizer = new Recognizer(patternsOf(program, names));
-  return (e) => recognizer.run(e);
-}
-
-/** Each definition's index form, in terms of the earlier names: s[i] = exp(x[i])/Σ_k exp(x[k]). */
-function definitionIndexForms(program: Program): Map<string, { lhs: Formula; rhs: Expr; indices: Index[] }> {
-  const lowerer = new Lowerer(program, { inline: false });
-  const out = new Map<string, { lhs: Formula; rhs: Expr; indices: Index[] }>();
-  for (const [name, def] of program.defs) {
-    const [r, c] = dimensionIndices(def.expr.shape);
-    const indices = present([r, c]);
-    out.set(name, { lhs: named(name, indices), rhs: contract(lowerer.lower(def.expr, r, c)), indices });
-  }
-  return out;
-}
-
 export interface DerivationOptions {
   /** The program as the user wrote it (shown in the documents). */
   readonly source: string;
@@ -90,20 +54,20 @@ export interface DerivationOptions {
 /** The derivation of each derivative of the program's value. */
 export function recordDerivation(program: Program, specs: readonly DerivativeSpec[], options: DerivationOptions): Derivation {
   if (specs.length === 0) throw new JacobiError("usage", "nothing to derive: give at least one --wrt name");
+  const names = indexNamesFor(program);
+  return withIndexNames(names, () => recordWithin(program, specs, options, names));
+}
+
+function recordWithin(program: Program, specs: readonly DerivativeSpec[], options: DerivationOptions, names: IndexNames): Derivation {
   const f = subjectOf(program);
   const valueName = program.subjectName ?? freshName(program);
-  const display = displayFor(program, valueName);
-  const forms = definitionIndexForms(program);
+  // Definitions other than the value are shown by name (see above).
+  const display = namingDisplay(program, [...program.defs.keys()].filter((n) => n !== valueName), names);
+  const forms = definitionForms(program, names);
   const definitionLaw = (name: string): Formula | undefined => {
     const form = forms.get(name);
-    return form ? equation(form.lhs, formulaOf(form.rhs)) : undefined;
+    return form ? equation(named(name, form.indices), formulaOf(form.rhs)) : undefined;
   };
-
-  // The passes derive() runs over the whole value after differentiating.
-  const passes = new Map<string, Pass>([
-    ["contract δ", { apply: (e) => contract(e), unreported: { rule: "linearity of Σ", law: SUM_OVER_TERMS } }],
-    ["recognize", { apply: (e) => recognize(e, program) }],
-  ]);
 
   const setup: Step[] = [];
   for (const [name, def] of program.defs) {
@@ -111,7 +75,7 @@ export function recordDerivation(program: Program, specs: readonly DerivativeSpe
     setup.push({ rule: "definition", lhs: formulaOf(B.sym(name)), rhs: formulaOf(def.expr), claim: { kind: "equal", lhs: value, rhs: def.expr } });
     if (name !== valueName) {
       const form = forms.get(name)!;
-      setup.push({ rule: "lower to index form", lhs: form.lhs, rhs: formulaOf(form.rhs), claim: { kind: "entries", of: form.rhs, indices: form.indices, matrix: value } });
+      setup.push({ rule: "lower to index form", lhs: named(name, form.indices), rhs: formulaOf(form.rhs), claim: { kind: "entries", of: form.rhs, indices: form.indices, matrix: value } });
     }
   }
   if (!program.subjectName) setup.push({ rule: "definition", lhs: formulaOf(B.sym(valueName)), rhs: formulaOf(f) });
@@ -123,22 +87,14 @@ export function recordDerivation(program: Program, specs: readonly DerivativeSpe
   const parts: Part[] = [];
   let size = latexSize(setup);
   specs.forEach((spec, k) => {
-    const trace: TraceStep[] = [];
-    const result = derive(program, f, spec, (s) => trace.push(s));
-    // derive() names the value's dimensions first, then the variable's, then (Hessian) the second variable's.
-    const indices = [...result.sizes.keys()];
-    const nf = dimensionCount(f.shape);
-    const nx = dimensionCount(shapeOfName(program, spec.wrt, "the variable"));
-    const valueIndices = indices.slice(0, nf);
-    const wrtIndices = indices.slice(nf, nf + nx);
-    const secondIndices = indices.slice(nf + nx);
-    const lowering = trace.find((s) => s.rule === "lower to index form");
-    if (!lowering) throw new Error("internal: derive() reported no lowering to index form");
-    const lowered = display(lowering.after);
+    const result = derive(program, f, spec, { record: true });
+    const record = result.record!;
+    const { value: valueIndices, variable: wrtIndices, second: secondIndices } = result.roles;
+    const lowered = display(record.lowered);
     if (k === 0) setup.push({ rule: "lower to index form", lhs: named(valueName, valueIndices), rhs: formulaOf(lowered), claim: { kind: "entries", of: lowered, indices: valueIndices, matrix: f } });
     const vector = spec.kind === "jvp" ? spec.tangent : spec.kind === "vjp" ? spec.cotangent : undefined;
     const labels = labelsFor({ kind: spec.kind, value: valueName, valueIndices, wrt: spec.wrt, wrtIndices, secondIndices, vector, sizes: result.sizes });
-    const recorded = recordPart({ spec, labels, display, valueIndices, wrtIndices, secondIndices, result, lowered, definitionLaw, passes }, trace);
+    const recorded = recordPart({ spec, labels, display, valueIndices, wrtIndices, secondIndices, result, record, lowered, definitionLaw });
     size += latexSize(recorded.steps) + latexSize([recorded.result]);
     checkSize(size);
     parts.push({ title: titleOf(spec.kind, valueName, spec.wrt, vector), steps: recorded.steps, result: recorded.result });

@@ -64,6 +64,8 @@ export function chainLaw(fn: FnName): Formula {
 const LAW_LATEX: ReadonlyMap<string, string> = new Map([
   // contract δ: Σ_k δ(k,j) u(k) = u(j)
   ["Σ_k δ(k,j) u(k) = u(j)", "\\sum_{k} \\delta_{k j} \\, u_{k} = u_{j}"],
+  // linearity of Σ: Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)
+  ["Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)", "\\sum_{k} \\left(u_{k} + v_{k}\\right) = \\sum_{k} u_{k} + \\sum_{k} v_{k}"],
 ]);
 
 /** A law reported by a pass as text. */

@@ -1,5 +1,6 @@
 /**
- * One derivative, recorded step by step from the passes' trace (src/core/trace.ts):
+ * One derivative, step by step, selected and formatted from derive()'s record (the
+ * engine's steps, src/core/trace.ts):
  *
  *   differentiation   the steps select.ts keeps, inner nodes first, ending with the whole
  *                     value: ∂s[i]/∂x[a] = …
@@ -11,25 +12,33 @@
  *   matrix form       ∂s/∂x = diag(s) - s*s'; then each rewrite of the matrix form
  *                     ("factor", simplification rules) with the matrix form after it
  *
- * The passes report their rewrites on the subexpressions they change; each pass runs
- * over the whole value, so the whole value after a run of one pass's steps is that pass
- * applied to the whole value before it (`passes`). A step of a pass not in `passes` is
- * shown on its own; the whole value is shown again where a pass reports it whole
- * (before "distribute to cancel" and "matrix form"), named by the rules in between.
+ * Each step of a rule set carries the run it belongs to: the whole value before and after
+ * the run. A run of a followed rule set (contraction, recognition) is shown as its visible
+ * steps and then the whole value after it, named by its rules; distribution and factoring
+ * as one step over the whole value. A step that cannot be followed through the whole
+ * value is shown on its own; the whole value is shown again where derive() reports it
+ * (the matrix form), named by the rules in between. Nothing is computed again here.
  */
-import * as B from "../core/build.js";
-import type { DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
+import type { DerivativeRecord, DerivativeResult, DerivativeSpec } from "../calculus/derive.js";
 import type { Expr, Index } from "../core/expr.js";
 import { namesOf } from "../core/names.js";
-import type { TraceStep } from "../core/trace.js";
+import type { Run, Step as TraceStep } from "../core/trace.js";
 import type { Labels } from "./labels.js";
 import { formula, formulaOf, type Claim, type Formula, type Step } from "./model.js";
 import { lawOf, named, partialOf } from "./notation.js";
 import { renamingKey, selectDerivativeSteps } from "./select.js";
-import { substitute } from "./substitute.js";
 
-/** Which pass a rewrite step belongs to: "contract δ", "recognize" (any name), or the rule itself. */
-export const passOf = (rule: string): string => (rule.startsWith("recognize ") ? "recognize" : rule);
+/** Which rule set a rewrite step belongs to: "contract δ", "recognize", … (or the step's own rule). */
+export const passOf = (step: TraceStep): string => step.run?.ruleSet ?? step.rule;
+
+/** The rule sets whose runs over the whole value a derivation follows, each shown once per run. */
+const FOLLOWED = new Set(["contract δ", "recognize"]);
+
+/** Contraction's rules shown as they apply (the identity it uses); its others show in the whole value only. */
+const SHOWN_CONTRACTION_RULE = "contract δ";
+
+/** Rule sets shown as one step over the whole value, each run. */
+const WHOLE_RUNS = new Set(["distribute to cancel", "factor"]);
 
 export interface PartContext {
   readonly spec: DerivativeSpec;
@@ -41,18 +50,12 @@ export interface PartContext {
   readonly wrtIndices: readonly Index[];
   readonly secondIndices: readonly Index[];
   readonly result: DerivativeResult;
+  /** derive()'s record of the steps it took. */
+  readonly record: DerivativeRecord;
   /** The value in index form, as displayed. */
   readonly lowered: Expr;
   /** A definition's index form, as the law of "recognize NAME". */
   readonly definitionLaw: (name: string) => Formula | undefined;
-  /** The passes that rewrite the whole value, by `passOf` their rules. */
-  readonly passes: ReadonlyMap<string, Pass>;
-}
-
-export interface Pass {
-  readonly apply: (e: Expr) => Expr;
-  /** What the pass does when it changes the value without reporting a step. */
-  readonly unreported?: { readonly rule: string; readonly law: Formula };
 }
 
 export interface RecordedPart {
@@ -68,12 +71,15 @@ function joinLaws(laws: readonly Formula[]): Formula | undefined {
   return formula(laws.map((l) => l.text).join("; "), laws.map((l) => l.latex).join(", \\quad "));
 }
 
-/** The steps of one pass over the whole value, as they arrive. */
+/** The steps of one run of a rule set over the whole value, as they arrive. */
 interface PassRun {
   readonly pass: string;
+  readonly run: Run;
   /** The rules whose rewrites show (a recognition already displayed does not). */
   readonly rules: string[];
   readonly laws: Formula[];
+  /** A contraction's rule shown in the whole value only (linearity of Σ), with its law. */
+  quiet?: { readonly rule: string; readonly law: string };
 }
 
 class PartRecorder {
@@ -102,23 +108,28 @@ class PartRecorder {
 
   run(trace: readonly TraceStep[]): RecordedPart {
     let differentiation: TraceStep[] = [];
+    let product: TraceStep | undefined;
     for (const step of trace) {
       if (step.kind === "derivative") {
         this.endPass();
         differentiation.push(step);
         continue;
       }
-      if (differentiation.length > 0) this.differentiate(differentiation);
+      if (step.rule === this.ctx.labels.product?.rule) {
+        product = step;
+        continue;
+      }
+      if (differentiation.length > 0) this.differentiate(differentiation, product);
       differentiation = [];
       // The lowering is shown once for all parts, with the definitions.
       if (step.rule !== "lower to index form") this.rewrite(step);
     }
-    if (differentiation.length > 0) this.differentiate(differentiation);
+    if (differentiation.length > 0) this.differentiate(differentiation, product);
     this.endPass();
     return this.finish();
   }
 
-  private differentiate(run: readonly TraceStep[]): void {
+  private differentiate(run: readonly TraceStep[], productStep: TraceStep | undefined): void {
     const { ctx } = this;
     this.flushPending();
     this.phase++;
@@ -140,13 +151,13 @@ class PartRecorder {
     this.wholeClaim = (rhs) => ({ kind: "derivative", of: differentiated, wrt, at: indices, rhs });
     this.follow(top.after);
     const product = ctx.labels.product;
-    if (this.phase === 1 && product) {
+    if (this.phase === 1 && product && productStep) {
       this.label = product.lhs;
-      this.follow(this.productWith(this.whole!));
+      this.follow(productStep.after);
       const shown = this.shownWhole!;
       // (g'·∂f/∂W)[a,b] = ∂(Σ_i g[i] f[i])/∂W[a,b]. A JVP is a directional derivative, not
       // claimed as such: the steps after it claim to equal it.
-      const of = ctx.spec.kind === "vjp" ? this.productWith(differentiated, true) : undefined;
+      const of = ctx.record.pairing && ctx.display(ctx.record.pairing);
       this.wholeClaim = of ? (rhs) => ({ kind: "derivative", of, wrt, at: indices, rhs }) : undefined;
       this.steps.push({ rule: product.rule, law: product.law, lhs: product.lhs, rhs: formulaOf(shown), ...this.claimFor(shown) });
       if (!of) this.wholeClaim = (rhs) => ({ kind: "equal", lhs: shown, rhs });
@@ -157,19 +168,6 @@ class PartRecorder {
     return this.wholeClaim ? { claim: this.wholeClaim(rhs) } : {};
   }
 
-  /**
-   * The jvp's Σ_a d[i,a] v[a] or the vjp's Σ_i g[i] d[i,a], built as derive() builds it
-   * (src/calculus/derive.ts, indexDerivative), so that the passes after it apply to it.
-   */
-  private productWith(d: Expr, vjp = this.ctx.spec.kind === "vjp"): Expr {
-    const { spec, valueIndices, wrtIndices, result } = this.ctx;
-    const vector = (name: string, at: readonly Index[]): Expr => (at.length === 0 ? B.sym(name) : B.entry(name, at));
-    const over = vjp ? valueIndices : wrtIndices;
-    let out = vjp ? B.mul(vector(spec.cotangent!, valueIndices), d) : B.mul(d, vector(spec.tangent!, wrtIndices));
-    for (const i of over) out = B.series(i, result.sizes.get(i)!, out);
-    return out;
-  }
-
   /** The whole value is known exactly. */
   private follow(whole: Expr): void {
     this.whole = whole;
@@ -177,12 +175,14 @@ class PartRecorder {
     this.stale = [];
   }
 
-  private rewrite(step: TraceStep): void {
+  private rewrite(original: TraceStep): void {
     const { labels } = this.ctx;
-    const pass = passOf(step.rule);
-    if (this.pass && this.pass.pass !== pass) this.endPass();
+    const pass = passOf(original);
+    if (this.pass && this.pass.run !== original.run) this.endPass();
+    const step = this.asWhole(original);
+    if (!step) return;
     if (this.matrix !== undefined) return this.matrixRewrite(step);
-    switch (step.rule) {
+    switch (pass) {
       case "matrix form":
         this.resync(step.before);
         this.flushPending();
@@ -200,13 +200,25 @@ class PartRecorder {
     }
   }
 
+  /** A run of a rule set shown whole: its first step as the whole value before and after, the others dropped. */
+  private lastWholeRun: Run | undefined;
+  private asWhole(step: TraceStep): TraceStep | undefined {
+    const w = step.run;
+    if (!w || !WHOLE_RUNS.has(w.ruleSet)) return step;
+    if (w === this.lastWholeRun) return undefined;
+    this.lastWholeRun = w;
+    return { kind: "rewrite", rule: w.ruleSet, before: w.before, after: w.after, run: w, whole: () => w };
+  }
+
   /**
    * After the matrix form (factor, simplification rules): the rewrite followed through the
    * matrix form, merged with the step before it when it has the same rule; shown on its own
    * when it is not found there.
    */
   private matrixRewrite(step: TraceStep): void {
-    const next = substitute(this.matrix!, step.before, step.after);
+    // The step's whole value, where it follows from the matrix form so far.
+    const whole = step.whole?.();
+    const next = whole && whole.before === this.matrix ? whole.after : this.matrix!;
     if (next === this.matrix) {
       this.local(step, undefined);
       return;
@@ -221,29 +233,37 @@ class PartRecorder {
   /** A rewrite of a subexpression by a pass over the whole value (contract δ, recognize NAME). */
   private passStep(step: TraceStep, pass: string): void {
     const law = this.lawOf(step);
-    if (!this.ctx.passes.has(pass) || this.stale.length > 0 || this.whole === undefined) {
+    const run = step.run;
+    if (!run || !FOLLOWED.has(pass) || this.stale.length > 0 || this.whole !== run.before) {
       // Not followed through the whole value: shown on its own.
       if (!this.stale.includes(step.rule)) this.stale.push(step.rule);
       this.local(step, law);
       return;
     }
-    this.pass ??= { pass, rules: [], laws: [] };
+    this.pass ??= { pass, run, rules: [], laws: [] };
+    const contraction = pass === "contract δ";
+    if (contraction && step.rule !== SHOWN_CONTRACTION_RULE) {
+      if (step.law !== undefined) this.pass.quiet ??= { rule: step.rule, law: step.law };
+      return;
+    }
     const visible = this.ctx.display(step.before) !== this.ctx.display(step.after);
     if (visible && !this.pass.rules.includes(step.rule)) {
       this.pass.rules.push(step.rule);
       // A contraction's law is on its identity; a recognition's on the whole value.
-      if (law && pass !== "contract δ") this.pass.laws.push(law);
+      if (law && !contraction) this.pass.laws.push(law);
     }
     // The identity a contraction uses is worth seeing; a recognition shows in the whole value.
-    if (pass === "contract δ") this.local(step, law);
+    if (contraction) this.local(step, law);
   }
 
-  /** After a pass's steps: the whole value with the pass applied. */
+  /** After a run's steps: the whole value after the run. */
   private endPass(): void {
     const run = this.pass;
     this.pass = undefined;
     if (!run || this.whole === undefined || this.stale.length > 0) return;
-    this.whole = this.ctx.passes.get(run.pass)!.apply(this.whole);
+    this.whole = run.run.after;
+    // A contraction that only split sums over their terms is shown as that.
+    if (run.rules.length === 0 && run.quiet) return this.showWhole(run.quiet.rule, lawOf(run.quiet.law));
     this.showWhole(run.rules.length > 0 ? run.rules.join(", ") : run.pass, joinLaws(run.laws));
   }
 
@@ -288,19 +308,17 @@ class PartRecorder {
   /** A pass reports the whole value: show it if the steps so far did not arrive at it. */
   private resync(whole: Expr): void {
     if (whole === this.whole) return;
-    const { rule, law } = this.unreportedRule(whole);
+    const { rule, law } = this.unreportedRule();
     this.follow(whole);
     this.shownWhole = undefined;
     this.showWhole(rule, law);
   }
 
   /** The rule that took the whole value to `whole` without a step (or with steps not followed). */
-  private unreportedRule(whole: Expr): { rule: string; law: Formula | undefined } {
+  private unreportedRule(): { rule: string; law: Formula | undefined } {
     // No differentiation step: nothing in the value depends on the variable.
     if (this.whole === undefined) return { rule: "constant", law: undefined };
     if (this.stale.length > 0) return { rule: this.stale.join(", "), law: undefined };
-    for (const pass of this.ctx.passes.values())
-      if (pass.unreported && pass.apply(this.whole) === whole) return { rule: pass.unreported.rule, law: pass.unreported.law };
     return { rule: "simplify", law: undefined };
   }
 
@@ -318,4 +336,4 @@ class PartRecorder {
   }
 }
 
-export const recordPart = (ctx: PartContext, trace: readonly TraceStep[]): RecordedPart => new PartRecorder(ctx).run(trace);
+export const recordPart = (ctx: PartContext): RecordedPart => new PartRecorder(ctx).run(ctx.record.steps);

@@ -21,7 +21,7 @@
 import * as B from "../core/build.js";
 import { children, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
-import type { TraceStep } from "../core/trace.js";
+import type { Step as TraceStep } from "../core/trace.js";
 import { toText } from "../print/text.js";
 import type { Formula } from "./model.js";
 import { chainLaw, lawOf } from "./notation.js";

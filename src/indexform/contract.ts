@@ -1,17 +1,21 @@
 /**
- * Index-form normalization after differentiating:
+ * Index-form normalization after differentiating, a rule set run by the rewrite engine
+ * (src/simplify/rewrite.ts) to a fixpoint:
  *   Σ_k δ(k,j) u(k)        -> u(j)                        contract δ
- *   Σ_k (u + v)            -> Σ_k u + Σ_k v                Σ over +
- *   Σ_k w (u + δ(k,j) v)   -> Σ_k w u + Σ_k w δ(k,j) v      distribute to reach a δ
+ *   Σ_k (u + v)            -> Σ_k u + Σ_k v                linearity of Σ
+ *   Σ_k w (u + δ(k,j) v)   -> Σ_k w u + Σ_k w δ(k,j) v      distribute to reach δ
  * A δ counts when it is a factor of the summed product, also inside nested sums
  * (Σ_k f(k) Σ_m g(m) δ(k,a) = f(a) Σ_m g(m)). Sums are not pulled out of products:
  * Σ_m exp(x[m]) stays whole, so it still cancels against its own powers.
  */
 import * as B from "../core/build.js";
-import { children, type Delta, type Expr, type Index } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
-import type { Size } from "../core/shape.js";
+import type { Delta, Expr, Index, Series } from "../core/expr.js";
+import { LIMITS } from "../core/limits.js";
 import type { Tracer } from "../core/trace.js";
+import { rule, Rewriter, type Rule } from "../simplify/rewrite.js";
+
+const CONTRACT_DELTA = "Σ_k δ(k,j) u(k) = u(j)";
+const SUM_OVER_TERMS = "Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)";
 
 /** A δ pairing `k` with another index, at a product position of `e` (through products and nested sums). */
 function findDelta(e: Expr, k: Index): Delta | undefined {
@@ -33,51 +37,52 @@ function findDelta(e: Expr, k: Index): Delta | undefined {
 function expose(e: Expr, k: Index): Expr {
   if (e.kind === "series") {
     const body = expose(e.body, k);
+    if (body === e.body) return e;
     return body.kind === "add" ? B.addAll(body.terms.map((t) => B.series(e.index, e.size, t))) : B.series(e.index, e.size, body);
   }
   if (e.kind !== "mul") return e;
   const factors = e.factors.map((f) => (f.kind === "series" ? expose(f, k) : f));
   const split = factors.find((f) => f.kind === "add" && f.terms.some((t) => findDelta(t, k)));
-  if (!split || split.kind !== "add") return B.mulAll(factors);
+  if (!split || split.kind !== "add") return factors.every((f, j) => f === e.factors[j]) ? e : B.mulAll(factors);
   const others = factors.filter((f) => f !== split);
   return B.addAll(split.terms.map((t) => expose(B.mulAll([...others, t]), k)));
 }
 
-export class Contractor {
-  private readonly memo = new Map<Expr, Expr>();
-  constructor(private readonly trace?: Tracer) {}
+const inSeries = (e: Expr, f: (s: Series) => Expr | undefined): Expr | undefined => (e.kind === "series" ? f(e) : undefined);
 
-  run(e: Expr): Expr {
-    checkDepth(e.depth);
-    return this.go(e);
-  }
-
-  private go(e: Expr): Expr {
-    // Nothing to contract without a sum inside.
-    if (e.level === 0) return e;
-    const known = this.memo.get(e);
-    if (known) return known;
-    const kids = children(e).map((c) => this.go(c));
-    const out = e.kind === "series" ? this.series(e.index, e.size, kids[0]!) : B.rebuild(e, kids);
-    this.memo.set(e, out);
-    return out;
-  }
-
-  /** Σ_k body, contracted. */
-  series(k: Index, size: Size, body: Expr): Expr {
-    if (!body.indices.includes(k)) return B.mul(B.sizeExpr(size), body);
-    const open = expose(body, k);
-    if (open.kind === "add") return B.addAll(open.terms.map((t) => this.series(k, size, t)));
-    const d = findDelta(open, k);
-    // Σ_k δ(k,j) u(k) = u(j): renaming k to j turns δ(k,j) into δ(j,j) = 1
-    if (d) {
-      const out = this.go(B.renameIndex(open, k, d.a === k ? d.b : d.a));
-      this.trace?.({ kind: "rewrite", rule: "contract δ", law: "Σ_k δ(k,j) u(k) = u(j)", before: B.series(k, size, open), after: out });
-      return out;
-    }
-    return B.series(k, size, open);
-  }
+/** Σ_k w (u + δ(k,j) v) -> Σ_k w u + Σ_k w δ(k,j) v: the sum's terms split where one holds a δ with k. */
+function exposeDelta(s: Series): Expr | undefined {
+  const body = expose(s.body, s.index);
+  return body === s.body ? undefined : B.series(s.index, s.size, body);
 }
 
+/** Σ_k (u + v) -> Σ_k u + Σ_k v */
+const sumOverTerms = (s: Series): Expr | undefined => (s.body.kind === "add" ? B.addAll(s.body.terms.map((t) => B.series(s.index, s.size, t))) : undefined);
+
+/** Σ_k δ(k,j) u(k) -> u(j): renaming k to j turns δ(k,j) into δ(j,j) = 1 */
+function contractDelta(s: Series): Expr | undefined {
+  const d = findDelta(s.body, s.index);
+  return d && B.renameIndex(s.body, s.index, d.a === s.index ? d.b : d.a);
+}
+
+/** The contraction rules, one a line with its law. */
+export const CONTRACT_RULES: readonly Rule[] = [
+  // Σ_k w (u + δ(k,j) v) = Σ_k w u + Σ_k w δ(k,j) v
+  rule("distribute to reach δ", (e) => inSeries(e, exposeDelta)),
+  // Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)
+  rule("linearity of Σ", (e) => inSeries(e, sumOverTerms), SUM_OVER_TERMS),
+  // Σ_k δ(k,j) u(k) = u(j)
+  rule("contract δ", (e) => inSeries(e, contractDelta), CONTRACT_DELTA),
+];
+
+/** The rule set's name, and the laws of its rules as the derivations show them. */
+export const CONTRACTION = "contract δ";
+export { CONTRACT_DELTA, SUM_OVER_TERMS };
+
+/** A contraction run (its own memo), reporting its steps to `trace`. */
+export const contractor = (trace?: Tracer): Rewriter =>
+  // Nothing to contract without a sum inside; the work budget (withWorkBudget) bounds the steps.
+  new Rewriter(CONTRACT_RULES, { name: CONTRACTION, budget: LIMITS.maxWork, skip: (e) => e.level === 0, ...(trace ? { onStep: trace } : {}) });
+
 /** Contracts the deltas of an index-form expression. */
-export const contract = (e: Expr, trace?: Tracer): Expr => new Contractor(trace).run(e);
+export const contract = (e: Expr, trace?: Tracer): Expr => contractor(trace).run(e);

@@ -1,24 +1,26 @@
 /**
- * Finding named definitions again in a result. Each definition's body is lowered with
+ * Finding named definitions again in a result: a rule set run by the rewrite engine
+ * (src/simplify/rewrite.ts), each node through every pattern once. Each definition's body is lowered with
  * pattern indices and normalized like the result; wherever it occurs — whole, as part
  * of a product (exp(x[i]) Σ(exp x)^-2 holds exp(x[i]) Σ(exp x)^-1), or as part of a
  * sum — it is replaced by the definition's entry: s[i], z1[a]. Later definitions are
  * tried first, since they contain earlier ones.
  */
 import * as B from "../core/build.js";
-import { children, factorsOf, type Expr, type Index } from "../core/expr.js";
-import { checkDepth } from "../core/limits.js";
+import { factorsOf, type Expr, type Index } from "../core/expr.js";
+import { LIMITS } from "../core/limits.js";
 import { namesOf } from "../core/names.js";
 import type { Tracer } from "../core/trace.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
 import { contract } from "./contract.js";
+import { rule, Rewriter, type Rule } from "../simplify/rewrite.js";
 import { Lowerer } from "./lower.js";
 
 const ROW = "_r";
 const COL = "_c";
 
-interface Pattern {
+export interface Pattern {
   readonly name: string;
   /** The pattern's own indices (ROW and/or COL). */
   readonly vars: readonly Index[];
@@ -129,79 +131,52 @@ function sumHolds(t: Expr, p: Expr): Expr | undefined {
   return ratio ? B.num(ratio) : undefined;
 }
 
-export class Recognizer {
-  private readonly memo = new Map<Expr, Expr>();
-  constructor(
-    private readonly patterns: readonly Pattern[],
-    private readonly trace?: Tracer,
-  ) {}
-
-  run(e: Expr): Expr {
-    checkDepth(e.depth);
-    return this.go(e);
+/** Replaces every occurrence of `p` in `t` (a bounded number of times). */
+function replaceAll(start: Expr, p: Pattern, inner: (part: Expr) => Expr): Expr {
+  let t = start;
+  for (let round = 0; round < MAX_MATCHES; round++) {
+    const next = matchOnce(t, p, inner);
+    if (next === t) return t;
+    t = next;
   }
+  return t;
+}
 
-  private go(e: Expr): Expr {
-    const known = this.memo.get(e);
-    if (known) return known;
-    const kids = children(e).map((c) => this.go(c));
-    let out = B.rebuild(e, kids);
-    for (const p of this.patterns) {
-      const next = this.tryPattern(out, p);
-      if (next !== out) this.trace?.({ kind: "rewrite", rule: `recognize ${p.name}`, before: out, after: next });
-      out = next;
-    }
-    this.memo.set(e, out);
-    return out;
+/** One occurrence of `p` in `t` replaced, or `t` itself. */
+function matchOnce(t: Expr, p: Pattern, inner: (part: Expr) => Expr): Expr {
+  if (!subset(namesOf(p.body), namesOf(t))) return t;
+  if (t.kind === "mul") {
+    const pushed = pushIntoSum(t, p, inner);
+    if (pushed) return pushed;
   }
+  for (const at of assignments(p.vars.length, t.indices.length > 0 ? t.indices : [])) {
+    const inst = instance(p, at);
+    if (inst === t) return named(p, at);
+    // t = (t / inst) · inst; the rest may hold another instance (s[i] s[j])
+    if (productHolds(t, inst)) return times(t, inst, -1, named(p, at));
+    // t = (t · inst) / inst: the reciprocal 1/s[k] = exp(x[k])^-1 Σ exp(x)
+    if (inst.kind === "mul" && holdsAll(t, inst.factors.map((f) => B.pow(f, B.MINUS_ONE)))) return times(t, inst, 1, B.pow(named(p, at), B.MINUS_ONE));
+    const ratio = sumHolds(t, inst);
+    if (ratio) return B.add(B.sub(t, B.mul(ratio, inst)), B.mul(ratio, named(p, at)));
+  }
+  return t;
+}
 
-  /** Replaces every occurrence of `p` in `t` (a bounded number of times). */
-  private tryPattern(start: Expr, p: Pattern): Expr {
-    let t = start;
-    for (let round = 0; round < MAX_MATCHES; round++) {
-      const next = this.matchOnce(t, p);
-      if (next === t) return t;
-      t = next;
+function pushIntoSum(t: Extract<Expr, { kind: "mul" }>, p: Pattern, inner: (part: Expr) => Expr): Expr | undefined {
+  for (const sum of t.factors) {
+    if (sum.kind !== "series") continue;
+    const outside = B.mulAll(t.factors.filter((f) => f !== sum));
+    for (const at of assignments(p.vars.length, sum.body.indices)) {
+      if (!at.includes(sum.index) && p.vars.length > 0) continue;
+      const missing = missingFactors(sum.body, instance(p, at));
+      if (!missing || missing.some((f) => f.indices.includes(sum.index))) continue;
+      const need = B.mulAll(missing);
+      if (!holdsAll(outside, missing)) continue;
+      const moved = inner(B.series(sum.index, sum.size, B.mul(sum.body, need)));
+      return times(outside, need, -1, moved);
     }
-    return t;
   }
-
-  /** One occurrence of `p` in `t` replaced, or `t` itself. */
-  private matchOnce(t: Expr, p: Pattern): Expr {
-    if (!subset(namesOf(p.body), namesOf(t))) return t;
-    if (t.kind === "mul") {
-      const pushed = this.pushIntoSum(t, p);
-      if (pushed) return pushed;
-    }
-    for (const at of assignments(p.vars.length, t.indices.length > 0 ? t.indices : [])) {
-      const inst = instance(p, at);
-      if (inst === t) return named(p, at);
-      // t = (t / inst) · inst; the rest may hold another instance (s[i] s[j])
-      if (productHolds(t, inst)) return times(t, inst, -1, named(p, at));
-      // t = (t · inst) / inst: the reciprocal 1/s[k] = exp(x[k])^-1 Σ exp(x)
-      if (inst.kind === "mul" && holdsAll(t, inst.factors.map((f) => B.pow(f, B.MINUS_ONE)))) return times(t, inst, 1, B.pow(named(p, at), B.MINUS_ONE));
-      const ratio = sumHolds(t, inst);
-      if (ratio) return B.add(B.sub(t, B.mul(ratio, inst)), B.mul(ratio, named(p, at)));
-    }
-    return t;
-  }
-
-  private pushIntoSum(t: Extract<Expr, { kind: "mul" }>, p: Pattern): Expr | undefined {
-    for (const sum of t.factors) {
-      if (sum.kind !== "series") continue;
-      const outside = B.mulAll(t.factors.filter((f) => f !== sum));
-      for (const at of assignments(p.vars.length, sum.body.indices)) {
-        if (!at.includes(sum.index) && p.vars.length > 0) continue;
-        const missing = missingFactors(sum.body, instance(p, at));
-        if (!missing || missing.some((f) => f.indices.includes(sum.index))) continue;
-        const need = B.mulAll(missing);
-        if (!holdsAll(outside, missing)) continue;
-        const inner = this.go(B.series(sum.index, sum.size, B.mul(sum.body, need)));
-        return times(outside, need, -1, inner);
-      }
-    }
-    return undefined;
-  }
+  return undefined;
 }
 
 /**
@@ -223,5 +198,17 @@ function missingFactors(body: Expr, inst: Expr): Expr[] | undefined {
   return missing.length > 0 && missing.length < inst.factors.length ? missing : undefined;
 }
 
+/** The recognition rules: one per definition, later definitions first. */
+export const recognitionRules = (patterns: readonly Pattern[]): Rule[] =>
+  // t -> NAME wherever t holds the definition's body (whole, in a product, in a sum)
+  patterns.map((p) => rule(`recognize ${p.name}`, (t, inner) => replaceAll(t, p, inner)));
+
+/** The rule set's name. */
+export const RECOGNITION = "recognize";
+
+/** A recognition run over `patterns` (its memo spans calls), each node through every pattern once. */
+export const recognizer = (patterns: readonly Pattern[], trace?: Tracer): Rewriter =>
+  new Rewriter(recognitionRules(patterns), { name: RECOGNITION, mode: "once", budget: LIMITS.maxWork, ...(trace ? { onStep: trace } : {}) });
+
 /** Replaces occurrences of the program's definitions by their names. */
-export const recognize = (e: Expr, program: Program, trace?: Tracer): Expr => new Recognizer(patternsOf(program), trace).run(e);
+export const recognize = (e: Expr, program: Program, trace?: Tracer): Expr => recognizer(patternsOf(program), trace).run(e);

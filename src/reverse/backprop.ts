@@ -9,7 +9,7 @@ import { JacobiError } from "../core/errors.js";
 import { children as childrenOf, type Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import { describeShape, SCALAR, type Shape } from "../core/shape.js";
-import { forEachNode, mapBottomUp } from "../core/traverse.js";
+import { forEachNode } from "../core/traverse.js";
 import { collect } from "../simplify/collect.js";
 import { Sweep, type Binding } from "./sweep.js";
 import { NoReverseRule } from "./view.js";
@@ -125,7 +125,7 @@ export function finish(program: Program, keys: readonly string[], raw: readonly 
   let results = raw.map(factored);
   const uses = readers([...results, ...bindings.map((b) => b.expr)], new Set(bindings.map((b) => b.name)));
   const substitution = new Map<Expr, Expr>();
-  const substitute = (e: Expr): Expr => (substitution.size === 0 ? e : mapBottomUp(e, (x) => substitution.get(x) ?? x));
+  const substitute = (e: Expr): Expr => (substitution.size === 0 ? e : B.mapBottomUp(e, (x) => substitution.get(x) ?? x));
   const kept: Binding[] = [];
   for (const b of bindings) {
     const expr = substitute(b.expr);
@@ -135,13 +135,13 @@ export function finish(program: Program, keys: readonly string[], raw: readonly 
   results = results.map(substitute);
   const nameOf = namer(program, kept.length);
   const rename = new Map<Expr, Expr>(kept.map((b, k) => [b.name, B.sym(nameOf(kept.length - k), b.name.shape)]));
-  const renamed = (e: Expr): Expr => (rename.size === 0 ? e : mapBottomUp(e, (x) => rename.get(x) ?? x));
+  const renamed = (e: Expr): Expr => (rename.size === 0 ? e : B.mapBottomUp(e, (x) => rename.get(x) ?? x));
   bindings = kept.map((b) => ({ ...b, name: rename.get(b.name)!, expr: renamed(b.expr) }));
   const named = new Map(keys.map((w, k) => [w, renamed(results[k]!)]));
   for (const e of [...named.values(), ...bindings.map((b) => b.expr)]) if (treeSizeOver(e, MAX_WRITTEN)) throw new NoReverseRule("a result too large to write");
   // written out: each binding replaced by its (written-out) value
   const values = new Map<Expr, Expr>();
-  const writeOut = (e: Expr): Expr => (values.size === 0 ? e : mapBottomUp(e, (x) => values.get(x) ?? x));
+  const writeOut = (e: Expr): Expr => (values.size === 0 ? e : B.mapBottomUp(e, (x) => values.get(x) ?? x));
   for (const b of bindings) values.set(b.name, writeOut(b.expr));
   const inline = new Map(keys.map((w) => [w, writeOut(named.get(w)!)]));
   return { named, bindings, inline };

@@ -9,7 +9,6 @@ import { JacobiError } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import { describeShape } from "../core/shape.js";
-import { mapBottomUp } from "../core/traverse.js";
 import { derivativeOf } from "../diff/rules.js";
 import { finish, placeholder, targetShape, type Backprop, type Binding } from "./backprop.js";
 import { callRule, JVP, VJP } from "./rules.js";
@@ -28,7 +27,7 @@ export function pushForward(program: Program, f: Expr, wrt: string, tangent: str
   const view = (e: Expr): View => views.get(e) ?? (views.set(e, viewOf(e, program)), views.get(e)!);
   const names = new Map<Expr, Expr>();
   for (const [name, def] of program.defs) if (!names.has(def.expr)) names.set(def.expr, B.sym(name, def.expr.shape));
-  const named = (e: Expr): Expr => mapBottomUp(e, (x) => names.get(x) ?? x);
+  const named = (e: Expr): Expr => B.mapBottomUp(e, (x) => names.get(x) ?? x);
   // post-order (children first) of the nodes, with how many nodes read each
   const dots = new Map<Expr, Expr | undefined>();
   const readers = new Map<Expr, number>();

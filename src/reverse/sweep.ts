@@ -11,7 +11,6 @@ import * as B from "../core/build.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import { SCALAR } from "../core/shape.js";
-import { mapBottomUp } from "../core/traverse.js";
 import { derivativeOf } from "../diff/rules.js";
 import { callRule, VJP, type RuleKey } from "./rules.js";
 import { operands, viewOf, type View } from "./view.js";
@@ -117,7 +116,7 @@ export class Sweep {
   private named(e: Expr): Expr {
     let n = this.namedMemo.get(e);
     if (!n) {
-      n = mapBottomUp(e, (x) => this.names.get(x) ?? x);
+      n = B.mapBottomUp(e, (x) => this.names.get(x) ?? x);
       this.namedMemo.set(e, n);
     }
     return n;

@@ -4,12 +4,15 @@
  *   a/c + b/c            -> (a + b)/c
  *   A*C + B*C            -> (A + B)*C           common right factor
  *   C*A + k*C*B          -> C*(A + k*B)         common left factor
- * Applied bottom-up, so W2'*s*sum(y) - W2'*y becomes W2'*(s*sum(y) - y).
+ * Applied bottom-up, once per node (a rule set of the rewrite engine), so
+ * W2'*s*sum(y) - W2'*y becomes W2'*(s*sum(y) - y).
  */
 import * as B from "../core/build.js";
 import type { Expr } from "../core/expr.js";
+import { LIMITS } from "../core/limits.js";
 import * as Q from "../core/rational.js";
-import { mapBottomUp } from "../core/traverse.js";
+import type { Tracer } from "../core/trace.js";
+import { rule, Rewriter, type Rule } from "./rewrite.js";
 import { SCALAR } from "../core/shape.js";
 
 
@@ -75,5 +78,14 @@ function factorSum(sum: Expr): Expr {
   return sum;
 }
 
-/** Factors every sum in an expression (bottom-up). */
-export const collect = (e: Expr): Expr => mapBottomUp(e, factorSum);
+export const COLLECTION = "factor";
+
+/** The collection rule set: one rule. */
+export const COLLECT_RULES: readonly Rule[] = [
+  // A*C + B*C -> (A + B)*C, C*A + C*B -> C*(A + B), u .* w + v .* w -> (u + v) .* w
+  rule(COLLECTION, (e) => factorSum(e)),
+];
+
+/** Factors every sum in an expression (bottom-up, once per node). */
+export const collect = (e: Expr, trace?: Tracer): Expr =>
+  new Rewriter(COLLECT_RULES, { name: COLLECTION, mode: "once", budget: LIMITS.maxWork, ...(trace ? { onStep: trace } : {}) }).run(e);

@@ -7,7 +7,7 @@
 import { children, type Expr } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import { SCALAR } from "../core/shape.js";
-import { forEachNode, mapBottomUp } from "../core/traverse.js";
+import { forEachNode } from "../core/traverse.js";
 import * as B from "../core/build.js";
 import { cancel, expand } from "./poly.js";
 import { Rewriter, type Step } from "./rewrite.js";
@@ -66,7 +66,7 @@ function cancelIfSmaller(e: Expr, onStep?: (step: Step) => void): Expr {
   if (size === Infinity || before.size === 0) return e;
   const c = refactor(cancel(e), before);
   if (c === e || treeSize(c, size) >= size || [...denominators(c)].some((d) => !before.has(d))) return e;
-  onStep?.({ rule: "cancel common factors", before: e, after: c });
+  onStep?.({ kind: "rewrite", rule: "cancel common factors", before: e, after: c, run: { ruleSet: "simplify", before: e, after: c }, whole: () => ({ before: e, after: c }) });
   return c;
 }
 
@@ -77,7 +77,7 @@ function cancelIfSmaller(e: Expr, onStep?: (step: Step) => void): Expr {
 function refactor(c: Expr, original: ReadonlySet<Expr>): Expr {
   const powers = new Map<Expr, Expr>();
   for (const b of original) for (let k = 1; k <= 4; k++) powers.set(expand(B.pow(b, B.num(k))), B.pow(b, B.num(k)));
-  return mapBottomUp(c, (x) => {
+  return B.mapBottomUp(c, (x) => {
     const p = x.kind === "pow" && x.exponent.kind === "num" && x.exponent.value.num < 0n ? powers.get(x.base) : undefined;
     return p && x.kind === "pow" ? B.pow(p, x.exponent) : x;
   });
@@ -85,7 +85,7 @@ function refactor(c: Expr, original: ReadonlySet<Expr>): Expr {
 
 export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
   const budget = LIMITS.maxRewriteSteps * Math.max(1, options.expected ?? 1);
-  const r = new Rewriter(SIMPLIFY_RULES, options.onStep ? { budget, onStep: options.onStep } : { budget });
+  const r = new Rewriter(SIMPLIFY_RULES, options.onStep ? { name: "simplify", budget, onStep: options.onStep } : { name: "simplify", budget });
   return (e) => {
     // the rules assume finite values (u/u = 1, 0*u = 0): a constant without one (0^(-1), log(0)) is left as it is
     if (B.hasPole(e)) return e;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import * as B from "../../src/core/build.js";
 import { children, type Expr } from "../../src/core/expr.js";
-import type { TraceStep } from "../../src/core/trace.js";
+import type { Step as TraceStep } from "../../src/core/trace.js";
 import { Differentiator, symTarget } from "../../src/diff/derivative.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { centralPair, judge } from "../support/fd.js";

@@ -16,7 +16,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["core"], // expressions, builders, shapes, programs, the function table, errors, limits
   ["parse", "print"], // text to program; expressions to text and LaTeX
   ["diff"], // scalar and index-form differentiation (its rules print their laws)
-  ["indexform", "simplify"], // lower, contract, recognize, matricize; rewrite rules, polynomials
+  ["simplify"], // the rewrite engine and its simplification rules, polynomials
+  ["indexform"], // lower, matricize; the contraction, recognition and distribution rule sets
   ["reverse"], // reverse and forward mode at matrix level: the sweeps and their rules
   ["calculus"], // derive(): the passes in order
   ["eval"], // numbers

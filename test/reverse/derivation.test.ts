@@ -34,7 +34,7 @@ describe("derive shows the backward sweep", () => {
     // the cotangents' shapes come from the text: declare them by parsing the whole chain
     const chain = parseProgram(`${DEEP}\n${defs.join("\n")}\n${result}`);
     const c = randomCase(program, rng(9));
-    const want = evaluate(derive(program, subjectOf(program), { kind: "grad", wrt: "W1" }, () => {}).matrix ?? derive(program, subjectOf(program), { kind: "grad", wrt: "W1" }).matrix!, envOf(program, c));
+    const want = evaluate(derive(program, subjectOf(program), { kind: "grad", wrt: "W1" }, { record: true }).matrix ?? derive(program, subjectOf(program), { kind: "grad", wrt: "W1" }).matrix!, envOf(program, c));
     expect(relativeError(evaluate(subjectOf(chain), envOf(chain, c)).data, want.data)).toBeLessThan(1e-10);
     for (const s of part.steps) for (const f of [s.lhs, s.rhs, ...(s.law ? [s.law] : [])]) expect(() => katex.renderToString(f.latex, { throwOnError: true })).not.toThrow();
   });

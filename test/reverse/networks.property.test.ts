@@ -72,7 +72,7 @@ describe("reverse mode on random networks", () => {
           else if (verdict.kind === "skip") tally.skip(verdict.why);
           expect(relativeError(evaluate(joint.display[k]!, whereEnv).data, value.data)).toBeLessThan(1e-9);
           // the index form, where it has a matrix form, agrees (a tracer keeps derive() on the index path)
-          const index = derive(program, f, r.spec, () => {});
+          const index = derive(program, f, r.spec, { record: true });
           if (index.matrix) expect(relativeError(evaluate(index.matrix, env).data, value.data), `${net.text}\n${r.spec.wrt}`).toBeLessThan(1e-9);
         });
       }),

@@ -50,7 +50,7 @@ import {
   type Poly,
 } from "./polynomial.js";
 import { isStructural, withShape } from "./shape.js";
-import { bottomUp, type Parts } from "./traverse.js";
+import { bottomUp, type Parts } from "../../core/traverse.js";
 
 /** Integer exponents beyond this are left to an opaque atom. */
 const MAX_RATIONAL_POWER = 1_000_000n;

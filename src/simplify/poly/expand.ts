@@ -29,7 +29,7 @@ import {
   type Poly,
 } from "./polynomial.js";
 import { isStructural, withShape } from "./shape.js";
-import { bottomUp, type Parts } from "./traverse.js";
+import { bottomUp, type Parts } from "../../core/traverse.js";
 
 /** Integer exponents beyond this are left to an opaque atom. */
 const MAX_EXPANDED_POWER = 1_000_000n;

@@ -10,23 +10,13 @@
  * such power. Applied bottom-up everywhere (function arguments too). A number alone
  * over a sum is distributed again by the builders (`(3*x + 2*y)/6` is `x/2 + y/3`).
  */
-import { addAll, mulAll, num, pow, rebuild } from "../../core/build.js";
-import { children, type Expr } from "../../core/expr.js";
-import { checkDepth } from "../../core/limits.js";
+import { addAll, mapBottomUp, mulAll, num, pow } from "../../core/build.js";
+import type { Expr } from "../../core/expr.js";
 import * as Q from "../../core/rational.js";
 import type { Rational } from "../../core/rational.js";
 import { withShape } from "./shape.js";
-import { bottomUp } from "./traverse.js";
 
-export function together(e: Expr): Expr {
-  checkDepth(e.depth);
-  const memo = new Map<Expr, Expr>();
-  bottomUp(e, (x) => [[], children(x)], (x) => memo.has(x), (x) => {
-    const r = rebuild(x, children(x).map((c) => memo.get(c)!));
-    memo.set(x, r.kind === "add" ? withShape(combine(r.terms), x.shape) : r);
-  });
-  return memo.get(e)!;
-}
+export const together = (e: Expr): Expr => mapBottomUp(e, (r) => (r.kind === "add" ? withShape(combine(r.terms), r.shape) : r));
 
 /** A term c · Π numerator / Π base^exponent (exponents > 0). */
 interface Split {
