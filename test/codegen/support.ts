@@ -13,18 +13,10 @@ import { bindProgram } from "../../src/eval/bind.js";
 import { evaluate, type Env } from "../../src/eval/evaluate.js";
 import type { Value } from "../../src/eval/value.js";
 import type { KernelSpec } from "../../src/codegen/spec.js";
+import { seeded } from "../../src/check/points.js";
 
 /** A small deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng: (seed: number) => () => number = seeded;
 
 /** Values of every declared name, and the sizes. */
 export interface Case {

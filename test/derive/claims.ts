@@ -13,18 +13,8 @@ import type { Claim, Step } from "../../src/derive/model.js";
 import { bindProgram, type Binding } from "../../src/eval/bind.js";
 import { evaluate, evaluateAt, type Env } from "../../src/eval/evaluate.js";
 import type { Value } from "../../src/eval/value.js";
+import { rngFrom } from "../support/random.js";
 
-/** mulberry32: a small seeded PRNG in [0, 1). */
-function rngFrom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random values in [lo, hi] for every declared name and undeclared scalar, at the given sizes. */
 export function randomBindings(program: Program, sizes: ReadonlyMap<string, number>, seed: number, lo = -1, hi = 1): Map<string, Binding> {

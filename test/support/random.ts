@@ -6,20 +6,13 @@ import type { Program } from "../../src/core/program.js";
 import type { Size } from "../../src/core/shape.js";
 import type { Binding, Bindings } from "../../src/eval/evaluate.js";
 import type { Value } from "../../src/eval/value.js";
+import { seeded } from "../../src/check/points.js";
 
 export type Rng = () => number;
 
-/** A deterministic PRNG in [0, 1) (mulberry32). */
-export function rngFrom(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG in [0, 1) (mulberry32, the one `jacobi check` draws with). */
+export const rngFrom: (seed: number) => Rng = seeded;
+
 
 export const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng();
 export const intBetween = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
