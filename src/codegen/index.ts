@@ -6,7 +6,6 @@
  */
 import { JacobiError } from "../core/errors.js";
 import type { Dtype } from "./kernel.js";
-import { formatTypeScript } from "./format.js";
 import { moduleCode } from "./module.js";
 import { parseSpec } from "./spec.js";
 
@@ -27,5 +26,7 @@ export async function generateModule(text: string, options: GenerateOptions = {}
   // the header names the file, not the path it was read by (the same spec, the same bytes)
   const label = options.label?.split(/[\\/]/).pop();
   const code = moduleCode(spec, { dtype: options.dtype ?? "f64", typescript: true, ...(label === undefined ? {} : { label }) });
+  // prettier is loaded here, on first use, so importing the library never loads it
+  const { formatTypeScript } = await import("./format.js");
   return formatTypeScript(code);
 }
