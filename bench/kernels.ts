@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as softmaxK from "../generated/softmax.js";
 import * as matvecK from "../generated/matvec.js";
 import * as mlpK from "../generated/mlp.js";
-import { compile } from "../src/codegen/index.js";
+import { compile, compileWasm } from "../src/codegen/index.js";
 import { agree, f32, m, mg, notes, numpyTimes, opts, random, ROOT, vec } from "./context.js";
 import * as hand from "./hand.js";
 import { backendName, tfMatTvec, tfNet, tfOuter, tfSoftmax, tfSoftmaxJacobian, tfSoftmaxVjp, useBackend, type Backend } from "./peers.js";
@@ -18,8 +18,10 @@ import type { Timing } from "./timing.js";
 
 /** A kernel of examples/NAME.jacobi compiled for Float32Array (what `jacobi gen --dtype f32` writes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const f32Kernel = (file: string, kernel: string): ((inputs: any, out?: any) => any) =>
-  compile(readFileSync(join(ROOT, "examples", `${file}.jacobi`), "utf8"), { kernel, dtype: "f32" });
+const f32Kernel = (file: string, kernel: string): ((inputs: any, out?: any) => any) => compile(specText(file), { kernel, dtype: "f32" });
+const specText = (file: string): string => readFileSync(join(ROOT, "examples", `${file}.jacobi`), "utf8");
+/** A kernel of examples/NAME.jacobi on the wasm target (what `jacobi gen --target wasm` writes). */
+const wasmKernel = (file: string, kernel: string, dtype: "f64" | "f32") => compileWasm(specText(file), { kernel, dtype });
 
 async function tfTimings(run: (backend: Backend) => Timing | undefined): Promise<Record<string, Timing | undefined>> {
   const result: Record<string, Timing | undefined> = {};
@@ -117,12 +119,22 @@ export async function matvecRows(): Promise<[string, Row][]> {
     { label: "`W*x` (matvec)", key: "matvec", len: mm, gen: matvecK.matvec, k32: f32Kernel("matvec", "matvec"), inputs: { W, x }, inputs32: { W: W32, x: x32 }, hand: (o: Float64Array) => hand.matvec(W, x, o), tf: undefined, tol: 1e-4 },
   ] as const;
   for (const c of cases) {
-    const [o1, o2, o3] = [new Float64Array(c.len), new Float64Array(c.len), new Float32Array(c.len)];
+    const [o1, o2, o3, o4, o5] = [new Float64Array(c.len), new Float64Array(c.len), new Float32Array(c.len), new Float64Array(c.len), new Float32Array(c.len)];
+    const kernel = c.label.match(/\((\w+)\)/)![1]!;
+    const [w64, w32] = [await wasmKernel("matvec", kernel, "f64"), await wasmKernel("matvec", kernel, "f32")];
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const gen = (): Float64Array => (c.gen as any)(c.inputs, o1);
     agree(`${c.key} (hand)`, gen(), c.hand(o2), 1e-12);
     agree(`${c.key} (jacobi f32)`, c.k32(c.inputs32, o3), o1, c.tol);
-    const t = mg({ [`jacobi ${c.key}`]: gen, [`jacobi f32 ${c.key}`]: () => c.k32(c.inputs32, o3), [`hand ${c.key}`]: () => c.hand(o2) });
+    agree(`${c.key} (jacobi wasm)`, w64(c.inputs, o4), o1, 1e-12);
+    agree(`${c.key} (jacobi wasm f32)`, w32(c.inputs32, o5), o1, 1e-3);
+    const t = mg({
+      [`jacobi ${c.key}`]: gen,
+      [`jacobi f32 ${c.key}`]: () => c.k32(c.inputs32, o3),
+      [`jacobi wasm ${c.key}`]: () => w64(c.inputs, o4),
+      [`jacobi wasm f32 ${c.key}`]: () => w32(c.inputs32, o5),
+      [`hand ${c.key}`]: () => c.hand(o2),
+    });
     const tfCall = c.tf;
     const tf = tfCall
       ? await tfTimings((b) => {
@@ -131,7 +143,29 @@ export async function matvecRows(): Promise<[string, Row][]> {
         })
       : {};
     const np = numpyTimes([{ name: c.key, kind: c.key, inputs: c.inputs, sizes: { m: mm, n: nn } }], { [c.key]: o1 });
-    rows.push([c.label, { jacobi: t[`jacobi ${c.key}`], "jacobi f32": t[`jacobi f32 ${c.key}`], hand: t[`hand ${c.key}`], ...tf, "numpy f64": np[`${c.key}.f64`], "numpy f32": np[`${c.key}.f32`] }]);
+    rows.push([
+      c.label,
+      {
+        jacobi: t[`jacobi ${c.key}`],
+        "jacobi f32": t[`jacobi f32 ${c.key}`],
+        "jacobi wasm": t[`jacobi wasm ${c.key}`],
+        "jacobi wasm f32": t[`jacobi wasm f32 ${c.key}`],
+        hand: t[`hand ${c.key}`],
+        ...tf,
+        "numpy f64": np[`${c.key}.f64`],
+        "numpy f32": np[`${c.key}.f32`],
+      },
+    ]);
+  }
+  // the wasm target's cost per call: a product too small to take time (inputs copied in, the call, the output copied out)
+  {
+    const [W, x] = [vec(16), vec(4)];
+    const inputs = { W, x };
+    const w64 = await wasmKernel("matvec", "matvec", "f64");
+    const [o1, o2] = [new Float64Array(4), new Float64Array(4)];
+    agree("W*x 4×4 (jacobi wasm)", w64(inputs, o2), matvecK.matvec(inputs, o1), 1e-14);
+    const t = mg({ "jacobi W*x 4×4": () => matvecK.matvec(inputs, o1), "jacobi wasm W*x 4×4": () => w64(inputs, o2) });
+    rows.push(["`W*x` at 4×4 (the cost of a call)", { jacobi: t["jacobi W*x 4×4"], "jacobi wasm": t["jacobi wasm W*x 4×4"] }]);
   }
   return rows;
 }

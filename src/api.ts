@@ -186,11 +186,17 @@ export type Dtype = codegen.Dtype;
  * @example
  * const softmaxVjp = compile("x: vector(n); g: vector(n); s = exp(x)/sum(exp(x)); kernel softmaxVjp = vjp(s, x, g)");
  * softmaxVjp({ x: Float64Array.of(1, 2, 3), g: Float64Array.of(1, 0, 0) }); // Float64Array(3)
+ * With `{ target: "wasm" }` the kernel's loops run as WebAssembly SIMD (the same inputs,
+ * outputs and errors; JavaScript where WebAssembly SIMD is missing), and `compile`
+ * returns a Promise of the kernel, since it first loads the WebAssembly toolchain.
  * @throws JacobiError with a position for an error in the text; a usage error when the
- *   text has several kernels and `options.kernel` names none of them.
+ *   text has several kernels and `options.kernel` names none of them; for the wasm
+ *   target, a positioned error for a kernel it does not compute (see the README).
  */
-export function compile(text: string, options: CompileOptions = {}): KernelFunction {
-  return codegen.compile(text, options);
+export function compile(text: string, options: CompileOptions & { readonly target: "wasm" }): Promise<KernelFunction>;
+export function compile(text: string, options?: CompileOptions & { readonly target?: "js" }): KernelFunction;
+export function compile(text: string, options: CompileOptions = {}): KernelFunction | Promise<KernelFunction> {
+  return options.target === "wasm" ? codegen.compileWasm(text, options) : codegen.compile(text, options);
 }
 
 /**

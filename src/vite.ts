@@ -29,6 +29,7 @@ import type { Dtype, KernelCode } from "./codegen/kernel.js";
 import { kernelCodes } from "./codegen/module.js";
 import { commentText } from "./codegen/names.js";
 import { parseSpec } from "./codegen/spec.js";
+import { wasmTarget, type Target } from "./codegen/wasm/index.js";
 import { JacobiError } from "./core/errors.js";
 
 /** Options of the {@link jacobi} Vite plugin. */
@@ -37,6 +38,8 @@ export interface JacobiPluginOptions {
   readonly dtype?: Dtype;
   /** Write `NAME.jacobi.d.ts` beside each spec (default true). */
   readonly declarations?: boolean;
+  /** `"js"` (default) or `"wasm"`: WebAssembly SIMD loops, JavaScript where SIMD is missing. */
+  readonly target?: Target;
 }
 
 /** A spec compiled: the JavaScript module and its TypeScript declarations. */
@@ -71,11 +74,12 @@ function declarationLines(c: KernelCode): string[] {
  * @param label the spec's file name, for error positions and the header comment
  * @throws JacobiError with a position for an error in the spec
  */
-export async function specModule(text: string, options: { readonly dtype?: Dtype; readonly label?: string } = {}): Promise<SpecModule> {
+export async function specModule(text: string, options: { readonly dtype?: Dtype; readonly label?: string; readonly target?: Target } = {}): Promise<SpecModule> {
   const dtype = options.dtype ?? "f64";
   const spec = parseSpec(text, options.label);
   if (spec.kernels.length === 0) throw new JacobiError("syntax", "the spec has no kernel statements (kernel NAME = …)");
-  const js = kernelCodes(spec.kernels, { dtype, typescript: false });
+  const wasm = options.target === "wasm" ? { wasm: await wasmTarget() } : {};
+  const js = kernelCodes(spec.kernels, { dtype, typescript: false, ...wasm });
   const code = [...header(options.label, dtype, "Generated"), ...js.flatMap((c) => [...c.declarations, ...c.fn, ""]), exportList(js), ""].join("\n");
   const ts = kernelCodes(spec.kernels, { dtype, typescript: true });
   const declarations = await formatTypeScript([...header(options.label, dtype, "Declarations generated"), ...ts.flatMap(declarationLines)].join("\n"));
@@ -120,7 +124,7 @@ export function jacobi(options: JacobiPluginOptions = {}): Plugin {
   const labelOf = (file: string): string => relative(root, file).replace(/\\/g, "/") || basename(file);
 
   async function compileSpec(file: string): Promise<SpecModule> {
-    const compiled = await specModule(readFileSync(file, "utf8"), { dtype, label: labelOf(file) });
+    const compiled = await specModule(readFileSync(file, "utf8"), { dtype, label: labelOf(file), ...(options.target ? { target: options.target } : {}) });
     if (writeDeclarations) writeIfChanged(`${file}.d.ts`, compiled.declarations);
     return compiled;
   }

@@ -23,6 +23,7 @@ import { Lowering, type Lowered, type LoweredOutput } from "./lower.js";
 import { capitalized, safeName, type NameTable } from "./names.js";
 import { BATCH, planSizes, template, type SizedInput } from "./sizes.js";
 import type { KernelSpec } from "./spec.js";
+import type { WasmBody, WasmContext } from "./wasm/emit.js";
 
 export type Dtype = "f64" | "f32";
 
@@ -30,6 +31,8 @@ export interface EmitOptions {
   readonly dtype: Dtype;
   /** TypeScript (types and exports) or plain JavaScript (for `compile`). */
   readonly typescript: boolean;
+  /** The wasm target: loops in WebAssembly, the JavaScript loops as the fallback (src/codegen/wasm/). */
+  readonly wasm?: (c: WasmContext) => WasmBody;
 }
 
 /** A kernel's code: module-level declarations and the function. */
@@ -171,6 +174,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
 
   // the body
   const stepLines = schedule ? emitBatched(ctx, schedule) : emitPlain(ctx);
+  const wasm = options.wasm?.({ spec, lowered, naming, module, fnName, dtype: options.dtype, typescript: ts });
   const returnLines = returnOf(ctx);
 
   // sizes: of the inputs, outputs and scratch, and any the steps use
@@ -229,12 +233,11 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
     ...(fields.size > 0 ? [`const { ${[...fields.keys()].join(", ")} } = ${inputsParam};`] : []),
     ...sizes.lines,
     ...outLines,
-    ...scratchLines,
-    ...stepLines,
+    ...(wasm ? wasm.wrap([...scratchLines, ...stepLines]) : [...scratchLines, ...stepLines]),
     ...returnLines,
     "}",
   ];
-  return { name: fnName, declarations: [...types, ...declarations], fn };
+  return { name: fnName, declarations: [...types, ...declarations, ...(wasm?.declarations ?? [])], fn };
 }
 
 /** The declared shape of an input (by its key in code). */

@@ -14,12 +14,13 @@ const hasKernels = (text: string, label: string): boolean => parseSpec(text, lab
 export const genCommand: Command = {
   name: "gen",
   summary: "generate TypeScript kernels from spec files (kernel NAME = …)",
-  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32]",
+  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32] [--target js|wasm]",
   options: [
     { name: "out", short: "o", value: "DIR", help: "the directory to write NAME.ts into (one module per FILE)" },
     { name: "dtype", value: "f64|f32", help: "Float64Array (default) or Float32Array inputs and outputs" },
+    { name: "target", value: "js|wasm", help: "JavaScript loops (default), or WebAssembly SIMD loops with JavaScript where SIMD is missing" },
   ],
-  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32"],
+  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32", "jacobi gen examples/matvec.jacobi --out wasm --target wasm"],
   details: [
     "A spec file is a program with kernel statements:",
     "  x: vector(n); g: vector(n); s = exp(x)/sum(exp(x))",
@@ -29,7 +30,9 @@ export const genCommand: Command = {
     "  kernel lossGradsBatch = batch(lossGrads, x, y)   x, y given one row per sample",
     "Each kernel is an exported function taking an object of named inputs and an optional",
     "preallocated output. The output is formatted with prettier and the same spec gives the",
-    "same bytes.",
+    "same bytes. --target wasm embeds each kernel's WebAssembly SIMD module (built with",
+    "binaryen) in the same function; it takes products, sums and arithmetic, and says which",
+    "kernel it does not take (functions such as exp, batches, scalar outputs) and why.",
   ].join("\n"),
   async run(args, io) {
     const files = args.positional;
@@ -37,6 +40,7 @@ export const genCommand: Command = {
     const out = single(args, "out");
     if (out === undefined) throw new UsageError("gen needs --out DIR");
     const dtype = choice(args, "dtype", ["f64", "f32"] as const, "f64");
+    const target = choice(args, "target", ["js", "wasm"] as const, "js");
     const seen = new Map<string, string>();
     for (const file of files) {
       const name = stem(file);
@@ -52,10 +56,10 @@ export const genCommand: Command = {
         io.err(`note: skipped ${file}: it has no kernel statements`);
         continue;
       }
-      const code = await generateModule(text, { dtype, label: file });
-      const target = `${out.replace(/[\\/]+$/, "")}/${stem(file)}.ts`;
-      io.writeFile(target, code);
-      io.out(`wrote ${target}`);
+      const code = await generateModule(text, { dtype, label: file, target });
+      const path = `${out.replace(/[\\/]+$/, "")}/${stem(file)}.ts`;
+      io.writeFile(path, code);
+      io.out(`wrote ${path}`);
       written++;
     }
     if (written === 0) throw new UsageError("none of the files has kernel statements (kernel NAME = …)");
