@@ -1,7 +1,8 @@
 /**
  * Which kernels the WebAssembly target takes: the loop IR of arithmetic (sums,
- * products, integer and square-root powers, the diagonal δ) in maps, reductions,
- * matrix-vector and matrix-matrix products, with array outputs and no batch. The rest
+ * products, integer and square-root powers, the diagonal δ, exp and sigmoid) in maps,
+ * reductions, the stable softmax and log-sum-exp, matrix-vector and matrix-matrix
+ * products, with array outputs and no batch. The rest
  * is refused with the kernel statement's position, saying what is missing; such a
  * kernel is generated for the JavaScript target.
  */
@@ -12,6 +13,9 @@ import type { KernelSpec } from "../spec.js";
 
 /** Powers the target computes: x^p for these p (negative: 1/x^|p|). */
 export const WASM_POWERS: ReadonlySet<number> = new Set([-3, -2, -1, 0.5, 1, 2, 3]);
+
+/** Functions the target computes (vectorized; see exp.ts for the error bound). */
+export const WASM_FUNCTIONS: ReadonlySet<string> = new Set(["exp", "sigmoid"]);
 
 /** Why the element expression is outside the target, or undefined. */
 function elGap(e: El): string | undefined {
@@ -32,7 +36,7 @@ function elGap(e: El): string | undefined {
       if (!WASM_POWERS.has(e.exponent.value)) return `the power ^${e.exponent.value}`;
       return elGap(e.base);
     case "fn":
-      return `the function ${e.fn}`;
+      return WASM_FUNCTIONS.has(e.fn) ? elGap(e.arg) : `the function ${e.fn}`;
   }
 }
 
@@ -59,7 +63,7 @@ function stepGap(s: Step): string | undefined {
     case "literal":
       return "a matrix literal";
     case "softmax":
-      return "softmax and log-sum-exp (exp and log)";
+      return elGap(s.u);
   }
 }
 

@@ -54,6 +54,12 @@ function usesOf(lowered: Lowered): { bufs: Buf[]; sizes: string[] } {
       buf(s.mat.buf);
       el(s.vec);
     } else if (s.k === "gemm") [s.target, s.a.buf, s.b.buf].forEach(buf);
+    else if (s.k === "softmax") {
+      size(s.rows);
+      size(s.cols);
+      el(s.u);
+      if (s.out) buf(s.out);
+    }
   };
   lowered.steps.forEach(step);
   for (const o of lowered.outputs) if (o.buf) buf(o.buf);
@@ -70,6 +76,7 @@ export function buildWasm(binaryen: Binaryen, lowered: Lowered, dtype: Dtype): W
     m.setMemory(1, 65536, "memory");
     const fn = new Fn(binaryen, m, dtype, { sizes, bufs, scalars });
     const body = [...fn.prologue, ...lowered.steps.flatMap((s) => stepCode(fn, s))];
+    if (fn.usesLog) m.addFunctionImport("log", "math", "log", binaryen.createType([binaryen.f64]), binaryen.f64);
     m.addFunction("run", binaryen.createType(fn.paramTypes), binaryen.none, fn.varTypes, m.block(null, body));
     m.addFunctionExport("run", "run");
     if (!m.validate()) throw new Error("internal: the generated WebAssembly module does not validate");

@@ -58,7 +58,8 @@ function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: 
     `const bytes = Uint8Array.from(atob("${base64(bytes)}"), (ch) => ch.charCodeAt(0));`,
     // a module that uses v128 does not validate without SIMD: then the JavaScript loops run
     `if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return undefined;`,
-    `const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;`,
+    // the one import: Math.log, for log-sum-exp's one logarithm a call
+    `const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { math: { log: Math.log } }).exports;`,
     `const memory = exports.memory${as("WebAssembly.Memory")};`,
     `let heap = new ${array}(memory.buffer);`,
     "return {",

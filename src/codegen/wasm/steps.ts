@@ -11,6 +11,7 @@
  */
 import type { Size } from "../../core/shape.js";
 import { viewCols, viewRows, type Buf, type BufView, type El, type Step } from "../ir.js";
+import { sexp, vexp } from "./exp.js";
 import { vectorizes, type Env, type Fn, type Ref } from "./values.js";
 
 export function stepCode(fn: Fn, s: Step): Ref[] {
@@ -27,8 +28,9 @@ export function stepCode(fn: Fn, s: Step): Ref[] {
       if (!s.b.t) return gemmAxpy(fn, s.target, s.a, s.b.buf, s.accumulate);
       if (!s.a.t) return gemmDot(fn, s.target, s.a.buf, s.b.buf, s.accumulate);
       return gemmScalar(fn, s.target, s.a, s.b, s.accumulate);
-    case "literal":
     case "softmax":
+      return softmax(fn, s);
+    case "literal":
       throw new Error(`internal: step ${s.k} on the wasm target`);
   }
 }
@@ -85,6 +87,56 @@ function reduce(fn: Fn, target: number, rows: Size, cols: Size, body: El): Ref[]
   return [...init, ...loops, m.local.set(target, fn.f.add(fn.get(target, fn.F), fn.hsum(acc)))];
 }
 
+/** Max-shifted softmax of u: a max pass (u kept in out), exp(u - max) and its sum, a scale pass; lse = max + log(sum). */
+function softmax(fn: Fn, s: Extract<Step, { k: "softmax" }>): Ref[] {
+  const { m, v, f } = fn;
+  const V = fn.b.v128;
+  const i = fn.local(fn.b.i32);
+  const env: Env = { r: i, c: i, lanes: new Set(["r", "c"] as const) };
+  const senv: Env = { r: i, c: i };
+  const n = (): Ref => count(fn, s.rows, s.cols);
+  const [vmax, vsum, U] = [fn.local(V), fn.local(V), fn.local(V)];
+  const [max, sum, u] = [fn.local(fn.F), fn.local(fn.F), fn.local(fn.F)];
+  const out = s.out;
+  const vok = vectorizes(s.u, env);
+  const at = (): Ref => fn.get(i);
+  const pass1 = run(
+    fn,
+    i,
+    n,
+    vok ? () => [m.local.set(U, fn.vector(s.u, env)), ...(out ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vmax, v.max(fn.get(vmax, V), fn.get(U, V)))] : undefined,
+    () => [m.local.set(u, fn.scalar(s.u, senv)), ...(out ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(max, f.max(fn.get(max, fn.F), fn.get(u, fn.F)))],
+  );
+  const vsource = (): Ref => (out ? fn.vload(out, at()) : fn.vector(s.u, env));
+  const ssource = (): Ref => (out ? fn.load(out, at()) : fn.scalar(s.u, senv));
+  const pass2 = run(
+    fn,
+    i,
+    n,
+    out || vok ? () => [m.local.set(U, vexp(fn, v.sub(vsource(), v.splat(fn.get(max, fn.F))))), ...(out ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vsum, v.add(fn.get(vsum, V), fn.get(U, V)))] : undefined,
+    () => [m.local.set(u, sexp(fn, f.sub(ssource(), fn.get(max, fn.F)))), ...(out ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(sum, f.add(fn.get(sum, fn.F), fn.get(u, fn.F)))],
+  );
+  const scale = fn.local(fn.F);
+  const pass3 = out
+    ? [
+        m.local.set(scale, f.div(fn.fconst(1), fn.get(sum, fn.F))),
+        ...run(fn, i, n, () => [fn.vstore(out, at(), v.mul(fn.vload(out, at()), v.splat(fn.get(scale, fn.F))))], () => [fn.store(out, at(), f.mul(fn.load(out, at()), fn.get(scale, fn.F)))]),
+      ]
+    : [];
+  return [
+    m.local.set(vmax, v.splat(fn.fconst(-Infinity))),
+    m.local.set(max, fn.fconst(-Infinity)),
+    m.local.set(vsum, fn.vzero()),
+    m.local.set(sum, fn.fconst(0)),
+    ...pass1,
+    m.local.set(max, f.max(fn.get(max, fn.F), fn.hmax(vmax))),
+    ...pass2,
+    m.local.set(sum, f.add(fn.get(sum, fn.F), fn.hsum(vsum))),
+    ...pass3,
+    ...(s.lse ? [m.local.set(fn.scal(s.lse), f.add(fn.get(max, fn.F), fn.log(fn.get(sum, fn.F))))] : []),
+  ];
+}
+
 /** out = (accumulate ? out + value : value) at entry `index`. */
 const put = (fn: Fn, buf: Buf, index: () => Ref, value: Ref, accumulate: boolean): Ref => fn.store(buf, index(), accumulate ? fn.f.add(fn.load(buf, index()), value) : value);
 
@@ -100,12 +152,13 @@ function gemvDot(fn: Fn, target: Buf, M: Buf, vec: El, accumulate: boolean): Ref
     const accs = Array.from({ length: R }, () => fn.local(fn.b.v128));
     const sums = Array.from({ length: R }, () => fn.local(fn.F));
     const row = (k: number): Ref => m.i32.add(fn.get(i), fn.i32(k));
-    const entry = (k: number): Ref => m.i32.add(m.i32.mul(row(k), fn.size(K)), fn.get(p));
+    const rows = Array.from({ length: R }, (_, k) => fn.pointer(M, m.i32.mul(row(k), fn.size(K))));
     const v = fn.local(fn.b.v128);
     const s = fn.local(fn.F);
-    const vbody = (): Ref[] => [m.local.set(v, fn.vector(vec, venv)), ...accs.map((a, k) => m.local.set(a, fn.v.add(fn.get(a, fn.b.v128), fn.v.mul(fn.vload(M, entry(k)), fn.get(v, fn.b.v128)))))];
-    const sbody = (): Ref[] => [m.local.set(s, fn.scalar(vec, { r: p, c: p })), ...sums.map((t, k) => m.local.set(t, fn.f.add(fn.get(t, fn.F), fn.f.mul(fn.load(M, entry(k)), fn.get(s, fn.F)))))];
+    const vbody = (): Ref[] => [m.local.set(v, fn.vector(vec, venv)), ...accs.map((a, k) => m.local.set(a, fn.v.add(fn.get(a, fn.b.v128), fn.v.mul(fn.vloadAt(rows[k]![0], fn.get(p)), fn.get(v, fn.b.v128)))))];
+    const sbody = (): Ref[] => [m.local.set(s, fn.scalar(vec, { r: p, c: p })), ...sums.map((t, k) => m.local.set(t, fn.f.add(fn.get(t, fn.F), fn.f.mul(fn.loadAt(rows[k]![0], fn.get(p)), fn.get(s, fn.F)))))];
     return [
+      ...rows.map(([, set]) => set),
       ...accs.map((a) => m.local.set(a, fn.vzero())),
       ...sums.map((t) => m.local.set(t, fn.fconst(0))),
       ...run(fn, p, () => fn.size(K), vectorOk ? vbody : undefined, sbody),
@@ -126,11 +179,12 @@ function gemvAxpy(fn: Fn, target: Buf, M: Buf, vec: El, accumulate: boolean): Re
   const block = (P: number): Ref[] => {
     const xs = Array.from({ length: P }, () => fn.local(fn.F));
     const vs = Array.from({ length: P }, () => fn.local(fn.b.v128));
-    const entry = (k: number): Ref => m.i32.add(m.i32.mul(m.i32.add(fn.get(p), fn.i32(k)), fn.size(N)), fn.get(j));
+    const rows = Array.from({ length: P }, (_, k) => fn.pointer(M, m.i32.mul(m.i32.add(fn.get(p), fn.i32(k)), fn.size(N))));
     const setX = xs.flatMap((x, k) => [m.local.set(q, m.i32.add(fn.get(p), fn.i32(k))), m.local.set(x, fn.scalar(vec, { r: q, c: q })), m.local.set(vs[k]!, fn.v.splat(fn.get(x, fn.F)))]);
-    const vsum = (): Ref => vs.map((v, k) => fn.v.mul(fn.vload(M, entry(k)), fn.get(v, fn.b.v128))).reduce((a, b) => fn.v.add(a, b));
-    const ssum = (): Ref => xs.map((x, k) => fn.f.mul(fn.load(M, entry(k)), fn.get(x, fn.F))).reduce((a, b) => fn.f.add(a, b));
+    const vsum = (): Ref => vs.map((v, k) => fn.v.mul(fn.vloadAt(rows[k]![0], fn.get(j)), fn.get(v, fn.b.v128))).reduce((a, b) => fn.v.add(a, b));
+    const ssum = (): Ref => xs.map((x, k) => fn.f.mul(fn.loadAt(rows[k]![0], fn.get(j)), fn.get(x, fn.F))).reduce((a, b) => fn.f.add(a, b));
     return [
+      ...rows.map(([, set]) => set),
       ...setX,
       ...run(
         fn,
@@ -158,10 +212,11 @@ function gemmAxpy(fn: Fn, C: Buf, a: BufView, B: Buf, accumulate: boolean): Ref[
   const p = fn.local(fn.b.i32);
   const j = fn.local(fn.b.i32);
   const rowBlock = (R: number): Ref[] => {
-    const rowAt = (r: number, col: Ref): Ref => m.i32.add(m.i32.mul(m.i32.add(fn.get(i), fn.i32(r)), fn.size(N)), col);
+    const cs = Array.from({ length: R }, (_, r) => fn.pointer(C, m.i32.mul(m.i32.add(fn.get(i), fn.i32(r)), fn.size(N))));
+    const c = (r: number): number => cs[r]![0];
     const zero = accumulate
       ? []
-      : Array.from({ length: R }, (_, r) => run(fn, j, () => fn.size(N), () => [fn.vstore(C, rowAt(r, fn.get(j)), fn.vzero())], () => [fn.store(C, rowAt(r, fn.get(j)), fn.fconst(0))])).flat();
+      : Array.from({ length: R }, (_, r) => run(fn, j, () => fn.size(N), () => [fn.vstoreAt(c(r), fn.get(j), fn.vzero())], () => [fn.storeAt(c(r), fn.get(j), fn.fconst(0))])).flat();
     const kBlock = (P: number): Ref[] => {
       const xs = Array.from({ length: R * P }, () => fn.local(fn.F));
       const vs = Array.from({ length: R * P }, () => fn.local(fn.b.v128));
@@ -170,14 +225,14 @@ function gemmAxpy(fn: Fn, C: Buf, a: BufView, B: Buf, accumulate: boolean): Ref[
         const at = viewIndex(fn, a, m.i32.add(fn.get(i), fn.i32(r)), m.i32.add(fn.get(p), fn.i32(q)));
         return [m.local.set(x, fn.load(a.buf, at)), m.local.set(vs[k]!, fn.v.splat(fn.get(x, fn.F)))];
       });
-      const bAt = (q: number): Ref => m.i32.add(m.i32.mul(m.i32.add(fn.get(p), fn.i32(q)), fn.size(N)), fn.get(j));
-      const vrow = (r: number): Ref => Array.from({ length: P }, (_, q) => fn.v.mul(fn.get(vs[r * P + q]!, fn.b.v128), fn.vload(B, bAt(q)))).reduce((x, y) => fn.v.add(x, y));
-      const srow = (r: number): Ref => Array.from({ length: P }, (_, q) => fn.f.mul(fn.get(xs[r * P + q]!, fn.F), fn.load(B, bAt(q)))).reduce((x, y) => fn.f.add(x, y));
-      const vbody = (): Ref[] => Array.from({ length: R }, (_, r) => fn.vstore(C, rowAt(r, fn.get(j)), fn.v.add(fn.vload(C, rowAt(r, fn.get(j))), vrow(r))));
-      const sbody = (): Ref[] => Array.from({ length: R }, (_, r) => fn.store(C, rowAt(r, fn.get(j)), fn.f.add(fn.load(C, rowAt(r, fn.get(j))), srow(r))));
-      return [...setX, ...run(fn, j, () => fn.size(N), vbody, sbody)];
+      const bs = Array.from({ length: P }, (_, q) => fn.pointer(B, m.i32.mul(m.i32.add(fn.get(p), fn.i32(q)), fn.size(N))));
+      const vrow = (r: number): Ref => Array.from({ length: P }, (_, q) => fn.v.mul(fn.get(vs[r * P + q]!, fn.b.v128), fn.vloadAt(bs[q]![0], fn.get(j)))).reduce((x, y) => fn.v.add(x, y));
+      const srow = (r: number): Ref => Array.from({ length: P }, (_, q) => fn.f.mul(fn.get(xs[r * P + q]!, fn.F), fn.loadAt(bs[q]![0], fn.get(j)))).reduce((x, y) => fn.f.add(x, y));
+      const vbody = (): Ref[] => Array.from({ length: R }, (_, r) => fn.vstoreAt(c(r), fn.get(j), fn.v.add(fn.vloadAt(c(r), fn.get(j)), vrow(r))));
+      const sbody = (): Ref[] => Array.from({ length: R }, (_, r) => fn.storeAt(c(r), fn.get(j), fn.f.add(fn.loadAt(c(r), fn.get(j)), srow(r))));
+      return [...setX, ...bs.map(([, set]) => set), ...run(fn, j, () => fn.size(N), vbody, sbody)];
     };
-    return [...zero, m.local.set(p, fn.i32(0)), fn.loop(p, fn.size(K), 4, kBlock(4)), fn.loop(p, fn.size(K), 1, kBlock(1))];
+    return [...cs.map(([, set]) => set), ...zero, m.local.set(p, fn.i32(0)), fn.loop(p, fn.size(K), 4, kBlock(4)), fn.loop(p, fn.size(K), 1, kBlock(1))];
   };
   return [m.local.set(i, fn.i32(0)), fn.loop(i, fn.size(C.rows), 2, rowBlock(2)), fn.loop(i, fn.size(C.rows), 1, rowBlock(1))];
 }
@@ -194,20 +249,22 @@ function gemmDot(fn: Fn, C: Buf, A: Buf, B: Buf, accumulate: boolean): Ref[] {
     const accs = Array.from({ length: R * S }, () => fn.local(fn.b.v128));
     const sums = Array.from({ length: R * S }, () => fn.local(fn.F));
     const as = Array.from({ length: R }, () => fn.local(fn.b.v128));
-    const aAt = (r: number): Ref => m.i32.add(m.i32.mul(m.i32.add(fn.get(i), fn.i32(r)), fn.size(K)), fn.get(p));
-    const bAt = (s: number): Ref => m.i32.add(m.i32.mul(m.i32.add(fn.get(j), fn.i32(s)), fn.size(K)), fn.get(p));
+    const aRows = Array.from({ length: R }, (_, r) => fn.pointer(A, m.i32.mul(m.i32.add(fn.get(i), fn.i32(r)), fn.size(K))));
+    const bRows = Array.from({ length: S }, (_, s) => fn.pointer(B, m.i32.mul(m.i32.add(fn.get(j), fn.i32(s)), fn.size(K))));
     const vbody = (): Ref[] => {
-      const out: Ref[] = as.map((x, r) => m.local.set(x, fn.vload(A, aAt(r))));
+      const out: Ref[] = as.map((x, r) => m.local.set(x, fn.vloadAt(aRows[r]![0], fn.get(p))));
       for (let s = 0; s < S; s++) {
         const bv = fn.local(fn.b.v128);
-        out.push(m.local.set(bv, fn.vload(B, bAt(s))));
+        out.push(m.local.set(bv, fn.vloadAt(bRows[s]![0], fn.get(p))));
         for (let r = 0; r < R; r++) out.push(m.local.set(accs[r * S + s]!, fn.v.add(fn.get(accs[r * S + s]!, fn.b.v128), fn.v.mul(fn.get(as[r]!, fn.b.v128), fn.get(bv, fn.b.v128)))));
       }
       return out;
     };
-    const sbody = (): Ref[] => sums.map((t, k) => m.local.set(t, fn.f.add(fn.get(t, fn.F), fn.f.mul(fn.load(A, aAt(Math.floor(k / S))), fn.load(B, bAt(k % S))))));
+    const sbody = (): Ref[] => sums.map((t, k) => m.local.set(t, fn.f.add(fn.get(t, fn.F), fn.f.mul(fn.loadAt(aRows[Math.floor(k / S)]![0], fn.get(p)), fn.loadAt(bRows[k % S]![0], fn.get(p))))));
     const cAt = (k: number) => (): Ref => m.i32.add(m.i32.mul(m.i32.add(fn.get(i), fn.i32(Math.floor(k / S))), fn.size(N)), m.i32.add(fn.get(j), fn.i32(k % S)));
     return [
+      ...aRows.map(([, set]) => set),
+      ...bRows.map(([, set]) => set),
       ...accs.map((x) => m.local.set(x, fn.vzero())),
       ...sums.map((t) => m.local.set(t, fn.fconst(0))),
       ...run(fn, p, () => fn.size(K), vbody, sbody),

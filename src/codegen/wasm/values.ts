@@ -5,6 +5,7 @@
  */
 import type { Size } from "../../core/shape.js";
 import type { Buf, El, Ix, Scal } from "../ir.js";
+import { sexp, vexp } from "./exp.js";
 
 // binaryen's module and expression types, without loading binaryen (it is loaded on demand)
 export type Binaryen = typeof import("binaryen").default;
@@ -89,12 +90,21 @@ export class Fn {
   fconst = (x: number): Ref => (this.dtype === "f64" ? this.m.f64.const(x) : this.m.f32.const(x));
   vzero = (): Ref => this.v.splat(this.fconst(0));
   /** The sum of the lanes of a v128 local. */
-  hsum(local: number): Ref {
+  hsum(local: number, combine = (a: Ref, b: Ref): Ref => this.f.add(a, b)): Ref {
     const lane = (k: number): Ref => this.v.extract_lane(this.get(local, this.b.v128), k);
     let s = lane(0);
-    for (let k = 1; k < this.lanes; k++) s = this.f.add(s, lane(k));
+    for (let k = 1; k < this.lanes; k++) s = combine(s, lane(k));
     return s;
   }
+  /** The largest lane of a v128 local (NaN if one is NaN). */
+  hmax = (local: number): Ref => this.hsum(local, (a, b) => this.f.max(a, b));
+  /** The natural logarithm of one entry, by the host's Math.log (imported as math.log). */
+  log(x: Ref): Ref {
+    this.usesLog = true;
+    const call = (y: Ref): Ref => this.m.call("log", [y], this.b.f64);
+    return this.dtype === "f64" ? call(x) : this.m.f32.demote(call(this.m.f64.promote(x)));
+  }
+  usesLog = false;
 
   size(s: Size): Ref {
     if (typeof s === "number") return this.i32(s);
@@ -122,6 +132,18 @@ export class Fn {
   store = (buf: Buf, index: Ref, value: Ref): Ref => this.f.store(0, 1 << this.shift, this.addr(buf, index), value);
   vload = (buf: Buf, index: Ref): Ref => this.m.v128.load(0, 1 << this.shift, this.addr(buf, index));
   vstore = (buf: Buf, index: Ref, value: Ref): Ref => this.m.v128.store(0, 1 << this.shift, this.addr(buf, index), value);
+
+  /** A local set to the byte address of entry `index` of a buffer (a row's start, computed once per row): the local and its set. */
+  pointer(buf: Buf, index: Ref): [number, Ref] {
+    const local = this.local(this.b.i32);
+    return [local, this.m.local.set(local, this.addr(buf, index))];
+  }
+  /** The byte address `index` entries past a pointer local. */
+  private past = (pointer: number, index: Ref): Ref => this.m.i32.add(this.get(pointer), this.m.i32.shl(index, this.i32(this.shift)));
+  loadAt = (pointer: number, index: Ref): Ref => this.f.load(0, 1 << this.shift, this.past(pointer, index));
+  storeAt = (pointer: number, index: Ref, value: Ref): Ref => this.f.store(0, 1 << this.shift, this.past(pointer, index), value);
+  vloadAt = (pointer: number, index: Ref): Ref => this.m.v128.load(0, 1 << this.shift, this.past(pointer, index));
+  vstoreAt = (pointer: number, index: Ref, value: Ref): Ref => this.m.v128.store(0, 1 << this.shift, this.past(pointer, index), value);
 
   /** Entry index of element (row, col) of a row-major buffer. */
   index(buf: Buf, row: Ref, col: Ref): Ref {
@@ -171,6 +193,9 @@ export class Fn {
       case "pow":
         return this.power(this.scalar(e.base, env), numericExponent(e), (a, b) => f.mul(a, b), (a, b) => f.div(a, b), (a) => f.sqrt(a), this.fconst(1));
       case "fn":
+        if (e.fn === "exp") return sexp(this, this.scalar(e.arg, env));
+        // σ(u) = 1/(1 + e^-u): finite for every u (e^-u overflows to Infinity, giving 0)
+        if (e.fn === "sigmoid") return f.div(this.fconst(1), f.add(this.fconst(1), sexp(this, f.neg(this.scalar(e.arg, env)))));
         throw new Error(`internal: ${e.fn} on the wasm target`);
     }
   }
@@ -193,8 +218,13 @@ export class Fn {
         return e.factors.map((t) => this.vector(t, env)).reduce((a, b) => v.mul(a, b));
       case "pow":
         return this.power(this.vector(e.base, env), numericExponent(e), (a, b) => v.mul(a, b), (a, b) => v.div(a, b), (a) => v.sqrt(a), v.splat(this.fconst(1)));
+      case "fn": {
+        const one = (): Ref => v.splat(this.fconst(1));
+        if (e.fn === "exp") return vexp(this, this.vector(e.arg, env));
+        if (e.fn === "sigmoid") return v.div(one(), v.add(one(), vexp(this, v.neg(this.vector(e.arg, env)))));
+        throw new Error(`internal: ${e.fn} on the wasm target`);
+      }
       case "delta":
-      case "fn":
         throw new Error(`internal: ${e.k} is not vectorized`);
     }
   }
@@ -237,8 +267,9 @@ export function vectorizes(e: El, env: Env): boolean {
     case "flat":
       return true;
     case "delta":
-    case "fn":
       return false;
+    case "fn":
+      return vectorizes(e.arg, env);
     case "add":
       return e.terms.every((t) => vectorizes(t, env));
     case "mul":
