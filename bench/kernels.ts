@@ -36,6 +36,7 @@ async function tfTimings(run: (backend: Backend) => Timing | undefined): Promise
 export async function softmaxRows(which: "softmax" | "softmaxVjp"): Promise<[string, Row][]> {
   const rows: [string, Row][] = [];
   const k32 = f32Kernel("softmax", which);
+  const [w64, w32] = [await wasmKernel("softmax", which, "f64"), await wasmKernel("softmax", which, "f32")];
   for (const n of [1e3, 1e5, 1e6]) {
     const x = vec(n, 3);
     const g = vec(n);
@@ -52,7 +53,16 @@ export async function softmaxRows(which: "softmax" | "softmaxVjp"): Promise<[str
     const hw = which === "softmax" ? () => hand.softmax(x, o2) : () => hand.softmaxVjp(x, g, o2);
     agree(`${which} n=${n} (hand)`, gen(), hw(), 1e-14);
     agree(`${which} n=${n} (jacobi f32)`, k32(x32s, o3), o1, 1e-6);
-    const t = mg({ [`jacobi ${which} n=${n}`]: gen, [`jacobi f32 ${which} n=${n}`]: () => k32(x32s, o3), [`hand ${which} n=${n}`]: hw });
+    const [o4, o5] = [new Float64Array(n), new Float32Array(n)];
+    agree(`${which} n=${n} (jacobi wasm)`, w64(which === "softmax" ? xs : xg, o4), o1, 1e-14);
+    agree(`${which} n=${n} (jacobi wasm f32)`, w32(x32s, o5), o1, 1e-6);
+    const t = mg({
+      [`jacobi ${which} n=${n}`]: gen,
+      [`jacobi f32 ${which} n=${n}`]: () => k32(x32s, o3),
+      [`jacobi wasm ${which} n=${n}`]: () => w64(which === "softmax" ? xs : xg, o4),
+      [`jacobi wasm f32 ${which} n=${n}`]: () => w32(x32s, o5),
+      [`hand ${which} n=${n}`]: hw,
+    });
     const tf = await tfTimings((b) => {
       const call = which === "softmax" ? () => tfSoftmax(x32) : () => tfSoftmaxVjp(x32, g32);
       agree(`tfjs-${b} ${which} n=${n}`, call(), o1, 1e-6);
@@ -64,6 +74,8 @@ export async function softmaxRows(which: "softmax" | "softmaxVjp"): Promise<[str
       {
         jacobi: t[`jacobi ${which} n=${n}`],
         "jacobi f32": t[`jacobi f32 ${which} n=${n}`],
+        "jacobi wasm": t[`jacobi wasm ${which} n=${n}`],
+        "jacobi wasm f32": t[`jacobi wasm f32 ${which} n=${n}`],
         hand: t[`hand ${which} n=${n}`],
         ...tf,
         "numpy f64": np[`${which}-${n}.f64`],
@@ -78,6 +90,7 @@ export async function softmaxRows(which: "softmax" | "softmaxVjp"): Promise<[str
 export async function jacobianRows(): Promise<[string, Row][]> {
   const rows: [string, Row][] = [];
   let tf1000: number | undefined;
+  const w64 = await wasmKernel("softmax", "softmaxJacobian", "f64");
   for (const n of [10, 100, 1000, 4000]) {
     const x = vec(n, 3);
     const o1 = new Float64Array(n * n);
@@ -87,7 +100,16 @@ export async function jacobianRows(): Promise<[string, Row][]> {
     const xs = { x };
     agree(`softmaxJacobian n=${n}`, softmaxK.softmaxJacobian(xs, o1), hand.softmaxJacobian(x, o2, s), 1e-15);
     const heavy = n >= 1000 ? { ...opts, samples: Math.min(opts.samples ?? 15, 9) } : opts;
-    const t = mg({ [`jacobi softmaxJacobian n=${n}`]: () => softmaxK.softmaxJacobian(xs, o1), [`hand softmaxJacobian n=${n}`]: () => hand.softmaxJacobian(x, o2, s) }, heavy);
+    const o4 = new Float64Array(n * n);
+    agree(`softmaxJacobian n=${n} (jacobi wasm)`, w64(xs, o4), o1, 1e-15);
+    const t = mg(
+      {
+        [`jacobi softmaxJacobian n=${n}`]: () => softmaxK.softmaxJacobian(xs, o1),
+        [`jacobi wasm softmaxJacobian n=${n}`]: () => w64(xs, o4),
+        [`hand softmaxJacobian n=${n}`]: () => hand.softmaxJacobian(x, o2, s),
+      },
+      heavy,
+    );
     // tfjs at n = 4000 would take many seconds per call: estimated from n = 1000 (n² work) instead
     const estimate = n === 4000 && tf1000 !== undefined && tf1000 * 16 > 5;
     const tf = estimate
@@ -100,7 +122,7 @@ export async function jacobianRows(): Promise<[string, Row][]> {
     if (estimate) notes.push(`tfjs softmax Jacobian at n = 4000: not run; at n = 1000 it took ${time(tf1000!)}, so about ${time(tf1000! * 16)} per call at n = 4000`);
     const np = numpyTimes([{ name: `jacobian-${n}`, kind: "softmaxJacobian", inputs: { x } }], { [`jacobian-${n}`]: o1 });
     const set = m(`TypedArray.set n=${n * n}`, () => hand.copySet(o2, o1), heavy);
-    rows.push([`${n}`, { jacobi: t[`jacobi softmaxJacobian n=${n}`], hand: t[`hand softmaxJacobian n=${n}`], ...tf, "numpy f64": np[`jacobian-${n}.f64`], "numpy f32": np[`jacobian-${n}.f32`], "set of n²": set }]);
+    rows.push([`${n}`, { jacobi: t[`jacobi softmaxJacobian n=${n}`], "jacobi wasm": t[`jacobi wasm softmaxJacobian n=${n}`], hand: t[`hand softmaxJacobian n=${n}`], ...tf, "numpy f64": np[`jacobian-${n}.f64`], "numpy f32": np[`jacobian-${n}.f32`], "set of n²": set }]);
   }
   return rows;
 }
