@@ -174,7 +174,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
 
   // the body
   const stepLines = schedule ? emitBatched(ctx, schedule) : emitPlain(ctx);
-  const wasm = options.wasm?.({ spec, lowered, naming, module, fnName, dtype: options.dtype, typescript: ts });
+  const wasm = options.wasm?.({ spec, lowered, schedule, naming, module, fnName, dtype: options.dtype, typescript: ts, scalarHomes });
   const returnLines = returnOf(ctx);
 
   // sizes: of the inputs, outputs and scratch, and any the steps use
@@ -233,7 +233,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
     ...(fields.size > 0 ? [`const { ${[...fields.keys()].join(", ")} } = ${inputsParam};`] : []),
     ...sizes.lines,
     ...outLines,
-    ...(wasm ? wasm.wrap([...scratchLines, ...stepLines]) : [...scratchLines, ...stepLines]),
+    ...(wasm ? wasm.wrap([...scratchLines, ...stepLines], returnLines) : [...scratchLines, ...stepLines]),
     ...returnLines,
     "}",
   ];

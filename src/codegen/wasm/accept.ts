@@ -2,12 +2,13 @@
  * Which kernels the WebAssembly target takes: the loop IR of arithmetic (sums,
  * products, integer and square-root powers, the diagonal δ, exp and sigmoid) in maps,
  * reductions, the stable softmax and log-sum-exp, matrix-vector and matrix-matrix
- * products, with array outputs and no batch. The rest
+ * products; scalar outputs, and batches whose scalar outputs are summed. The rest
  * is refused with the kernel statement's position, saying what is missing; such a
  * kernel is generated for the JavaScript target.
  */
 import { JacobiError } from "../../core/errors.js";
 import type { El, Step } from "../ir.js";
+import type { Schedule } from "../batch.js";
 import type { Lowered } from "../lower.js";
 import type { KernelSpec } from "../spec.js";
 
@@ -68,7 +69,7 @@ function stepGap(s: Step): string | undefined {
 }
 
 /** Throws a positioned JacobiError when the kernel is outside the WebAssembly target. */
-export function acceptWasm(spec: KernelSpec, lowered: Lowered): void {
+export function acceptWasm(spec: KernelSpec, lowered: Lowered, schedule: Schedule | undefined): void {
   const refuse = (what: string): never => {
     throw new JacobiError(
       "unsupported",
@@ -77,11 +78,18 @@ export function acceptWasm(spec: KernelSpec, lowered: Lowered): void {
       spec.source,
     );
   };
-  if (spec.batch) refuse("batched kernels");
-  const scalar = lowered.outputs.find((o) => !o.buf);
-  if (scalar) refuse(`scalar outputs ('${scalar.key}')`);
-  for (const s of lowered.steps) {
+  if (schedule && (schedule.stackedScalars.size > 0 || schedule.constantScalars.size > 0)) refuse("a batch's per-sample or constant scalar outputs");
+  const steps = schedule ? [...schedule.pre, ...schedule.segments.flatMap((g) => (g.k === "whole" ? [g.step] : g.steps)), ...schedule.post] : lowered.steps;
+  for (const s of steps) {
     const gap = stepGap(s);
+    if (gap) refuse(gap);
+  }
+  for (const o of lowered.outputs) {
+    const gap = o.value ? elGap(o.value) : undefined;
+    if (gap) refuse(gap);
+  }
+  for (const g of schedule?.segments ?? []) for (const o of g.k === "loop" ? g.scalarOutputs : []) {
+    const gap = elGap(o.value);
     if (gap) refuse(gap);
   }
 }

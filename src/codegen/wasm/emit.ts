@@ -17,7 +17,9 @@
 import type { Size } from "../../core/shape.js";
 import type { Naming } from "../emit-el.js";
 import type { Buf } from "../ir.js";
+import type { Schedule } from "../batch.js";
 import type { Lowered } from "../lower.js";
+import { BATCH } from "../sizes.js";
 import type { NameTable } from "../names.js";
 import type { KernelSpec } from "../spec.js";
 import { acceptWasm } from "./accept.js";
@@ -27,6 +29,9 @@ import type { Binaryen, Dtype } from "./values.js";
 export interface WasmContext {
   readonly spec: KernelSpec;
   readonly lowered: Lowered;
+  readonly schedule: Schedule | undefined;
+  /** A batch's scalar outputs: the local each is summed in. */
+  readonly scalarHomes: ReadonlyMap<string, { readonly kind: string; readonly code: string }>;
   readonly naming: Naming;
   readonly module: NameTable;
   readonly fnName: string;
@@ -36,8 +41,8 @@ export interface WasmContext {
 
 export interface WasmBody {
   readonly declarations: readonly string[];
-  /** The kernel's loops: the WebAssembly call, or (without SIMD) the JavaScript loops given. */
-  wrap(js: readonly string[]): string[];
+  /** The kernel's loops: the WebAssembly call and `ret` (the kernel's return), or (without SIMD) the JavaScript loops given. */
+  wrap(js: readonly string[], ret: readonly string[]): string[];
 }
 
 /** base64 of bytes, in Node and in browsers. */
@@ -77,8 +82,8 @@ function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: 
 
 /** The kernel's wasm body (throws a positioned JacobiError for a kernel outside the target). */
 export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
-  acceptWasm(c.spec, c.lowered);
-  const kernel = buildWasm(binaryen, c.lowered, c.dtype);
+  acceptWasm(c.spec, c.lowered, c.schedule);
+  const kernel = buildWasm(binaryen, c.lowered, c.schedule, c.dtype);
   const { naming } = c;
   const instance = c.module.fresh(`${c.fnName}_wasm`);
   const align = c.dtype === "f64" ? 2 : 4;
@@ -86,11 +91,14 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   const inputs = new Set(c.lowered.inputBufs.values());
   const outputs = new Set(c.lowered.outputs.flatMap((o) => (o.buf ? [o.buf] : [])));
   const sizeCode = (s: Size): string => naming.size(s);
-  const lengthOf = (b: Buf): string => (inputs.has(b) || outputs.has(b) ? `${naming.buf(b)}.length` : [b.rows, b.cols].map(sizeCode).join(" * "));
+  const full = (b: Buf): boolean => c.schedule?.full.has(b) ?? false;
+  const lengthOf = (b: Buf): string =>
+    inputs.has(b) || outputs.has(b) ? `${naming.buf(b)}.length` : [...(full(b) ? [BATCH] : []), b.rows, b.cols].map(sizeCode).join(" * ");
   // the sizes are named now, so that the kernel computes them before the body
   const sizeArgs = kernel.sizes.map(sizeCode);
   const lines: string[] = [];
   const offsets = kernel.bufs.map((b) => naming.fresh(`${inputs.has(b) || outputs.has(b) ? naming.buf(b) : b.hint}At`));
+  const slotsAt = offsets[offsets.length - 1]!;
   const heap = naming.fresh("heap");
   const end = naming.fresh("end");
   kernel.bufs.forEach((_, k) => {
@@ -107,8 +115,13 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   kernel.bufs.forEach((b, k) => {
     if (outputs.has(b)) lines.push(`${naming.buf(b)}.set(${heap}.subarray(${offsets[k]}, ${offsets[k]} + ${naming.buf(b)}.length));`);
   });
+  // the scalar outputs' values: scalars the return reads, or a batch's sums
+  kernel.slots.forEach((slot, k) => {
+    const at = `${heap}[${slotsAt} + ${k}]`;
+    lines.push("scal" in slot ? `const ${naming.scal(slot.scal)} = ${at};` : `${c.scalarHomes.get(slot.sum)!.code} = ${at};`);
+  });
   return {
     declarations: instanceDeclaration(instance, kernel.bytes, c.dtype, c.typescript),
-    wrap: (js) => [`if (${instance} !== undefined) {`, ...lines, "} else {", ...js, "}"],
+    wrap: (js, ret) => [`if (${instance} !== undefined) {`, ...lines, ...ret, "}", ...js],
   };
 }

@@ -112,6 +112,17 @@ export class Fn {
     if (k < 0) throw new Error(`internal: size ${s} is not a parameter`);
     return this.get(k);
   }
+  /** The accumulator of a batch's summed scalar output. */
+  sum(key: string): number {
+    let local = this.sums.get(key);
+    if (local === undefined) {
+      local = this.local(this.F);
+      this.sums.set(key, local);
+    }
+    return local;
+  }
+  private readonly sums = new Map<string, number>();
+
   /** The local holding a scalar value (an input's, or one a step computes). */
   scal(s: Scal): number {
     let local = this.scalLocals.get(s);
@@ -124,9 +135,25 @@ export class Fn {
 
   /** The byte address of entry `index` (an i32 expression) of a buffer. */
   addr(buf: Buf, index: Ref): Ref {
-    const param = this.bufParams.get(buf);
-    if (param === undefined) throw new Error(`internal: buffer ${buf.hint} has no offset`);
+    const param = this.base(buf);
     return this.m.i32.add(this.get(param), this.m.i32.shl(index, this.i32(this.shift)));
+  }
+  /** The local holding a buffer's byte address: its parameter, its base buffer's for an alias, or a sample's (in a batch loop). */
+  private base(buf: Buf): number {
+    const b = this.aliases.get(buf) ?? buf;
+    const local = this.sampleBases.get(b) ?? this.bufParams.get(b);
+    if (local === undefined) throw new Error(`internal: buffer ${b.hint} has no offset`);
+    return local;
+  }
+  /** Views of per-sample buffers as B-row matrices (alias -> buffer). */
+  aliases: ReadonlyMap<Buf, Buf> = new Map();
+  /** Within a loop over the samples: buffers holding every sample, at the current sample. */
+  readonly sampleBases = new Map<Buf, number>();
+  /** The byte-offset parameter of a buffer. */
+  param(buf: Buf): number {
+    const p = this.bufParams.get(buf);
+    if (p === undefined) throw new Error(`internal: buffer ${buf.hint} has no offset`);
+    return p;
   }
   load = (buf: Buf, index: Ref): Ref => this.f.load(0, 1 << this.shift, this.addr(buf, index));
   store = (buf: Buf, index: Ref, value: Ref): Ref => this.f.store(0, 1 << this.shift, this.addr(buf, index), value);
