@@ -199,6 +199,8 @@ export const networkFlops = (n0: number, n1: number, n2: number, batch: number):
 export async function networkRows(): Promise<[string, Row][]> {
   const rows: [string, Row][] = [];
   const k32 = { single: f32Kernel("mlp", "mlpGrads"), batch: f32Kernel("mlp", "mlpGradsBatch") };
+  const w64 = { single: await wasmKernel("mlp", "mlpGrads", "f64"), batch: await wasmKernel("mlp", "mlpGradsBatch", "f64") };
+  const w32 = { single: await wasmKernel("mlp", "mlpGrads", "f32"), batch: await wasmKernel("mlp", "mlpGradsBatch", "f32") };
   for (const [n0, n1, n2, batch] of [
     [2, 3, 3, 1],
     [784, 128, 10, 64],
@@ -211,26 +213,41 @@ export async function networkRows(): Promise<[string, Row][]> {
     const inputs = { x: X, y: Y, W1: net.W1, b1: net.b1, W2: net.W2, b2: net.b2 };
     const inputs32 = { x: f32(X), y: f32(Y), W1: f32(net.W1), b1: f32(net.b1), W2: f32(net.W2), b2: f32(net.b2) };
     const [gIdiom, gBlock, gGen] = [hand.gradsFor(net), hand.gradsFor(net), hand.gradsFor(net)];
-    const g32 = { loss: 0, W1: new Float32Array(n1 * n0), b1: new Float32Array(n1), W2: new Float32Array(n2 * n1), b2: new Float32Array(n2) };
+    const out32 = () => ({ loss: 0, W1: new Float32Array(n1 * n0), b1: new Float32Array(n1), W2: new Float32Array(n2 * n1), b2: new Float32Array(n2) });
+    const [g32, gw32, gw64] = [out32(), out32(), hand.gradsFor(net)];
     const scratch = new hand.NetScratch(net);
     const bscratch = new hand.BatchScratch(net, batch);
     const single = batch === 1;
     const genCall = single ? () => mlpK.mlpGrads(inputs, gGen) : () => mlpK.mlpGradsBatch(inputs, gGen);
     const gen32 = single ? () => k32.single(inputs32, g32) : () => k32.batch(inputs32, g32);
+    const wasm64 = single ? () => w64.single(inputs, gw64) : () => w64.batch(inputs, gw64);
+    const wasm32 = single ? () => w32.single(inputs32, gw32) : () => w32.batch(inputs32, gw32);
     const idiomCall = single ? () => (hand.netStep(net, X, 0, Y, 0, gIdiom, scratch, false), gIdiom) : () => hand.netBatchIdiomatic(net, X, Y, batch, gIdiom, scratch);
     const blockCall = () => hand.netBatchBlocked(net, X, Y, batch, gBlock, bscratch);
     genCall();
     gen32();
+    wasm64();
+    wasm32();
     idiomCall();
     blockCall();
     for (const key of ["W1", "b1", "W2", "b2"] as const) {
       agree(`network ${key} (idiomatic vs jacobi)`, gIdiom[key], gGen[key], 1e-10);
       agree(`network ${key} (blocked vs jacobi)`, gBlock[key], gGen[key], 1e-10);
       agree(`network ${key} (jacobi f32 vs jacobi)`, g32[key], gGen[key], 1e-4);
+      agree(`network ${key} (jacobi wasm vs jacobi)`, gw64[key], gGen[key], 1e-10);
+      agree(`network ${key} (jacobi wasm f32 vs jacobi)`, gw32[key], gGen[key], 1e-3);
     }
-    agree("network loss", [gIdiom.loss, gBlock.loss], [gGen.loss, gGen.loss], 1e-9);
+    agree("network loss", [gIdiom.loss, gBlock.loss, gw64.loss], [gGen.loss, gGen.loss, gGen.loss], 1e-9 * Math.max(1, Math.abs(gGen.loss)));
+    agree("network loss (jacobi wasm f32)", [gw32.loss], [gGen.loss], 1e-4 * Math.max(1, Math.abs(gGen.loss)));
     const label = `(${n0}, ${n1}, ${n2}), batch ${batch}`;
-    const t = mg({ [`jacobi network ${label}`]: genCall, [`jacobi f32 network ${label}`]: gen32, [`hand idiomatic network ${label}`]: idiomCall, [`hand blocked network ${label}`]: blockCall });
+    const t = mg({
+      [`jacobi network ${label}`]: genCall,
+      [`jacobi f32 network ${label}`]: gen32,
+      [`jacobi wasm network ${label}`]: wasm64,
+      [`jacobi wasm f32 network ${label}`]: wasm32,
+      [`hand idiomatic network ${label}`]: idiomCall,
+      [`hand blocked network ${label}`]: blockCall,
+    });
     const p = { n0, n1, n2, batch, ...{ X: inputs32.x, Y: inputs32.y, W1: inputs32.W1, b1: inputs32.b1, W2: inputs32.W2, b2: inputs32.b2 } };
     const tf = await tfTimings((b) => {
       const r = tfNet(p);
@@ -246,6 +263,8 @@ export async function networkRows(): Promise<[string, Row][]> {
       {
         jacobi: t[`jacobi network ${label}`],
         "jacobi f32": t[`jacobi f32 network ${label}`],
+        "jacobi wasm": t[`jacobi wasm network ${label}`],
+        "jacobi wasm f32": t[`jacobi wasm f32 network ${label}`],
         "hand idiomatic": t[`hand idiomatic network ${label}`],
         "hand blocked": t[`hand blocked network ${label}`],
         ...tf,
