@@ -98,22 +98,24 @@ function softmax(fn: Fn, s: Extract<Step, { k: "softmax" }>): Ref[] {
   const [vmax, vsum, U] = [fn.local(V), fn.local(V), fn.local(V)];
   const [max, sum, u] = [fn.local(fn.F), fn.local(fn.F), fn.local(fn.F)];
   const out = s.out;
+  // u is kept in out by the first pass unless it is an entry of a buffer already
+  const keep = out !== undefined && s.u.k !== "flat" && s.u.k !== "read";
   const vok = vectorizes(s.u, env);
   const at = (): Ref => fn.get(i);
   const pass1 = run(
     fn,
     i,
     n,
-    vok ? () => [m.local.set(U, fn.vector(s.u, env)), ...(out ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vmax, v.max(fn.get(vmax, V), fn.get(U, V)))] : undefined,
-    () => [m.local.set(u, fn.scalar(s.u, senv)), ...(out ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(max, f.max(fn.get(max, fn.F), fn.get(u, fn.F)))],
+    vok ? () => [m.local.set(U, fn.vector(s.u, env)), ...(keep ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vmax, v.max(fn.get(vmax, V), fn.get(U, V)))] : undefined,
+    () => [m.local.set(u, fn.scalar(s.u, senv)), ...(keep ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(max, f.max(fn.get(max, fn.F), fn.get(u, fn.F)))],
   );
-  const vsource = (): Ref => (out ? fn.vload(out, at()) : fn.vector(s.u, env));
-  const ssource = (): Ref => (out ? fn.load(out, at()) : fn.scalar(s.u, senv));
+  const vsource = (): Ref => (keep ? fn.vload(out, at()) : fn.vector(s.u, env));
+  const ssource = (): Ref => (keep ? fn.load(out, at()) : fn.scalar(s.u, senv));
   const pass2 = run(
     fn,
     i,
     n,
-    out || vok ? () => [m.local.set(U, vexp(fn, v.sub(vsource(), v.splat(fn.get(max, fn.F))))), ...(out ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vsum, v.add(fn.get(vsum, V), fn.get(U, V)))] : undefined,
+    keep || vok ? () => [m.local.set(U, vexp(fn, v.sub(vsource(), v.splat(fn.get(max, fn.F))))), ...(out ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vsum, v.add(fn.get(vsum, V), fn.get(U, V)))] : undefined,
     () => [m.local.set(u, sexp(fn, f.sub(ssource(), fn.get(max, fn.F)))), ...(out ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(sum, f.add(fn.get(sum, fn.F), fn.get(u, fn.F)))],
   );
   const scale = fn.local(fn.F);
