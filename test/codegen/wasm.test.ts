@@ -155,6 +155,22 @@ describe("wasm target: batched kernels", () => {
   }
 });
 
+describe("wasm target: undefined numbers stay NaN, as on the JS target", () => {
+  it("softmax with a NaN entry is NaN everywhere; with -Infinity entries it is 0 there", async () => {
+    for (const dtype of ["f64", "f32"] as const) {
+      const A = dtype === "f64" ? Float64Array : Float32Array;
+      const f = (await compile(softmaxText, { kernel: "softmax", target: "wasm", dtype })) as AnyKernel;
+      const js = compile(softmaxText, { kernel: "softmax", dtype }) as AnyKernel;
+      for (const x of [A.of(1, NaN, 2, 3, 4), A.of(NaN, 1, 2), A.of(1, 2, 3, 4, 5, 6, 7, NaN), A.of(-Infinity, 0, 1, -Infinity, 2)]) {
+        const got = Array.from(f({ x }) as Float64Array);
+        const want = Array.from(js({ x }) as Float64Array);
+        expect(got.map(Number.isNaN), `${dtype} ${Array.from(x)}`).toEqual(want.map(Number.isNaN));
+        expect(relativeError(got, want)).toBeLessThan(1e-6);
+      }
+    }
+  });
+});
+
 describe("wasm target: the JavaScript kernel's checks and errors", () => {
   const expectRange = (call: () => unknown, message: RegExp): void => {
     expect(call).toThrow(RangeError);

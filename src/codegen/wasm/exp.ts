@@ -40,7 +40,8 @@ export function expF64x2(fn: Fn, x: Ref): Ref {
   const r8 = (): Ref => v.mul(get(R4), get(R4));
   const low = join(join(pair(0), pair(1), get(R2)), join(pair(2), pair(3), get(R2)), get(R4));
   const high = join(join(pair(4), pair(5), get(R2)), pair(6), get(R4));
-  const clamped = (): Ref => v.max(v.min(get(X), c(710)), c(-746));
+  // pmin/pmax (one instruction each) keep a NaN in their first operand
+  const clamped = (): Ref => v.pmax(v.pmin(get(X), c(710)), c(-746));
   return m.block(
     null,
     [
@@ -76,7 +77,7 @@ export function expF32x4(fn: Fn, x: Ref): Ref {
   const scale = (k: Ref): Ref => m.i32x4.shl(m.i32x4.add(k, m.i32x4.splat(m.i32.const(127))), m.i32.const(23));
   let p = c(1.9875691500e-4);
   for (const coefficient of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) p = v.add(v.mul(p, get(R)), c(coefficient));
-  const clamped = (): Ref => v.max(v.min(get(X), c(89)), c(-104));
+  const clamped = (): Ref => v.pmax(v.pmin(get(X), c(89)), c(-104));
   return m.block(
     null,
     [

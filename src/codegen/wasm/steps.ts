@@ -106,8 +106,9 @@ function softmax(fn: Fn, s: Extract<Step, { k: "softmax" }>): Ref[] {
     fn,
     i,
     n,
-    vok ? () => [m.local.set(U, fn.vector(s.u, env)), ...(keep ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vmax, v.max(fn.get(vmax, V), fn.get(U, V)))] : undefined,
-    () => [m.local.set(u, fn.scalar(s.u, senv)), ...(keep ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(max, f.max(fn.get(max, fn.F), fn.get(u, fn.F)))],
+    // max as JavaScript's `if (v > max) max = v` (a NaN entry is passed over; it makes the sum NaN later): pmax(max, v)
+    vok ? () => [m.local.set(U, fn.vector(s.u, env)), ...(keep ? [fn.vstore(out, at(), fn.get(U, V))] : []), m.local.set(vmax, v.pmax(fn.get(vmax, V), fn.get(U, V)))] : undefined,
+    () => [m.local.set(u, fn.scalar(s.u, senv)), ...(keep ? [fn.store(out, at(), fn.get(u, fn.F))] : []), m.local.set(max, larger(fn, max, fn.get(u, fn.F)))],
   );
   const vsource = (): Ref => (keep ? fn.vload(out, at()) : fn.vector(s.u, env));
   const ssource = (): Ref => (keep ? fn.load(out, at()) : fn.scalar(s.u, senv));
@@ -131,12 +132,18 @@ function softmax(fn: Fn, s: Extract<Step, { k: "softmax" }>): Ref[] {
     m.local.set(vsum, fn.vzero()),
     m.local.set(sum, fn.fconst(0)),
     ...pass1,
-    m.local.set(max, f.max(fn.get(max, fn.F), fn.hmax(vmax))),
+    ...Array.from({ length: fn.lanes }, (_, k) => m.local.set(max, larger(fn, max, fn.v.extract_lane(fn.get(vmax, V), k)))),
     ...pass2,
     m.local.set(sum, f.add(fn.get(sum, fn.F), fn.hsum(vsum))),
     ...pass3,
     ...(s.lse ? [m.local.set(fn.scal(s.lse), f.add(fn.get(max, fn.F), fn.log(fn.get(sum, fn.F))))] : []),
   ];
+}
+
+/** `value > max ? value : max`, for the local max. */
+function larger(fn: Fn, max: number, value: Ref): Ref {
+  const t = fn.local(fn.F);
+  return fn.m.block(null, [fn.m.local.set(t, value), fn.m.select(fn.f.gt(fn.get(t, fn.F), fn.get(max, fn.F)), fn.get(t, fn.F), fn.get(max, fn.F))], fn.F);
 }
 
 /** out = (accumulate ? out + value : value) at entry `index`. */

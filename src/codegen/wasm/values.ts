@@ -96,8 +96,6 @@ export class Fn {
     for (let k = 1; k < this.lanes; k++) s = combine(s, lane(k));
     return s;
   }
-  /** The largest lane of a v128 local (NaN if one is NaN). */
-  hmax = (local: number): Ref => this.hsum(local, (a, b) => this.f.max(a, b));
   /** The natural logarithm of one entry, by the host's Math.log (imported as math.log). */
   log(x: Ref): Ref {
     this.usesLog = true;
