@@ -12,6 +12,8 @@ import { compiledSource } from "../../src/codegen/compile.js";
 import { parseSpec, type KernelSpec } from "../../src/codegen/spec.js";
 import { wasmTarget } from "../../src/codegen/wasm/index.js";
 import { specModule } from "../../src/vite.js";
+import { runCli } from "../../src/cli/run.js";
+import type { Io } from "../../src/cli/io.js";
 import { envOf, finiteDerivative, inputsOf, magnitude, oracleOf, randomCase, relativeError, resultsOf, rng, type Case } from "./support.js";
 
 type AnyKernel = (inputs: Record<string, unknown>, out?: unknown) => unknown;
@@ -228,6 +230,18 @@ describe("wasm target: the kernels it does not take", () => {
 });
 
 describe("wasm target: jacobi gen and the Vite plugin", () => {
+  it("jacobi gen --target wasm writes the module; a kernel it does not take is a positioned error; a bad target a usage error", async () => {
+    const written = new Map<string, string>();
+    const err: string[] = [];
+    const files: Record<string, string> = { "matvec.jacobi": matvecText, "bad.jacobi": "x: vector(n)\nkernel t = tanh(x)\n" };
+    const io: Io = { out: () => {}, err: (t) => void err.push(t), readFile: (p) => files[p]!, writeFile: (p, t) => void written.set(p, t) };
+    expect(await runCli(["gen", "matvec.jacobi", "--out", "o", "--target", "wasm"], io)).toBe(0);
+    expect(written.get("o/matvec.ts")).toMatch(/const matvec_wasm = \(\(\) => \{/);
+    expect(await runCli(["gen", "bad.jacobi", "--out", "o", "--target", "wasm"], io)).toBe(1);
+    expect(err.join("\n")).toMatch(/bad\.jacobi: 2:1: kernel t: the wasm target does not compute the function tanh yet/);
+    expect(await runCli(["gen", "matvec.jacobi", "--out", "o", "--target", "gpu"], io)).toBe(2);
+  });
+
   it("generate embeds the module and keeps the kernels' signatures", async () => {
     const ts = await generate(matvecText, { target: "wasm", label: "matvec.jacobi" });
     expect(ts).toContain("WebAssembly SIMD, JavaScript where SIMD is missing");
