@@ -8,7 +8,7 @@
  *     const heap = softmax_wasm.heap(end); // linear memory, grown only when too small
  *     heap.set(x, xAt);                    // inputs in
  *     softmax_wasm.run(n, xAt * 8, …);     // the module's loops
- *     out.set(heap.subarray(outAt, …));    // outputs out
+ *     out.set(softmax_wasm.view(0, outAt, n)); // outputs out (views kept between calls)
  *   } else { …the JavaScript loops… }      // no WebAssembly SIMD: the JS kernel
  *
  * The module's bytes are embedded (base64) and instantiated when the module loads; no
@@ -67,6 +67,7 @@ function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: 
     `const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { math: { log: Math.log } }).exports;`,
     `const memory = exports.memory${as("WebAssembly.Memory")};`,
     `let heap = new ${array}(memory.buffer);`,
+    `const views${ts ? `: ${array}[]` : ""} = [];`,
     "return {",
     `run: exports.run${as("(...args: number[]) => void")},`,
     `heap(entries${ts ? ": number" : ""})${ts ? `: ${array}` : ""} {`,
@@ -74,6 +75,12 @@ function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: 
     "if (missing > 0) memory.grow(Math.ceil(missing / 65536));",
     `if (heap.buffer !== memory.buffer) heap = new ${array}(memory.buffer);`,
     "return heap;",
+    "},",
+    // the view of output k, kept while its place and the memory stay (so a call allocates nothing)
+    `view(k${ts ? ": number" : ""}, at${ts ? ": number" : ""}, length${ts ? ": number" : ""})${ts ? `: ${array}` : ""} {`,
+    "const v = views[k];",
+    `if (v !== undefined && v.buffer === memory.buffer && v.byteOffset === at * ${width} && v.length === length) return v;`,
+    `return (views[k] = new ${array}(memory.buffer, at * ${width}, length));`,
     "},",
     "};",
     "})();",
@@ -112,8 +119,9 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   });
   const args = [...sizeArgs, ...offsets.map((o) => `${o} * ${width}`), ...kernel.scalars.map((s) => naming.scal(s))];
   lines.push(`${instance}.run(${args.join(", ")});`);
+  let viewIndex = 0;
   kernel.bufs.forEach((b, k) => {
-    if (outputs.has(b)) lines.push(`${naming.buf(b)}.set(${heap}.subarray(${offsets[k]}, ${offsets[k]} + ${naming.buf(b)}.length));`);
+    if (outputs.has(b)) lines.push(`${naming.buf(b)}.set(${instance}.view(${viewIndex++}, ${offsets[k]}, ${naming.buf(b)}.length));`);
   });
   // the scalar outputs' values: scalars the return reads, or a batch's sums
   kernel.slots.forEach((slot, k) => {
