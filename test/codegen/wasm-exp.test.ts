@@ -1,9 +1,10 @@
 /**
- * The wasm target's vectorized exp (src/codegen/wasm/exp.ts) and sigmoid against Math on
+ * The wasm target's vectorized exp (src/codegen/wasm/exp.ts), tanh and sigmoid against Math on
  * a dense grid over [-750, 750] (step 1/64, both SIMD lanes and the scalar tail), with
  * ±745, the overflow and underflow thresholds, subnormal inputs and results, ±0,
  * ±Infinity and NaN. The stated bound: exp within 2 ulp of Math.exp in f64 (and NaN
- * exactly where it is NaN), within 2 ulp of Math.exp rounded to f32 in f32.
+ * exactly where it is NaN), within 2 ulp of Math.exp rounded to f32 in f32; tanh within 4 ulp
+ * of Math.tanh in f64, 2 ulp of it rounded in f32.
  */
 import { describe, expect, it } from "vitest";
 import { compile } from "../../src/index.js";
@@ -77,6 +78,28 @@ describe("the wasm target's exp and sigmoid against Math", () => {
     }
     expect(worst).toBeLessThanOrEqual(2);
   });
+
+  for (const dtype of ["f64", "f32"] as const) {
+    it(`tanh, ${dtype}: within ${dtype === "f64" ? 4 : 2} ulp of Math.tanh${dtype === "f32" ? " rounded to f32" : ""}; odd, ±1 at the ends, NaN for NaN`, async () => {
+      const tanh = (await compile("x: vector(n); kernel t = tanh(x)", { target: "wasm", dtype })) as Kernel;
+      const xs = dtype === "f64" ? x : Float32Array.from(x);
+      const got = tanh({ x: xs });
+      let worst = 0;
+      let at = 0;
+      for (let k = 0; k < xs.length; k++) {
+        const want = dtype === "f64" ? Math.tanh(xs[k]!) : Math.fround(Math.tanh(xs[k]!));
+        if (Number.isNaN(want)) {
+          expect(got[k]).toBeNaN();
+          continue;
+        }
+        const d = ulps(got[k]!, want, dtype === "f64" ? 64 : 32);
+        if (d > worst) [worst, at] = [d, xs[k]!];
+      }
+      expect(worst, `worst at x = ${at}`).toBeLessThanOrEqual(dtype === "f64" ? 4 : 2);
+      const ends = dtype === "f64" ? Float64Array.of(-Infinity, Infinity, -0, 0, 1e-300) : Float32Array.of(-Infinity, Infinity, -0, 0, 1e-40);
+      expect(Array.from(tanh({ x: ends }))).toEqual([-1, 1, -0, 0, ends[4]]);
+    });
+  }
 
   it("sigmoid, f64: 1/(1 + e^-x) within 4 ulp of the same formula with Math.exp; 0 and 1 at the ends", async () => {
     const sigmoid = (await compile("x: vector(n); kernel s = sigmoid(x)", { target: "wasm" })) as Kernel;

@@ -102,3 +102,51 @@ export function sexp(fn: Fn, x: Ref): Ref {
   const { m } = fn;
   return fn.dtype === "f64" ? m.f64x2.extract_lane(expF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(expF32x4(fn, m.f32x4.splat(x)), 0);
 }
+
+/**
+ * tanh on f64x2 lanes: for a = |x|, e = e^(2a) - 1 (the Taylor polynomial without its 1
+ * where 2a ≤ ln 2 / 2, so that small arguments keep their relative accuracy; e^(2a) - 1
+ * above), tanh = e / (e + 2) with x's sign; a is capped at 22 (tanh(22) rounds to 1).
+ * Measured against Math.tanh on the dense grid (test/codegen/wasm-exp.test.ts).
+ */
+export function tanhF64x2(fn: Fn, x: Ref): Ref {
+  const { m, b } = fn;
+  const V = b.v128;
+  const v = m.f64x2;
+  const c = (value: number): Ref => v.splat(m.f64.const(value));
+  const [X, A, E] = [fn.local(V), fn.local(V), fn.local(V)];
+  const get = (local: number): Ref => m.local.get(local, V);
+  // e^r - 1 = r·(1 + r/2 + r²/6 + …) for |r| ≤ ln 2 / 2
+  let q = c(TAYLOR[13]!);
+  for (let n = 12; n >= 1; n--) q = v.add(v.mul(q, get(A)), c(TAYLOR[n]!));
+  const small = v.mul(q, get(A));
+  const large = v.sub(expF64x2(fn, get(A)), c(1));
+  const sign = m.v128.and(get(X), c(-0));
+  return m.block(
+    null,
+    [
+      m.local.set(X, x),
+      m.local.set(A, v.mul(v.pmin(v.abs(get(X)), c(22)), c(2))), // 2a (NaN stays NaN)
+      m.local.set(E, m.v128.bitselect(small, large, v.le(get(A), c(0.5 * Math.LN2)))),
+      m.v128.or(v.div(get(E), v.add(get(E), c(2))), sign),
+    ],
+    V,
+  );
+}
+
+/** An f64x2 function on each f32 lane: both halves in f64, rounded back to f32. */
+export function viaF64(fn: Fn, x: Ref, f: (fn: Fn, x: Ref) => Ref): Ref {
+  const { m, b } = fn;
+  const X = fn.local(b.v128);
+  const get = (): Ref => m.local.get(X, b.v128);
+  const low = m.f32x4.demote_f64x2_zero(f(fn, m.f64x2.promote_low_f32x4(get())));
+  const high = m.f32x4.demote_f64x2_zero(f(fn, m.f64x2.promote_low_f32x4(m.i8x16.shuffle(get(), get(), [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]))));
+  return m.block(null, [m.local.set(X, x), m.i8x16.shuffle(low, high, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23])], b.v128);
+}
+
+/** tanh of the element type, vector or one entry. */
+export const vtanh = (fn: Fn, x: Ref): Ref => (fn.dtype === "f64" ? tanhF64x2(fn, x) : viaF64(fn, x, tanhF64x2));
+export function stanh(fn: Fn, x: Ref): Ref {
+  const { m } = fn;
+  return fn.dtype === "f64" ? m.f64x2.extract_lane(tanhF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(vtanh(fn, m.f32x4.splat(x)), 0);
+}

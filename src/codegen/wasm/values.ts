@@ -5,7 +5,7 @@
  */
 import type { Size } from "../../core/shape.js";
 import type { Buf, El, Ix, Scal } from "../ir.js";
-import { sexp, vexp } from "./exp.js";
+import { sexp, stanh, vexp, vtanh } from "./exp.js";
 
 // binaryen's module and expression types, without loading binaryen (it is loaded on demand)
 export type Binaryen = typeof import("binaryen").default;
@@ -219,6 +219,7 @@ export class Fn {
         return this.power(this.scalar(e.base, env), numericExponent(e), (a, b) => f.mul(a, b), (a, b) => f.div(a, b), (a) => f.sqrt(a), this.fconst(1));
       case "fn":
         if (e.fn === "exp") return sexp(this, this.scalar(e.arg, env));
+        if (e.fn === "tanh") return stanh(this, this.scalar(e.arg, env));
         // σ(u) = 1/(1 + e^-u): finite for every u (e^-u overflows to Infinity, giving 0)
         if (e.fn === "sigmoid") return f.div(this.fconst(1), f.add(this.fconst(1), sexp(this, f.neg(this.scalar(e.arg, env)))));
         throw new Error(`internal: ${e.fn} on the wasm target`);
@@ -246,6 +247,7 @@ export class Fn {
       case "fn": {
         const one = (): Ref => v.splat(this.fconst(1));
         if (e.fn === "exp") return vexp(this, this.vector(e.arg, env));
+        if (e.fn === "tanh") return vtanh(this, this.vector(e.arg, env));
         if (e.fn === "sigmoid") return v.div(one(), v.add(one(), vexp(this, v.neg(this.vector(e.arg, env)))));
         throw new Error(`internal: ${e.fn} on the wasm target`);
       }
