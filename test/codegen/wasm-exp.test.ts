@@ -101,6 +101,24 @@ describe("the wasm target's exp and sigmoid against Math", () => {
     });
   }
 
+  it("log, f64: within 2 ulp of Math.log on positive numbers from the subnormals to the largest; -Infinity at 0, NaN below, Infinity at Infinity", async () => {
+    const log = (await compile("x: vector(n); kernel l = log(x)", { target: "wasm" })) as Kernel;
+    const values: number[] = [5e-324, 1e-320, 2.2250738585072014e-308, 2.225073858507201e-308, 1, 1 + 2 ** -52, 1 - 2 ** -53, Math.SQRT2, Math.SQRT1_2, 2, 0.5, 1.7976931348623157e308];
+    for (const e of x) if (Number.isFinite(e)) values.push(Math.exp(e / 1.01), Math.abs(e) + 1e-3, 1 + e * 1e-9);
+    const xs = Float64Array.from(values);
+    const got = log({ x: xs });
+    let worst = 0;
+    let at = 0;
+    for (let k = 0; k < xs.length; k++) {
+      const want = Math.log(xs[k]!);
+      if (want === 0) expect(Math.abs(got[k]!)).toBeLessThan(1e-300);
+      const d = want === 0 ? 0 : ulps(got[k]!, want, 64);
+      if (d > worst) [worst, at] = [d, xs[k]!];
+    }
+    expect(worst, `worst at x = ${at}`).toBeLessThanOrEqual(2);
+    expect(Array.from(log({ x: Float64Array.of(0, -0, -1, -Infinity, NaN, Infinity) }))).toEqual([-Infinity, -Infinity, NaN, NaN, NaN, Infinity]);
+  });
+
   it("sigmoid, f64: 1/(1 + e^-x) within 4 ulp of the same formula with Math.exp; 0 and 1 at the ends", async () => {
     const sigmoid = (await compile("x: vector(n); kernel s = sigmoid(x)", { target: "wasm" })) as Kernel;
     const got = sigmoid({ x });

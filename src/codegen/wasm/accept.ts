@@ -1,6 +1,6 @@
 /**
  * Which kernels the WebAssembly target takes: the loop IR of arithmetic (sums,
- * products, integer and square-root powers, the diagonal δ, exp, tanh and sigmoid) in maps,
+ * products, integer and square-root powers, the diagonal δ, exp, log, tanh and sigmoid) in maps,
  * reductions, the stable softmax and log-sum-exp, matrix-vector and matrix-matrix
  * products; scalar outputs, and batches whose scalar outputs are summed. The rest
  * is refused with the kernel statement's position, saying what is missing; such a
@@ -16,7 +16,7 @@ import type { KernelSpec } from "../spec.js";
 export const WASM_POWERS: ReadonlySet<number> = new Set([-3, -2, -1, 0.5, 1, 2, 3]);
 
 /** Functions the target computes (vectorized; see exp.ts for the error bound). */
-export const WASM_FUNCTIONS: ReadonlySet<string> = new Set(["exp", "sigmoid", "tanh"]);
+export const WASM_FUNCTIONS: ReadonlySet<string> = new Set(["exp", "log", "sigmoid", "tanh"]);
 
 /** Why the element expression is outside the target, or undefined. */
 function elGap(e: El): string | undefined {

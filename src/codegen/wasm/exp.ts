@@ -1,5 +1,6 @@
 /**
- * A vectorized exp on f64x2 lanes (and one in f32 on f32x4 lanes, below):
+ * Vectorized exp (f64x2, and f32x4 in f32), tanh and log (f64x2; f32x4 through f64):
+ * exp on f64 lanes:
  *   x = k·ln 2 + r, |r| ≤ ln 2 / 2          k by the round-to-nearest of x·log2(e) + 1.5·2^52,
  *                                            r with ln 2 in two parts (k·ln2_hi is exact)
  *   e^r by its Taylor polynomial to r^13/13! (truncation below 1e-17 relative), by Estrin's scheme
@@ -149,4 +150,63 @@ export const vtanh = (fn: Fn, x: Ref): Ref => (fn.dtype === "f64" ? tanhF64x2(fn
 export function stanh(fn: Fn, x: Ref): Ref {
   const { m } = fn;
   return fn.dtype === "f64" ? m.f64x2.extract_lane(tanhF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(vtanh(fn, m.f32x4.splat(x)), 0);
+}
+
+/** fdlibm's log: x = 2^k·m, m in [√2/2, √2), f = m - 1, s = f/(2 + f), log m = f - (f²/2 - s·(f²/2 + R(s²))). */
+const LG = [6.666666666666735130e-1, 3.999999999940941908e-1, 2.857142874366239149e-1, 2.222219843214978396e-1, 1.818357216161805012e-1, 1.531383769920937332e-1, 1.479819860511658591e-1];
+
+/**
+ * log on f64x2 lanes, fdlibm's method: subnormals scaled by 2^54 first; k and m from the
+ * bits; log 0 = -Infinity, log of a negative number NaN, log Infinity = Infinity.
+ */
+export function logF64x2(fn: Fn, x: Ref): Ref {
+  const { m, b } = fn;
+  const V = b.v128;
+  const v = m.f64x2;
+  const i = m.i64x2;
+  const c = (value: number): Ref => v.splat(m.f64.const(value));
+  const ci = (value: bigint): Ref => i.splat(m.i64.const(value));
+  const [X, Y, K, F, S, Z, W, H] = [V, V, V, V, V, V, V, V].map((t) => fn.local(t)) as [number, number, number, number, number, number, number, number];
+  const get = (local: number): Ref => m.local.get(local, V);
+  const tiny = (): Ref => v.lt(get(X), c(2.2250738585072014e-308));
+  const t1 = v.mul(get(W), v.add(c(LG[1]!), v.mul(get(W), v.add(c(LG[3]!), v.mul(get(W), c(LG[5]!))))));
+  const t2 = v.mul(get(Z), v.add(c(LG[0]!), v.mul(get(W), v.add(c(LG[2]!), v.mul(get(W), v.add(c(LG[4]!), v.mul(get(W), c(LG[6]!))))))));
+  // the exponents, as i32 lanes 0 and 1, to f64
+  const exponents = m.f64x2.convert_low_i32x4_s(m.i8x16.shuffle(get(K), get(K), [0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11]));
+  // k·ln2_hi - ((f²/2 - (s·(f²/2 + R) + k·ln2_lo)) - f), in fdlibm's order
+  const inner = v.add(v.mul(get(S), v.add(get(H), v.add(t2, t1))), v.mul(get(K), c(LN2_LO)));
+  const result = v.sub(v.mul(get(K), c(LN2_HI)), v.sub(v.sub(get(H), inner), get(F)));
+  return m.block(
+    null,
+    [
+      m.local.set(X, x),
+      // subnormals (and 0) scaled into the normal range
+      m.local.set(Y, m.v128.bitselect(v.mul(get(X), c(2 ** 54)), get(X), tiny())),
+      m.local.set(K, i.sub(i.shr_u(get(Y), m.i32.const(52)), m.v128.bitselect(ci(1023n + 54n), ci(1023n), tiny()))),
+      m.local.set(Y, m.v128.or(m.v128.and(get(Y), ci(0x000fffffffffffffn)), ci(0x3ff0000000000000n))),
+      // m in [√2/2, √2): halve the larger mantissas
+      m.local.set(Z, v.gt(get(Y), c(Math.SQRT2))),
+      m.local.set(Y, m.v128.bitselect(v.mul(get(Y), c(0.5)), get(Y), get(Z))),
+      m.local.set(K, i.sub(get(K), get(Z))), // a true lane is -1
+      m.local.set(K, exponents),
+      m.local.set(F, v.sub(get(Y), c(1))),
+      m.local.set(S, v.div(get(F), v.add(get(F), c(2)))),
+      m.local.set(Z, v.mul(get(S), get(S))),
+      m.local.set(W, v.mul(get(Z), get(Z))),
+      m.local.set(H, v.mul(c(0.5), v.mul(get(F), get(F)))),
+      m.local.set(Y, result),
+      // log 0 = -Infinity; negative or NaN: NaN; Infinity: Infinity
+      m.local.set(Y, m.v128.bitselect(c(-Infinity), get(Y), v.eq(get(X), c(0)))),
+      m.local.set(Y, m.v128.bitselect(c(NaN), get(Y), m.v128.not(v.ge(get(X), c(0))))),
+      m.v128.bitselect(c(Infinity), get(Y), v.eq(get(X), c(Infinity))),
+    ],
+    V,
+  );
+}
+
+/** log of the element type, vector or one entry. */
+export const vlog = (fn: Fn, x: Ref): Ref => (fn.dtype === "f64" ? logF64x2(fn, x) : viaF64(fn, x, logF64x2));
+export function slog(fn: Fn, x: Ref): Ref {
+  const { m } = fn;
+  return fn.dtype === "f64" ? m.f64x2.extract_lane(logF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(vlog(fn, m.f32x4.splat(x)), 0);
 }

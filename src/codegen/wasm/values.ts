@@ -5,7 +5,7 @@
  */
 import type { Size } from "../../core/shape.js";
 import type { Buf, El, Ix, Scal } from "../ir.js";
-import { sexp, stanh, vexp, vtanh } from "./exp.js";
+import { sexp, slog, stanh, vexp, vlog, vtanh } from "./exp.js";
 
 // binaryen's module and expression types, without loading binaryen (it is loaded on demand)
 export type Binaryen = typeof import("binaryen").default;
@@ -220,6 +220,7 @@ export class Fn {
       case "fn":
         if (e.fn === "exp") return sexp(this, this.scalar(e.arg, env));
         if (e.fn === "tanh") return stanh(this, this.scalar(e.arg, env));
+        if (e.fn === "log") return slog(this, this.scalar(e.arg, env));
         // σ(u) = 1/(1 + e^-u): finite for every u (e^-u overflows to Infinity, giving 0)
         if (e.fn === "sigmoid") return f.div(this.fconst(1), f.add(this.fconst(1), sexp(this, f.neg(this.scalar(e.arg, env)))));
         throw new Error(`internal: ${e.fn} on the wasm target`);
@@ -248,6 +249,7 @@ export class Fn {
         const one = (): Ref => v.splat(this.fconst(1));
         if (e.fn === "exp") return vexp(this, this.vector(e.arg, env));
         if (e.fn === "tanh") return vtanh(this, this.vector(e.arg, env));
+        if (e.fn === "log") return vlog(this, this.vector(e.arg, env));
         if (e.fn === "sigmoid") return v.div(one(), v.add(one(), vexp(this, v.neg(this.vector(e.arg, env)))));
         throw new Error(`internal: ${e.fn} on the wasm target`);
       }
