@@ -1,7 +1,9 @@
 /**
  * The peers: TensorFlow.js (cpu and wasm backends; float32, as tfjs computes) with
- * tensors made from the arrays on every call and results read back with dataSync(),
- * and mathjs for symbolic derivatives (derivative + compile).
+ * tensors made from the arrays on every call and results read back with dataSync()
+ * outside `tf.tidy` (inside it, tidy walks the returned typed array element by element,
+ * which would charge tfjs ~1 µs per entry it does not otherwise spend), and mathjs for
+ * symbolic derivatives (derivative + compile).
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -28,27 +30,35 @@ export async function useBackend(name: Backend): Promise<void> {
 
 export const backendName = (): string => tf.getBackend();
 
+/** The tensor that `build` makes inside tidy, read back outside it and freed. */
+function read(build: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(build);
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return data;
+}
+
 export function tfSoftmax(x: Float32Array): Float32Array {
-  return tf.tidy(() => tf.softmax(tf.tensor1d(x)).dataSync() as Float32Array);
+  return read(() => tf.softmax(tf.tensor1d(x)));
 }
 
 export function tfSoftmaxVjp(x: Float32Array, g: Float32Array): Float32Array {
-  return tf.tidy(() => tf.grad((v: tf.Tensor) => tf.softmax(v))(tf.tensor1d(x), tf.tensor1d(g)).dataSync() as Float32Array);
+  return read(() => tf.grad((v: tf.Tensor) => tf.softmax(v))(tf.tensor1d(x), tf.tensor1d(g)));
 }
 
 export function tfSoftmaxJacobian(x: Float32Array): Float32Array {
-  return tf.tidy(() => {
+  return read(() => {
     const s = tf.softmax(tf.tensor1d(x)) as tf.Tensor1D;
-    return tf.sub(tf.diag(s), tf.outerProduct(s, s)).dataSync() as Float32Array;
+    return tf.sub(tf.diag(s), tf.outerProduct(s, s));
   });
 }
 
 export function tfOuter(g: Float32Array, x: Float32Array): Float32Array {
-  return tf.tidy(() => tf.outerProduct(tf.tensor1d(g), tf.tensor1d(x)).dataSync() as Float32Array);
+  return read(() => tf.outerProduct(tf.tensor1d(g), tf.tensor1d(x)));
 }
 
 export function tfMatTvec(W: Float32Array, g: Float32Array, m: number, n: number): Float32Array {
-  return tf.tidy(() => tf.matMul(tf.tensor2d(W, [m, n]), tf.tensor2d(g, [m, 1]), true, false).dataSync() as Float32Array);
+  return read(() => tf.matMul(tf.tensor2d(W, [m, n]), tf.tensor2d(g, [m, 1]), true, false));
 }
 
 export interface TfNetInputs {
@@ -66,7 +76,7 @@ export interface TfNetInputs {
 
 /** The summed cross-entropy loss of the batch and its gradients (tf.valueAndGrads). */
 export function tfNet(p: TfNetInputs): { loss: number; grads: Float32Array[] } {
-  return tf.tidy(() => {
+  const { value, grads } = tf.tidy(() => {
     const X = tf.tensor2d(p.X, [p.batch, p.n0]);
     const Y = tf.tensor2d(p.Y, [p.batch, p.n2]);
     const f = (W1: tf.Tensor, b1: tf.Tensor, W2: tf.Tensor, b2: tf.Tensor): tf.Scalar => {
@@ -74,14 +84,16 @@ export function tfNet(p: TfNetInputs): { loss: number; grads: Float32Array[] } {
       const u = tf.add(tf.matMul(z1 as tf.Tensor2D, W2 as tf.Tensor2D, false, true), b2);
       return tf.neg(tf.sum(tf.mul(Y, tf.logSoftmax(u)))) as tf.Scalar;
     };
-    const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([
+    return tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([
       tf.tensor2d(p.W1, [p.n1, p.n0]),
       tf.tensor1d(p.b1),
       tf.tensor2d(p.W2, [p.n2, p.n1]),
       tf.tensor1d(p.b2),
     ]);
-    return { loss: value.dataSync()[0]!, grads: grads.map((g) => g.dataSync() as Float32Array) };
   });
+  const result = { loss: value.dataSync()[0]!, grads: grads.map((g) => g.dataSync() as Float32Array) };
+  tf.dispose([value, ...grads]);
+  return result;
 }
 
 /** mathjs: the n×n softmax Jacobian entries, derived symbolically and compiled. */

@@ -12,6 +12,8 @@ export interface Timing {
   readonly samples: number;
   /** Calls per sample. */
   readonly calls: number;
+  /** CPU seconds (user + system, all threads of the process) per call: median over the samples. */
+  readonly cpu?: number;
 }
 
 export interface TimingOptions {
@@ -33,6 +35,11 @@ export function consume(v: unknown): void {
 export const sinkValue = (): number => sink;
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
+/** CPU seconds used by the process so far. */
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 function quantile(sorted: readonly number[], q: number): number {
   const at = (sorted.length - 1) * q;
@@ -50,13 +57,15 @@ export function measure(fn: () => unknown, options: TimingOptions = {}): Timing 
   const once = now() - first;
   if (once > SLOW) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let r = 0; r < 3; r++) {
+      const c0 = cpuNow();
       const t0 = now();
       consume(fn());
       times.push(now() - t0);
+      cpu.push(cpuNow() - c0);
     }
-    times.sort((a, b) => a - b);
-    return { median: quantile(times, 0.5), q1: quantile(times, 0.25), q3: quantile(times, 0.75), samples: times.length, calls: 1 };
+    return summary(times, cpu, 1);
   }
   const warmup = (options.warmupMs ?? 150) / 1000;
   const sampleTime = (options.sampleMs ?? 10) / 1000;
@@ -76,14 +85,22 @@ export function measure(fn: () => unknown, options: TimingOptions = {}): Timing 
     k *= 2;
   }
   const times: number[] = [];
+  const cpu: number[] = [];
   const began = now();
   while (times.length < wanted && (times.length < 5 || now() - began < budget)) {
+    const c0 = cpuNow();
     const t0 = now();
     for (let c = 0; c < k; c++) consume(fn());
     times.push((now() - t0) / k);
+    cpu.push((cpuNow() - c0) / k);
   }
+  return summary(times, cpu, k);
+}
+
+function summary(times: number[], cpu: number[], calls: number): Timing {
   times.sort((a, b) => a - b);
-  return { median: quantile(times, 0.5), q1: quantile(times, 0.25), q3: quantile(times, 0.75), samples: times.length, calls: k };
+  cpu.sort((a, b) => a - b);
+  return { median: quantile(times, 0.5), q1: quantile(times, 0.25), q3: quantile(times, 0.75), samples: times.length, calls, cpu: quantile(cpu, 0.5) };
 }
 
 /**
@@ -115,32 +132,36 @@ export function measureGroup(fns: Readonly<Record<string, () => unknown>>, optio
     calls.set(name, k);
   }
   const times = new Map<string, number[]>(names.map((n) => [n, []]));
+  const cpu = new Map<string, number[]>(names.map((n) => [n, []]));
   const began = now();
   for (let round = 0; round < wanted && (round < 5 || now() - began < budget * names.length); round++) {
     for (const name of names) {
       const fn = fns[name]!;
       const k = calls.get(name)!;
+      const c0 = cpuNow();
       const t0 = now();
       for (let i = 0; i < k; i++) consume(fn());
       times.get(name)!.push((now() - t0) / k);
+      cpu.get(name)!.push((cpuNow() - c0) / k);
     }
   }
   const out: Record<string, Timing> = {};
-  for (const name of names) {
-    const t = times.get(name)!.sort((a, b) => a - b);
-    out[name] = { median: quantile(t, 0.5), q1: quantile(t, 0.25), q3: quantile(t, 0.75), samples: t.length, calls: calls.get(name)! };
-  }
+  for (const name of names) out[name] = summary(times.get(name)!, cpu.get(name)!, calls.get(name)!);
   return out;
 }
 
 /** Median seconds of a one-off operation (each run fresh), for costs that are not per call of a kernel. */
 export function measureOnce(fn: () => unknown, runs = 15): Timing {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < runs + 2; r++) {
+    const c0 = cpuNow();
     const t0 = now();
     consume(fn());
-    if (r >= 2) times.push(now() - t0);
+    if (r >= 2) {
+      times.push(now() - t0);
+      cpu.push(cpuNow() - c0);
+    }
   }
-  times.sort((a, b) => a - b);
-  return { median: quantile(times, 0.5), q1: quantile(times, 0.25), q3: quantile(times, 0.75), samples: times.length, calls: 1 };
+  return summary(times, cpu, 1);
 }

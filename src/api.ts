@@ -261,11 +261,17 @@ export type Dtype = codegen.Dtype;
  * const softmaxVjp = compile("x: vector(n); g: vector(n); s = exp(x)/sum(exp(x)); kernel softmaxVjp = vjp(s, x, g)");
  * softmaxVjp({ x: Float64Array.of(1, 2, 3), g: Float64Array.of(1, 0, 0) }); // Float64Array(3)
  * const grads = compile<{ loss: number; W: Float64Array; x: Float64Array }>("W: matrix(2,2); x: vector(2); L = sum(W*x); kernel g = grad(L, W, x)");
+ * With `{ target: "wasm" }` the kernel's loops run as WebAssembly SIMD (the same inputs,
+ * outputs and errors; JavaScript where WebAssembly SIMD is missing), and `compile`
+ * returns a Promise of the kernel, since it first loads the WebAssembly toolchain.
  * @throws JacobiError with a position for an error in the text; a usage error when the
- *   text has several kernels and `options.kernel` names none of them.
+ *   text has several kernels and `options.kernel` names none of them; for the wasm
+ *   target, a positioned error for a kernel it does not compute (see the README).
  */
-export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions = {}): KernelFunction<Out> {
-  return codegen.compile(text, options) as KernelFunction<Out>;
+export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions & { readonly target: "wasm" }): Promise<KernelFunction<Out>>;
+export function compile<Out extends KernelOutput = KernelOutput>(text: string, options?: CompileOptions & { readonly target?: "js" }): KernelFunction<Out>;
+export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions = {}): KernelFunction<Out> | Promise<KernelFunction<Out>> {
+  return options.target === "wasm" ? (codegen.compileWasm(text, options) as Promise<KernelFunction<Out>>) : (codegen.compile(text, options) as KernelFunction<Out>);
 }
 
 /**

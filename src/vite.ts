@@ -30,6 +30,7 @@ import type { KernelCode } from "./codegen/kernel.js";
 import { kernelCodes } from "./codegen/module.js";
 import { commentText } from "./codegen/names.js";
 import { parseSpec } from "./codegen/spec.js";
+import { wasmTarget, type Target } from "./codegen/wasm/index.js";
 import { JacobiError } from "./core/errors.js";
 import { readBounded } from "./files.js";
 
@@ -39,6 +40,8 @@ export interface JacobiPluginOptions {
   readonly dtype?: Dtype;
   /** Write `NAME.jacobi.d.ts` beside each spec (default true). */
   readonly declarations?: boolean;
+  /** `"js"` (default) or `"wasm"`: WebAssembly SIMD loops, JavaScript where SIMD is missing. */
+  readonly target?: Target;
 }
 
 /** A spec compiled: the JavaScript module and its TypeScript declarations. */
@@ -73,11 +76,12 @@ function declarationLines(c: KernelCode): string[] {
  * @param options.label the spec's file name, for error positions and the header comment
  * @throws JacobiError with a position for an error in the spec
  */
-export async function specModule(text: string, options: { readonly dtype?: Dtype; readonly label?: string } = {}): Promise<SpecModule> {
+export async function specModule(text: string, options: { readonly dtype?: Dtype; readonly label?: string; readonly target?: Target } = {}): Promise<SpecModule> {
   const dtype = options.dtype ?? "f64";
   const spec = parseSpec(text, options.label);
   if (spec.kernels.length === 0) throw new JacobiError("syntax", "the spec has no kernel statements (kernel NAME = …)");
-  const js = kernelCodes(spec.kernels, { dtype, typescript: false });
+  const wasm = options.target === "wasm" ? { wasm: await wasmTarget() } : {};
+  const js = kernelCodes(spec.kernels, { dtype, typescript: false, ...wasm });
   const code = [...header(options.label, dtype, "Generated"), ...js.flatMap((c) => [...c.declarations, ...c.fn, ""]), exportList(js), ""].join("\n");
   const ts = kernelCodes(spec.kernels, { dtype, typescript: true });
   const declarations = await formatTypeScript([...header(options.label, dtype, "Declarations generated"), ...ts.flatMap(declarationLines)].join("\n"));
@@ -144,7 +148,7 @@ export function jacobi(options: JacobiPluginOptions = {}): Plugin {
     // the dev server serves only what server.fs allows (a spec outside is never read, so its errors cannot leak)
     if (serving && config && !isFileLoadingAllowed(config, file.replace(/\\/g, "/"))) throw deniedError(file);
     // read asynchronously and bounded: a FIFO or an endless file neither blocks the server nor fills memory
-    const compiled = await specModule(await readBounded(file, labelOf(file)), { dtype, label: labelOf(file) });
+    const compiled = await specModule(await readBounded(file, labelOf(file)), { dtype, label: labelOf(file), ...(options.target ? { target: options.target } : {}) });
     // declarations are written beside specs inside the project root only
     if (writeDeclarations && isInside(root, file)) await writeIfChanged(`${file}.d.ts`, compiled.declarations);
     return compiled;

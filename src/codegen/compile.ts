@@ -10,6 +10,8 @@ import type { Dtype } from "./dtype.js";
 import { kernelCodes } from "./module.js";
 import { safeName } from "./names.js";
 import { parseSpec, subjectKernel, type KernelSpec } from "./spec.js";
+import type { WasmBody, WasmContext } from "./wasm/emit.js";
+import { wasmTarget, type Target } from "./wasm/index.js";
 
 /** A kernel's arrays: Float64Array (f64 kernels) or Float32Array (f32 kernels); matrices row-major. */
 export type KernelArray = Float64Array | Float32Array;
@@ -28,6 +30,8 @@ export interface CompileOptions {
   readonly dtype?: Dtype;
   /** Which kernel of the text (needed when it has several). */
   readonly kernel?: string;
+  /** "js" (default), or "wasm": WebAssembly SIMD loops (then `compile` returns a Promise). */
+  readonly target?: Target;
 }
 
 /** The kernels of a text: its `kernel` statements, or (without any) its value, named `kernel`. */
@@ -38,8 +42,8 @@ function specsOf(text: string): KernelSpec[] {
 }
 
 /** The JavaScript source of the kernels, as a function body returning them by name. */
-export function compiledSource(kernels: readonly KernelSpec[], dtype: Dtype): string {
-  const codes = kernelCodes(kernels, { dtype, typescript: false });
+export function compiledSource(kernels: readonly KernelSpec[], dtype: Dtype, wasm?: (c: WasmContext) => WasmBody): string {
+  const codes = kernelCodes(kernels, { dtype, typescript: false, ...(wasm ? { wasm } : {}) });
   const body: string[] = ['"use strict";'];
   for (const c of codes) body.push(...c.declarations, ...c.fn.filter((line) => !isCommentLine(line)));
   body.push(`return { ${codes.map((c) => c.name).join(", ")} };`);
@@ -48,10 +52,16 @@ export function compiledSource(kernels: readonly KernelSpec[], dtype: Dtype): st
 
 const isCommentLine = (line: string): boolean => line.startsWith("/**") || line.startsWith(" *");
 
-/** Every kernel of the text, compiled, by name (a null-prototype object). */
-export function compileAll(text: string, options: CompileOptions = {}): Record<string, KernelFunction> {
-  const kernels = specsOf(text);
-  const source = compiledSource(kernels, options.dtype ?? "f64");
+/** Every kernel of the text (or only `options.kernel`), compiled, by name (a null-prototype object). */
+export function compileAll(text: string, options: CompileOptions = {}, wasm?: (c: WasmContext) => WasmBody): Record<string, KernelFunction> {
+  const all = specsOf(text);
+  let kernels = all;
+  if (options.kernel !== undefined) {
+    // only the kernel asked for is compiled (the wasm target may not take the others)
+    kernels = all.filter((k) => k.name === options.kernel);
+    if (kernels.length === 0) throw new JacobiError("name", `no kernel named '${options.kernel}'; the kernels are ${all.map((k) => k.name).join(", ")}`);
+  }
+  const source = compiledSource(kernels, options.dtype ?? "f64", wasm);
   const made = new Function(source)() as Record<string, KernelFunction>;
   const out = Object.create(null) as Record<string, KernelFunction>;
   for (const k of kernels) out[k.name] = made[safeName(k.name)]!;
@@ -59,14 +69,14 @@ export function compileAll(text: string, options: CompileOptions = {}): Record<s
 }
 
 /** One kernel of the text, compiled: the only one, or the one named by `options.kernel`. */
-export function compile(text: string, options: CompileOptions = {}): KernelFunction {
-  const all = compileAll(text, options);
+export function compile(text: string, options: CompileOptions = {}, wasm?: (c: WasmContext) => WasmBody): KernelFunction {
+  const all = compileAll(text, options, wasm);
   const names = Object.keys(all);
-  if (options.kernel !== undefined) {
-    const k = all[options.kernel];
-    if (!k) throw new JacobiError("name", `no kernel named '${options.kernel}'; the kernels are ${names.join(", ")}`);
-    return k;
-  }
   if (names.length !== 1) throw new JacobiError("usage", `the text has ${names.length} kernels (${names.join(", ")}); name one with { kernel }`);
   return all[names[0]!]!;
+}
+
+/** `compile` for the wasm target: binaryen is loaded first, so the kernel comes as a Promise. */
+export async function compileWasm(text: string, options: CompileOptions = {}): Promise<KernelFunction> {
+  return compile(text, options, await wasmTarget());
 }

@@ -26,11 +26,14 @@ import type { Lowered, LoweredOutput } from "./lowered.js";
 import { capitalized, safeName, type NameTable } from "./names.js";
 import { BATCH, planSizes, type SizedInput } from "./sizes.js";
 import type { KernelSpec } from "./spec.js";
+import type { WasmBody, WasmContext } from "./wasm/emit.js";
 
 export interface EmitOptions {
   readonly dtype: Dtype;
   /** TypeScript (types and exports) or plain JavaScript (for `compile`). */
   readonly typescript: boolean;
+  /** The wasm target: loops in WebAssembly, the JavaScript loops as the fallback (src/codegen/wasm/). */
+  readonly wasm?: (c: WasmContext) => WasmBody;
 }
 
 /** A kernel's code: module-level declarations and the function. */
@@ -52,6 +55,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
   const arrayType = options.dtype === "f32" ? "Float32Array" : "Float64Array";
   const { ctx, inputs } = localNames(spec, lowered, schedule, module.child(), scratch, arrayType);
   const stepLines = schedule ? emitBatched(ctx, schedule) : emitPlain(ctx);
+  const wasm = options.wasm?.({ spec, lowered, schedule, naming: ctx.naming, module, fnName, dtype: options.dtype, typescript: ts, scalarHomes: ctx.scalarHomes });
   const returnLines = returnOf(ctx);
   const { sized, sizes } = sizeInputs(ctx, inputs, scratch);
   const scratchCode = scratchSetup(ctx, scratch, globals.scratchVars, ts);
@@ -70,12 +74,11 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
     ...(sig.fields.size > 0 ? [`const { ${[...sig.fields.keys()].join(", ")} } = ${sig.inputsParam};`] : []),
     ...sizes.lines,
     ...outLines,
-    ...scratchCode.lines,
-    ...stepLines,
+    ...(wasm ? wasm.wrap([...scratchCode.lines, ...stepLines], returnLines) : [...scratchCode.lines, ...stepLines]),
     ...returnLines,
     "}",
   ];
-  return { name: fnName, declarations: [...sig.types, ...scratchCode.declarations], fn };
+  return { name: fnName, declarations: [...sig.types, ...scratchCode.declarations, ...(wasm?.declarations ?? [])], fn };
 }
 
 /** The kernel's steps, and for a batched kernel how they run over the samples. */

@@ -1,5 +1,5 @@
 /** `gen`: TypeScript kernels from spec files (`kernel NAME = …` statements), one module per file. */
-import { generateModule, parseSpec, regenerateCommand } from "../../codegen/index.js";
+import { genFlags, generateModule, parseSpec, regenerateCommand, type Dtype } from "../../codegen/index.js";
 import { single, choice, UsageError } from "../args.js";
 import type { Command } from "../command.js";
 
@@ -10,20 +10,21 @@ function stem(path: string): string {
 }
 
 /** The command that writes a module printed on standard output again. */
-const stdoutCommand = (file: string, dtype: string): string =>
-  `jacobi gen ${file === "-" ? "- < SPEC.jacobi" : `${file} --out -`}${dtype === "f32" ? " --dtype f32" : ""} > MODULE.ts`;
+const stdoutCommand = (file: string, dtype: Dtype, target: "js" | "wasm"): string =>
+  `jacobi gen ${file === "-" ? "- < SPEC.jacobi" : `${file} --out -`}${genFlags(dtype, target)} > MODULE.ts`;
 
 const hasKernels = (text: string, label: string): boolean => parseSpec(text, label).kernels.length > 0;
 
 export const genCommand: Command = {
   name: "gen",
   summary: "generate TypeScript kernels from spec files (kernel NAME = …)",
-  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32]    (jacobi gen - reads standard input and writes standard output)",
+  usage: "jacobi gen FILE… --out DIR [--dtype f64|f32] [--target js|wasm]    (jacobi gen - reads standard input and writes standard output)",
   options: [
     { name: "out", short: "o", value: "DIR", help: "the directory to write NAME.ts into (one module per FILE); '-' writes one module to standard output" },
     { name: "dtype", value: "f64|f32", help: "Float64Array (default) or Float32Array inputs and outputs" },
+    { name: "target", value: "js|wasm", help: "JavaScript loops (default), or WebAssembly SIMD loops with JavaScript where SIMD is missing" },
   ],
-  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32", "jacobi gen - < softmax.jacobi > softmax.ts"],
+  examples: ["jacobi gen examples/softmax.jacobi --out generated", "jacobi gen examples/*.jacobi --out generated --dtype f32", "jacobi gen examples/matvec.jacobi --out wasm --target wasm", "jacobi gen - < softmax.jacobi > softmax.ts"],
   details: [
     "A spec file is a program with kernel statements:",
     "  x: vector(n); g: vector(n); s = exp(x)/sum(exp(x))",
@@ -33,7 +34,9 @@ export const genCommand: Command = {
     "  kernel lossGradsBatch = batch(lossGrads, x, y)   x, y given one row per sample",
     "Each kernel is an exported function taking an object of named inputs and an optional",
     "preallocated output. The output is formatted with prettier and the same spec gives the",
-    "same bytes.",
+    "same bytes. --target wasm embeds each kernel's WebAssembly SIMD module (built with",
+    "binaryen) in the same function; it takes products, sums and arithmetic, and says which",
+    "kernel it does not take (functions such as exp, batches, scalar outputs) and why.",
   ].join("\n"),
   async run(args, io) {
     const files = args.positional;
@@ -45,6 +48,7 @@ export const genCommand: Command = {
     if (toStdout && files.length > 1) throw new UsageError("--out - writes one module to standard output; give one spec file");
     if (files.includes("-") && !toStdout) throw new UsageError("a spec read from standard input ('-') is written to standard output; leave out --out or give --out -");
     const dtype = choice(args, "dtype", ["f64", "f32"] as const, "f64");
+    const target = choice(args, "target", ["js", "wasm"] as const, "js");
     const seen = new Map<string, string>();
     for (const file of files) {
       const name = stem(file);
@@ -62,14 +66,14 @@ export const genCommand: Command = {
       }
       const dir = out.replace(/[\\/]+$/, "");
       const label = file === "-" ? "<stdin>" : file;
-      const code = await generateModule(text, { dtype, label, command: toStdout ? stdoutCommand(file, dtype) : regenerateCommand(file, dir, dtype) });
+      const code = await generateModule(text, { dtype, label, target, command: toStdout ? stdoutCommand(file, dtype, target) : regenerateCommand(file, dir, dtype, target) });
       if (toStdout) {
         io.out(code);
         return;
       }
-      const target = `${dir}/${stem(file)}.ts`;
-      io.writeFile(target, code);
-      io.out(`wrote ${target}`);
+      const path = `${dir}/${stem(file)}.ts`;
+      io.writeFile(path, code);
+      io.out(`wrote ${path}`);
       written++;
     }
     if (written === 0) throw new UsageError("none of the files has kernel statements (kernel NAME = …)");

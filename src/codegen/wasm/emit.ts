@@ -1,0 +1,135 @@
+/**
+ * The JavaScript side of a wasm-target kernel. The kernel keeps its JavaScript
+ * signature, checks and outputs (src/codegen/kernel.ts writes them); only its loops are
+ * replaced:
+ *
+ *   if (softmax_wasm !== undefined) {      // WebAssembly with SIMD is there
+ *     …offsets of the buffers…            // laid out from the sizes, 16-byte aligned
+ *     const heap = softmax_wasm.heap(end); // linear memory, grown only when too small
+ *     heap.set(x, xAt);                    // inputs in
+ *     softmax_wasm.run(n, xAt * 8, …);     // the module's loops
+ *     out.set(softmax_wasm.view(0, outAt, n)); // outputs out (views kept between calls)
+ *   } else { …the JavaScript loops… }      // no WebAssembly SIMD: the JS kernel
+ *
+ * The module's bytes are embedded (base64) and instantiated when the module loads; no
+ * allocation happens per call once the memory is large enough.
+ */
+import type { Size } from "../../core/shape.js";
+import type { Naming } from "../emit-el.js";
+import type { Buf } from "../ir.js";
+import type { Schedule } from "../batch.js";
+import type { Lowered } from "../lowered.js";
+import { BATCH } from "../sizes.js";
+import type { NameTable } from "../names.js";
+import type { KernelSpec } from "../spec.js";
+import { acceptWasm } from "./accept.js";
+import { buildWasm } from "./build.js";
+import type { Binaryen, Dtype } from "./values.js";
+
+export interface WasmContext {
+  readonly spec: KernelSpec;
+  readonly lowered: Lowered;
+  readonly schedule: Schedule | undefined;
+  /** A batch's scalar outputs: the local each is summed in. */
+  readonly scalarHomes: ReadonlyMap<string, { readonly kind: string; readonly code: string }>;
+  readonly naming: Naming;
+  readonly module: NameTable;
+  readonly fnName: string;
+  readonly dtype: Dtype;
+  readonly typescript: boolean;
+}
+
+export interface WasmBody {
+  readonly declarations: readonly string[];
+  /** The kernel's loops: the WebAssembly call and `ret` (the kernel's return), or (without SIMD) the JavaScript loops given. */
+  wrap(js: readonly string[], ret: readonly string[]): string[];
+}
+
+/** base64 of bytes, in Node and in browsers. */
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let k = 0; k < bytes.length; k += 0x8000) s += String.fromCharCode(...bytes.subarray(k, k + 0x8000));
+  return btoa(s);
+}
+
+/** The module-level instance: `{ run, heap(entries) }`, or undefined where WebAssembly SIMD is missing. */
+function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: boolean): string[] {
+  const array = dtype === "f64" ? "Float64Array" : "Float32Array";
+  const width = dtype === "f64" ? 8 : 4;
+  const as = (t: string): string => (ts ? ` as ${t}` : "");
+  return [
+    `/** The WebAssembly (SIMD128) module of {@link ${name.replace(/_wasm\d*$/, "")}}, or undefined where WebAssembly SIMD is missing. */`,
+    `const ${name} = (() => {`,
+    `const bytes = Uint8Array.from(atob("${base64(bytes)}"), (ch) => ch.charCodeAt(0));`,
+    // a module that uses v128 does not validate without SIMD: then the JavaScript loops run
+    `if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return undefined;`,
+    // the one import: Math.log, for log-sum-exp's one logarithm a call
+    `const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { math: { log: Math.log } }).exports;`,
+    `const memory = exports.memory${as("WebAssembly.Memory")};`,
+    `let heap = new ${array}(memory.buffer);`,
+    `const views${ts ? `: ${array}[]` : ""} = [];`,
+    "return {",
+    `run: exports.run${as("(...args: number[]) => void")},`,
+    `heap(entries${ts ? ": number" : ""})${ts ? `: ${array}` : ""} {`,
+    `const missing = entries * ${width} - memory.buffer.byteLength;`,
+    "if (missing > 0) memory.grow(Math.ceil(missing / 65536));",
+    `if (heap.buffer !== memory.buffer) heap = new ${array}(memory.buffer);`,
+    "return heap;",
+    "},",
+    // the view of output k, kept while its place and the memory stay (so a call allocates nothing)
+    `view(k${ts ? ": number" : ""}, at${ts ? ": number" : ""}, length${ts ? ": number" : ""})${ts ? `: ${array}` : ""} {`,
+    "const v = views[k];",
+    `if (v !== undefined && v.buffer === memory.buffer && v.byteOffset === at * ${width} && v.length === length) return v;`,
+    `return (views[k] = new ${array}(memory.buffer, at * ${width}, length));`,
+    "},",
+    "};",
+    "})();",
+  ];
+}
+
+/** The kernel's wasm body (throws a positioned JacobiError for a kernel outside the target). */
+export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
+  acceptWasm(c.spec, c.lowered, c.schedule);
+  const kernel = buildWasm(binaryen, c.lowered, c.schedule, c.dtype);
+  const { naming } = c;
+  const instance = c.module.fresh(`${c.fnName}_wasm`);
+  const align = c.dtype === "f64" ? 2 : 4;
+  const width = c.dtype === "f64" ? 8 : 4;
+  const inputs = new Set(c.lowered.inputBufs.values());
+  const outputs = new Set(c.lowered.outputs.flatMap((o) => (o.buf ? [o.buf] : [])));
+  const sizeCode = (s: Size): string => naming.size(s);
+  const full = (b: Buf): boolean => c.schedule?.full.has(b) ?? false;
+  const lengthOf = (b: Buf): string =>
+    inputs.has(b) || outputs.has(b) ? `${naming.buf(b)}.length` : [...(full(b) ? [BATCH] : []), b.rows, b.cols].map(sizeCode).join(" * ");
+  // the sizes are named now, so that the kernel computes them before the body
+  const sizeArgs = kernel.sizes.map(sizeCode);
+  const lines: string[] = [];
+  const offsets = kernel.bufs.map((b) => naming.fresh(`${inputs.has(b) || outputs.has(b) ? naming.buf(b) : b.hint}At`));
+  const slotsAt = offsets[offsets.length - 1]!;
+  const heap = naming.fresh("heap");
+  const end = naming.fresh("end");
+  kernel.bufs.forEach((_, k) => {
+    const at = k === 0 ? "0" : `${offsets[k - 1]} + ((${lengthOf(kernel.bufs[k - 1]!)} + ${align - 1}) & -${align})`;
+    lines.push(`const ${offsets[k]} = ${at};`);
+  });
+  const last = kernel.bufs.length - 1;
+  lines.push(`const ${end} = ${last < 0 ? "0" : `${offsets[last]} + ${lengthOf(kernel.bufs[last]!)}`};`, `const ${heap} = ${instance}.heap(${end});`);
+  kernel.bufs.forEach((b, k) => {
+    if (inputs.has(b)) lines.push(`${heap}.set(${naming.buf(b)}, ${offsets[k]});`);
+  });
+  const args = [...sizeArgs, ...offsets.map((o) => `${o} * ${width}`), ...kernel.scalars.map((s) => naming.scal(s))];
+  lines.push(`${instance}.run(${args.join(", ")});`);
+  let viewIndex = 0;
+  kernel.bufs.forEach((b, k) => {
+    if (outputs.has(b)) lines.push(`${naming.buf(b)}.set(${instance}.view(${viewIndex++}, ${offsets[k]}, ${naming.buf(b)}.length));`);
+  });
+  // the scalar outputs' values: scalars the return reads, or a batch's sums
+  kernel.slots.forEach((slot, k) => {
+    const at = `${heap}[${slotsAt} + ${k}]`;
+    lines.push("scal" in slot ? `const ${naming.scal(slot.scal)} = ${at};` : `${c.scalarHomes.get(slot.sum)!.code} = ${at};`);
+  });
+  return {
+    declarations: instanceDeclaration(instance, kernel.bytes, c.dtype, c.typescript),
+    wrap: (js, ret) => [`if (${instance} !== undefined) {`, ...lines, ...ret, "}", ...js],
+  };
+}
