@@ -11,7 +11,7 @@
  * range, ±Infinity and NaN (test/codegen/wasm-exp.test.ts): within 2 ulp in f64, and
  * within 2 ulp of Math.exp rounded to f32 in f32.
  */
-import type { Fn, Ref } from "./values.js";
+import type { Locals, Ref } from "./types.js";
 
 const LOG2E = 1.4426950408889634;
 const LN2_HI = 6.93147180369123816490e-1;
@@ -27,7 +27,7 @@ const UNDERFLOW32 = -103.97208;
 const TAYLOR = Array.from({ length: 14 }, (_, n) => 1 / Array.from({ length: n }, (_, k) => k + 1).reduce((a, b) => a * b, 1));
 
 /** e^x of each f64 lane of `x`. */
-export function expF64x2(fn: Fn, x: Ref): Ref {
+export function expF64x2(fn: Locals, x: Ref): Ref {
   const { m, b } = fn;
   const V = b.v128;
   const v = m.f64x2;
@@ -68,7 +68,7 @@ export function expF64x2(fn: Fn, x: Ref): Ref {
  * e^x of each f32 lane, in f32 (Cephes' expf): x = k·ln 2 + r with ln 2 in two f32 parts,
  * e^r ≈ 1 + r + r²·P(r) (P of degree 5), 2^k as two powers of two.
  */
-export function expF32x4(fn: Fn, x: Ref): Ref {
+export function expF32x4(fn: Locals, x: Ref): Ref {
   const { m, b } = fn;
   const V = b.v128;
   const v = m.f32x4;
@@ -98,8 +98,8 @@ export function expF32x4(fn: Fn, x: Ref): Ref {
 }
 
 /** e^x of the element type, vector or one entry. */
-export const vexp = (fn: Fn, x: Ref): Ref => (fn.dtype === "f64" ? expF64x2(fn, x) : expF32x4(fn, x));
-export function sexp(fn: Fn, x: Ref): Ref {
+export const vexp = (fn: Locals, x: Ref): Ref => (fn.dtype === "f64" ? expF64x2(fn, x) : expF32x4(fn, x));
+export function sexp(fn: Locals, x: Ref): Ref {
   const { m } = fn;
   return fn.dtype === "f64" ? m.f64x2.extract_lane(expF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(expF32x4(fn, m.f32x4.splat(x)), 0);
 }
@@ -110,7 +110,7 @@ export function sexp(fn: Fn, x: Ref): Ref {
  * above), tanh = e / (e + 2) with x's sign; a is capped at 22 (tanh(22) rounds to 1).
  * Measured against Math.tanh on the dense grid (test/codegen/wasm-exp.test.ts).
  */
-export function tanhF64x2(fn: Fn, x: Ref): Ref {
+export function tanhF64x2(fn: Locals, x: Ref): Ref {
   const { m, b } = fn;
   const V = b.v128;
   const v = m.f64x2;
@@ -136,7 +136,7 @@ export function tanhF64x2(fn: Fn, x: Ref): Ref {
 }
 
 /** An f64x2 function on each f32 lane: both halves in f64, rounded back to f32. */
-export function viaF64(fn: Fn, x: Ref, f: (fn: Fn, x: Ref) => Ref): Ref {
+export function viaF64(fn: Locals, x: Ref, f: (fn: Locals, x: Ref) => Ref): Ref {
   const { m, b } = fn;
   const X = fn.local(b.v128);
   const get = (): Ref => m.local.get(X, b.v128);
@@ -146,8 +146,8 @@ export function viaF64(fn: Fn, x: Ref, f: (fn: Fn, x: Ref) => Ref): Ref {
 }
 
 /** tanh of the element type, vector or one entry. */
-export const vtanh = (fn: Fn, x: Ref): Ref => (fn.dtype === "f64" ? tanhF64x2(fn, x) : viaF64(fn, x, tanhF64x2));
-export function stanh(fn: Fn, x: Ref): Ref {
+export const vtanh = (fn: Locals, x: Ref): Ref => (fn.dtype === "f64" ? tanhF64x2(fn, x) : viaF64(fn, x, tanhF64x2));
+export function stanh(fn: Locals, x: Ref): Ref {
   const { m } = fn;
   return fn.dtype === "f64" ? m.f64x2.extract_lane(tanhF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(vtanh(fn, m.f32x4.splat(x)), 0);
 }
@@ -159,7 +159,7 @@ const LG = [6.666666666666735130e-1, 3.999999999940941908e-1, 2.8571428743662391
  * log on f64x2 lanes, fdlibm's method: subnormals scaled by 2^54 first; k and m from the
  * bits; log 0 = -Infinity, log of a negative number NaN, log Infinity = Infinity.
  */
-export function logF64x2(fn: Fn, x: Ref): Ref {
+export function logF64x2(fn: Locals, x: Ref): Ref {
   const { m, b } = fn;
   const V = b.v128;
   const v = m.f64x2;
@@ -205,8 +205,8 @@ export function logF64x2(fn: Fn, x: Ref): Ref {
 }
 
 /** log of the element type, vector or one entry. */
-export const vlog = (fn: Fn, x: Ref): Ref => (fn.dtype === "f64" ? logF64x2(fn, x) : viaF64(fn, x, logF64x2));
-export function slog(fn: Fn, x: Ref): Ref {
+export const vlog = (fn: Locals, x: Ref): Ref => (fn.dtype === "f64" ? logF64x2(fn, x) : viaF64(fn, x, logF64x2));
+export function slog(fn: Locals, x: Ref): Ref {
   const { m } = fn;
   return fn.dtype === "f64" ? m.f64x2.extract_lane(logF64x2(fn, m.f64x2.splat(x)), 0) : m.f32x4.extract_lane(vlog(fn, m.f32x4.splat(x)), 0);
 }

@@ -6,11 +6,10 @@
 import type { Size } from "../../core/shape.js";
 import type { Buf, El, Ix, Scal } from "../ir.js";
 import { sexp, slog, stanh, vexp, vlog, vtanh } from "./exp.js";
-
 // binaryen's module and expression types, without loading binaryen (it is loaded on demand)
-export type Binaryen = typeof import("binaryen").default;
-export type Module = InstanceType<Binaryen["Module"]>;
-export type Ref = number;
+import type { Binaryen, Dtype, Locals, Module, Ref } from "./types.js";
+
+export type { Binaryen, Dtype, Module, Ref } from "./types.js";
 
 /** Loop indices in scope: the i32 local of `r` and of `c`, and which of them runs along SIMD lanes. */
 export interface Env {
@@ -19,10 +18,8 @@ export interface Env {
   readonly lanes?: ReadonlySet<Ix>;
 }
 
-export type Dtype = "f64" | "f32";
-
 /** A function under construction: its locals, its parameters (sizes, buffer offsets, input scalars), and expression helpers. */
-export class Fn {
+export class Fn implements Locals {
   readonly m: Module;
   readonly lanes: number;
   readonly shift: number;
