@@ -11,14 +11,18 @@ import { recordDerivation } from "../src/derive/derivation.js";
 import { alignEnvironment } from "../src/derive/text.js";
 import { bindWithEvaluator, type Binding } from "../src/eval/bind.js";
 import { formatValue, parseBinding } from "../src/eval/value.js";
+import { claimsView, type ClaimsView } from "./claims.js";
 import { diff, grad, hessian, jacobian, jvp, parse, toLatex, vjp, type Expr, type Program } from "../src/index.js";
 
 export const KINDS = ["jacobian", "grad", "hessian", "diff", "jvp", "vjp"] as const;
 export type Kind = (typeof KINDS)[number];
+/** What the page does: one of the derivatives, or `check` (every `claim LHS = RHS` judged). */
+export const MODES = [...KINDS, "check"] as const;
+export type Mode = (typeof MODES)[number];
 
 export interface Request {
   readonly text: string;
-  readonly kind: Kind;
+  readonly kind: Mode;
   /** The name differentiated by. */
   readonly wrt: string;
   /** The tangent (jvp) or cotangent (vjp); declared with the right shape when the program does not declare it. */
@@ -49,6 +53,8 @@ export interface View {
   readonly kernelSpec?: Panel<string>;
   /** The value and the derivative at the given values (undefined without values). */
   readonly values?: Panel<string>;
+  /** Check mode: every claim's verdict (the values given are held fixed). */
+  readonly claims?: ClaimsView;
 }
 
 /** Element-wise views whose full Jacobian has more entries than this are not written out. */
@@ -98,7 +104,9 @@ function parseRequest(text: string, req: Request): { program: Program; decls: st
   return { program: decls.length > 0 ? parse(text, { decls }) : first, decls };
 }
 
-function derivative(program: Program, req: Request, elementwise: boolean): Expr {
+type DerivativeRequest = Request & { readonly kind: Kind };
+
+function derivative(program: Program, req: DerivativeRequest, elementwise: boolean): Expr {
   const options = { elementwise };
   switch (req.kind) {
     case "jacobian":
@@ -136,7 +144,7 @@ function atSizes(text: string, sizes: ReadonlyMap<string, number>): string {
   return out;
 }
 
-function elementwiseView(program: Program, req: Request, decls: readonly string[], lhs: string): string {
+function elementwiseView(program: Program, req: DerivativeRequest, decls: readonly string[], lhs: string): string {
   const given = parseSizes(req.sizes);
   const sizes = new Map<string, number>();
   for (const name of program.sizes.keys()) sizes.set(name, given.get(name) ?? DEFAULT_SIZE);
@@ -190,7 +198,7 @@ function valueName(program: Program): string {
 }
 
 /** The spec of the derivative's kernel: the program (its value named) and one kernel statement. */
-function kernelSpec(program: Program, req: Request, decls: readonly string[]): string {
+function kernelSpec(program: Program, req: DerivativeRequest, decls: readonly string[]): string {
   if (req.kind === "diff") throw new JacobiError("unsupported", "kernels are generated for jacobian, grad, hessian, jvp and vjp");
   const value = valueName(program);
   let text = req.text;
@@ -205,8 +213,26 @@ function kernelSpec(program: Program, req: Request, decls: readonly string[]): s
   return [...decls, text.trimEnd(), `kernel ${name} = ${req.kind}(${value}, ${req.wrt}${vector})`, ""].join("\n");
 }
 
+/** Check mode: the program and every claim's verdict; a program without claims is an input error. */
+function checkView(req: Request): View {
+  let program: Program;
+  try {
+    program = parse(req.text);
+  } catch (e) {
+    return { error: messageOf(e) };
+  }
+  const shown = programLatex(program);
+  try {
+    return { program: shown, claims: claimsView(req.text, program, parseValues(req.values ?? "")) };
+  } catch (e) {
+    return { program: shown, error: messageOf(e) };
+  }
+}
+
 /** Everything the page shows for a request (the kernel itself comes from `generate(view.kernelSpec)`). */
-export function view(req: Request): View {
+export function view(request: Request): View {
+  if (request.kind === "check") return checkView(request);
+  const req = request as DerivativeRequest;
   let program: Program;
   let decls: string[];
   try {

@@ -3,18 +3,20 @@
  * recomputed as the user types (after a short pause) in a Web Worker (worker.ts), so the
  * page never blocks. Formulas are typeset by KaTeX; the kernel is jacobi's `generate`.
  * The inputs live in the URL's fragment (a link restores them); every panel has a copy
- * button.
+ * button. The mode `check` judges the program's claims instead (claims-page.ts).
  */
 import katex from "katex";
 import "katex/dist/katex.min.css";
-import { KINDS, type Kind, type Panel, type Request, type View } from "./compute.js";
+import NOTEBOOK_CLAIMS from "../examples/notebook-claims.jacobi?raw";
+import { claimCards, claimsText } from "./claims-page.js";
+import { MODES, type Mode, type Panel, type Request, type View } from "./compute.js";
 import type { WorkRequest, WorkResult } from "./worker.js";
 import "./style.css";
 
 interface Example {
   readonly label: string;
   readonly text: string;
-  readonly kind: Kind;
+  readonly kind: Mode;
   readonly wrt: string;
   readonly vector: string;
   readonly values?: string;
@@ -38,6 +40,7 @@ const EXAMPLES: readonly Example[] = [
   { label: "quadratic form", text: "x: vector(n)\nA: matrix(n,n)\nx'*A*x", kind: "grad", wrt: "x", vector: "" },
   { label: "log-sum-exp", text: "x: vector(n)\nlog(sum(exp(x)))", kind: "hessian", wrt: "x", vector: "" },
   { label: "network (backprop)", text: NETWORK, kind: "grad", wrt: "W1", vector: "" },
+  { label: "notebook's claims (check)", text: NOTEBOOK_CLAIMS, kind: "check", wrt: "", vector: "" },
 ];
 
 const $ = <T extends HTMLElement>(selector: string): T => {
@@ -51,13 +54,15 @@ const kind = $<HTMLSelectElement>("#kind");
 const wrt = $<HTMLInputElement>("#wrt");
 const vector = $<HTMLInputElement>("#vector");
 const vectorLabel = $<HTMLLabelElement>("#vector-label");
+const wrtLabel = $<HTMLLabelElement>("#wrt-label");
+const sizesLabel = $<HTMLLabelElement>("#sizes-label");
 const sizes = $<HTMLInputElement>("#sizes");
 const values = $<HTMLInputElement>("#values");
 const examples = $<HTMLSelectElement>("#examples");
 const errorBox = $<HTMLPreElement>("#error");
 const panel = (name: string): HTMLElement => $(`#panel-${name} .out`);
 
-for (const k of KINDS) kind.add(new Option(k, k));
+for (const k of MODES) kind.add(new Option(k === "check" ? "check claims" : k, k));
 for (const [k, e] of EXAMPLES.entries()) examples.add(new Option(e.label, String(k)));
 
 /** What each panel's copy button copies: LaTeX for formulas, text for the kernel and the values. */
@@ -97,7 +102,7 @@ function fill<T>(name: string, content: Panel<T> | undefined, show: (value: T) =
 }
 
 function request(): Request {
-  return { text: program.value, kind: kind.value as Kind, wrt: wrt.value.trim(), vector: vector.value.trim(), sizes: sizes.value, values: values.value };
+  return { text: program.value, kind: kind.value as Mode, wrt: wrt.value.trim(), vector: vector.value.trim(), sizes: sizes.value, values: values.value };
 }
 
 /** The inputs as the URL's fragment: `#program=…&kind=…&wrt=…&vector=…&sizes=…&values=…`. */
@@ -113,7 +118,7 @@ function loadFromUrl(): boolean {
   if (text === null) return false;
   program.value = text;
   const k = params.get("kind");
-  kind.value = KINDS.includes(k as Kind) ? (k as Kind) : "jacobian";
+  kind.value = MODES.includes(k as Mode) ? (k as Mode) : "jacobian";
   wrt.value = params.get("wrt") ?? "";
   vector.value = params.get("vector") ?? "";
   sizes.value = params.get("sizes") ?? "";
@@ -139,9 +144,20 @@ function show(v: View, kernel: string | undefined): void {
       }),
     (sections) => sections.map((s) => `% ${s.title}\n${s.latex}`).join("\n\n"),
   );
-  $("#panel-values").hidden = values.value.trim() === "";
+  $("#panel-values").hidden = values.value.trim() === "" || kind.value === "check";
   fill("values", v.values, (t) => [text("numbers", t)], (t) => t);
   fill("kernel", kernel === undefined ? undefined : { ok: true, value: kernel }, (code) => [document.createTextNode(code)], (code) => code);
+  fill("check", v.claims === undefined ? undefined : { ok: true, value: v.claims }, (claims) => claimCards(claims, math), claimsText);
+}
+
+/** The panels and fields of the mode: the derivative's, or the check's (where the values are held fixed). */
+function showMode(mode: Mode): void {
+  const checking = mode === "check";
+  vectorLabel.hidden = mode !== "jvp" && mode !== "vjp";
+  vectorLabel.firstChild!.textContent = mode === "jvp" ? "tangent " : "cotangent ";
+  wrtLabel.hidden = sizesLabel.hidden = checking;
+  for (const name of ["matrix", "elementwise", "steps", "kernel"]) $(`#panel-${name}`).hidden = checking;
+  $("#panel-check").hidden = !checking;
 }
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
@@ -156,8 +172,7 @@ worker.onmessage = ({ data }: MessageEvent<WorkResult>) => {
 
 function update(): void {
   const req = request();
-  vectorLabel.hidden = req.kind !== "jvp" && req.kind !== "vjp";
-  vectorLabel.firstChild!.textContent = req.kind === "jvp" ? "tangent " : "cotangent ";
+  showMode(req.kind);
   saveToUrl(req);
   const message: WorkRequest = { id: ++latest, request: req };
   worker.postMessage(message);

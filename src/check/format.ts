@@ -10,13 +10,13 @@ export function numbersText(v: Numbers): string {
   return `[${(v as (number | number[])[]).map((x) => (typeof x === "number" ? num(x) : `[${x.map(num).join(", ")}]`)).join(", ")}]`;
 }
 
-const sizesText = (s: Readonly<Record<string, number>>): string =>
+export const sizesText = (s: Readonly<Record<string, number>>): string =>
   Object.entries(s)
     .map(([k, v]) => `${k}=${v}`)
     .join(", ");
 
 /** How a claim that holds was found to hold. */
-function holdsText(v: ClaimVerdict): string {
+export function holdsText(v: ClaimVerdict): string {
   if (v.how === "symbolic" || !v.sampled) return "holds: proved (the difference simplifies to zero)";
   const rounds = v.sampled.sizes.filter((s) => Object.keys(s).length > 0);
   const where = rounds.length === 0 ? "the sizes are fixed" : `${rounds.length} bindings of the sizes: ${rounds.map(sizesText).join("; ")}`;

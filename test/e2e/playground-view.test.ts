@@ -5,11 +5,12 @@
  * kernel agrees with `evaluate`). Also: the playground's TypeScript typechecks.
  */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import katex from "katex";
 import { describe, expect, it } from "vitest";
 import { KINDS, parseSizes, parseValues, view, type Request } from "../../playground/compute.js";
-import { compile, evaluate, JacobiError, jacobian, parse, toLatex, vjp } from "../../src/index.js";
+import { compile, evaluate, grad, JacobiError, jacobian, parse, toLatex, vjp } from "../../src/index.js";
 
 const repo = new URL("../../", import.meta.url).pathname;
 const SOFTMAX = "x: vector(n)\ns = exp(x)/sum(exp(x))";
@@ -111,5 +112,63 @@ describe("the playground's values", () => {
     expect(() => parseValues("x=1; x=2")).toThrow(/given twice/);
     const missing = view(request({ text: "x: vector(n)\na: scalar\ns = a*exp(x)/sum(exp(x))", values: "x=[1, 2]" }));
     expect(missing.values).toMatchObject({ ok: false, message: expect.stringMatching(/no value for 'a'/) });
+  });
+});
+
+describe("the playground's check mode", () => {
+  const NOTEBOOK = readFileSync(join(repo, "examples/notebook-claims.jacobi"), "utf8");
+  const numbers = (text: string): number[] => [...text.matchAll(/-?\d+(\.\d+)?(e-?\d+)?/g)].map((m) => Number(m[0]));
+
+  it("judges the notebook's claims: g3 is the first wrong one, and the claims after it use it", () => {
+    const v = view(request({ text: NOTEBOOK, kind: "check" }));
+    expect(v.error).toBeUndefined();
+    const { cards, firstWrong, summary } = v.claims!;
+    expect(cards.map((c) => c.verdict)).toEqual(["holds", "holds", "holds", "holds", "holds", "wrong", "wrong", "wrong"]);
+    const g3 = cards[firstWrong!]!;
+    expect(g3.text).toBe("claim grad(L, net1) = g3");
+    expect(summary).toBe(`first wrong claim: line ${g3.line}`);
+    expect(NOTEBOOK.split("\n")[g3.line - 1]).toBe(g3.text);
+    for (const c of cards.slice(firstWrong! + 1)) expect(c.summary).toBe(`wrong: uses g3, see line ${g3.line} (it holds with g3 corrected)`);
+    for (const c of cards.slice(0, firstWrong!)) expect(c.summary).toMatch(/^holds: (proved|not proved, but equal at \d+ random points)/);
+    // the counterexample's numbers, against the library's own gradient and the claimed g3 at its values
+    const lines = g3.counterexample!.split("\n");
+    const at = Object.fromEntries(lines.filter((l) => /^  \w+ = /.test(l)).map((l) => [l.trim().split(" = ")[0]!, JSON.parse(l.trim().split(" = ")[1]!)]));
+    const p = parse(`${NOTEBOOK}\nL`); // the loss as the program's value
+    const side = (prefix: string): number[] => numbers(lines.find((l) => l.startsWith(prefix))!.slice(prefix.length));
+    side("left side:").forEach((x, k) => expect(x).toBeCloseTo((evaluate(p, at, grad(p, "net1")) as number[])[k]!, 4));
+    side("right side:").forEach((x, k) => expect(x).toBeCloseTo((evaluate(p, at, p.defs.get("g3")!.expr) as number[])[k]!, 4));
+    // the correct expression: typeset, and the LaTeX of its text form read in the program
+    expect(g3.expected!.latex).toBe(`\\text{correct} = ${toLatex(parse(`${NOTEBOOK}\ncorrect = ${g3.expected!.text}`).defs.get("correct")!.expr)}`);
+    for (const c of cards) if (c.expected?.latex) typesets(c.expected.latex);
+    for (const tex of v.program!) typesets(tex);
+  });
+
+  it("says every claim holds when they do, with the shape message when a side has the wrong shape", () => {
+    const text = "x: vector(n)\nA: matrix(n,n)\nf = x'*A*x\nclaim grad(f, x) = (A + A')*x\nclaim hessian(f, x) = A + A'";
+    const v = view(request({ text, kind: "check" }));
+    expect(v.claims!.cards.map((c) => c.verdict)).toEqual(["holds", "holds"]);
+    expect(v.claims!.firstWrong).toBeNull();
+    expect(v.claims!.summary).toBe("all 2 claims hold");
+    const shape = view(request({ text: "x: vector(n)\nW: matrix(m,n)\nclaim grad(sum(W*x), x) = W*x", kind: "check" }));
+    expect(shape.claims!.cards[0]!.summary).toBe("wrong: your grad(sum(W*x), x) is vector(m); the gradient is vector(n)");
+    expect(shape.claims!.cards[0]!.expected!.latex).toBe(`\\text{correct} = ${toLatex(parse("W: matrix(m,n)\nW'*ones(m)"))}`);
+  });
+
+  it("holds the values given fixed, and reports a broken claim, a bad value or no claims as input errors", () => {
+    const text = "x: vector(3)\ny: vector(3)\nL = sum(y .* x.^2)\nclaim grad(L, x) = 2*x";
+    expect(view(request({ text, kind: "check", values: "y=[1, 1, 1]" })).claims!.cards[0]!.verdict).toBe("holds");
+    expect(view(request({ text, kind: "check" })).claims!.cards[0]!.verdict).toBe("wrong");
+    const broken = "x: vector(n)\nclaim grad(sum(x), x) = x +";
+    let expected: JacobiError | undefined;
+    try {
+      parse(broken);
+    } catch (e) {
+      expected = e as JacobiError;
+    }
+    const v = view(request({ text: broken, kind: "check" }));
+    expect(v.error).toBe(expected!.format());
+    expect(v.error).toMatch(/^error: 2:\d+: /);
+    expect(view(request({ text, kind: "check", values: "y=[1, 1" })).error).toMatch(/^error: /);
+    expect(view(request({ kind: "check" })).error).toMatch(/no claims/);
   });
 });

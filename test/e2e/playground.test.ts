@@ -7,11 +7,13 @@
  * and checks the error's position, message and caret; every panel of every example typesets
  * without a KaTeX error; the program lives in the URL, every panel copies, values give
  * numbers, dark mode follows the system, the sizes box fits, and the work runs in a Web
- * Worker. It saves a screenshot of the page
+ * Worker. The check mode: the notebook's claims typed in show g3 as the first wrong claim,
+ * claims that hold show all holds, a broken claim its positioned error, and a link keeps
+ * the mode. It saves a screenshot of the page
  * (to docs/playground.png with JACOBI_SCREENSHOT=1). Without /usr/bin/chromium it is skipped, with a message
  * (.ci/run installs chromium).
  */
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
@@ -39,6 +41,13 @@ const repo = new URL("../../", import.meta.url).pathname;
 const SCREENSHOT = process.env["JACOBI_SCREENSHOT"] ? join(repo, "docs/playground.png") : join(tmpdir(), `jacobi-playground-${process.pid}.png`);
 const SOFTMAX = "x: vector(n)\ns = exp(x)/sum(exp(x))";
 const BROKEN = "x: vector(n); s = exp(x)/sum(exp(x)";
+/** The notebook's claims without their comments (typed key by key). */
+const NOTEBOOK_CLAIMS = readFileSync(join(repo, "examples/notebook-claims.jacobi"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+  .join("\n");
+const HOLDING = "x: vector(n)\nA: matrix(n,n)\nf = x'*A*x\nclaim grad(f, x) = (A + A')*x\nclaim hessian(f, x) = A + A'";
+const BROKEN_CLAIM = "x: vector(n)\nclaim grad(sum(x), x) = x +";
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the playground's browser test: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
@@ -194,7 +203,8 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
       if (label.startsWith("network")) await setField("#sizes", "n0=2, n1=3, n2=3");
       await settled(() => page.selectOption("#examples", String(k)));
       expect(await page.isHidden("#error"), `${label}: ${await page.textContent("#error")}`).toBe(true);
-      expect(await page.locator("#panel-matrix annotation").count(), label).toBe(1);
+      if (label.includes("(check)")) expect(await page.locator("#panel-check .claim.first-wrong annotation").count(), label).toBe(1);
+      else expect(await page.locator("#panel-matrix annotation").count(), label).toBe(1);
       expect(await katexErrors(), label).toEqual([]);
       if (!label.startsWith("network")) continue;
       for (const name of ["W1", "b1", "W2", "b2"]) {
@@ -235,7 +245,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     expect(await clipboard()).toBe(await page.textContent("#panel-kernel .out"));
     await page.click("#panel-elementwise button.copy");
     expect(await clipboard()).toContain("\\begin{bmatrix}");
-    expect(await page.locator("button.copy").count()).toBe(6);
+    expect(await page.locator("button.copy").count()).toBe(7);
   });
 
   it("shows the numbers at given values (what --at does)", async () => {
@@ -279,6 +289,75 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     const main = await (await fetch(scripts[0]!)).text();
     expect(main).not.toContain("kernel statements"); // the spec parser's words live in the worker
     expect(main).toContain("new Worker");
+  });
+
+  /** Check mode with the program typed in; resolves when the claims panel shows the whole program's result (its last line a claim). */
+  async function typeClaims(text: string): Promise<void> {
+    await page.selectOption("#kind", "check");
+    await typeProgram(text);
+    await page.waitForFunction(
+      (last) =>
+        document.querySelector<HTMLElement>("#error")!.hidden &&
+        !document.querySelector("#panel-check")!.classList.contains("stale") &&
+        [...document.querySelectorAll("#panel-check .claim-text")].at(-1)?.textContent === last,
+      text.split("\n").at(-1)!,
+    );
+  }
+
+  it("checks the notebook's claims typed in: g3 is the first wrong claim, and the claims after it use it", async () => {
+    await typeClaims(NOTEBOOK_CLAIMS);
+    for (const name of ["matrix", "elementwise", "steps", "kernel"]) expect(await page.isHidden(`#panel-${name}`), name).toBe(true);
+    expect(await page.locator("#panel-check .claim").count()).toBe(8);
+    expect(await page.locator("#panel-check .claim.holds").count()).toBe(5);
+    const first = page.locator("#panel-check .claim.first-wrong");
+    expect(await first.count()).toBe(1);
+    expect(await first.locator(".claim-text").textContent()).toBe("claim grad(L, net1) = g3");
+    const line = NOTEBOOK_CLAIMS.split("\n").indexOf("claim grad(L, net1) = g3") + 1;
+    expect(await page.textContent("#panel-check .check-summary")).toBe(`first wrong claim: line ${line}`);
+    expect(await first.locator(".numbers").textContent()).toMatch(/left side: +\[.*\]\nright side: +\[.*\]$/);
+    expect(await first.locator("annotation").textContent()).toMatch(/^\\text\{correct\} = .*W_\{2\}/);
+    const later = await page.locator("#panel-check .claim.wrong:not(.first-wrong) .summary").allTextContents();
+    expect(later).toEqual([1, 2].map(() => `wrong: uses g3, see line ${line} (it holds with g3 corrected)`));
+    expect(await katexErrors()).toEqual([]);
+    expect(new URLSearchParams(new URL(page.url()).hash.slice(1)).get("kind")).toBe("check");
+  });
+
+  it("shows every claim holding when they do, and a broken claim's error with its place", async () => {
+    await typeClaims(HOLDING);
+    expect(await page.textContent("#panel-check .check-summary")).toBe("all 2 claims hold");
+    expect(await page.locator("#panel-check .claim.holds").count()).toBe(2);
+    expect(await page.locator("#panel-check .claim.wrong").count()).toBe(0);
+    let error: JacobiError | undefined;
+    try {
+      parse(BROKEN_CLAIM);
+    } catch (e) {
+      error = e as JacobiError;
+    }
+    await typeProgram(BROKEN_CLAIM);
+    await page.waitForFunction((msg) => document.querySelector("#error")?.textContent?.includes(msg) === true, error!.message);
+    const shown = (await page.textContent("#error"))!;
+    expect(shown).toBe(error!.format());
+    const [first, , caret] = shown.split("\n");
+    expect(first).toBe(`error: 2:${error!.position!.col}: ${error!.message}`);
+    expect(caret!.indexOf("^")).toBe(2 + error!.position!.col - 1);
+    expect(await page.locator("#panel-check.stale").count()).toBe(1);
+  });
+
+  it("keeps the check mode in the URL: a link opens on the same claims", async () => {
+    const labels = await page.locator("#examples option").allTextContents();
+    await settled(() => page.selectOption("#examples", String(labels.findIndex((l) => l.includes("(check)")))));
+    const summary = await page.textContent("#panel-check .check-summary");
+    expect(summary).toMatch(/^first wrong claim: line \d+$/);
+    const other = await context!.newPage();
+    try {
+      await other.goto(page.url());
+      await other.waitForSelector("body[data-revision]");
+      expect(await other.inputValue("#kind")).toBe("check");
+      expect(await other.isVisible("#panel-check")).toBe(true);
+      expect(await other.textContent("#panel-check .check-summary")).toBe(summary);
+    } finally {
+      await other.close();
+    }
   });
 
   it("logged no page or console errors", () => {
