@@ -6,7 +6,7 @@
  * cannot overflow there, written out here independently of src/.
  */
 import { describe, expect, it } from "vitest";
-import { compile } from "../../src/index.js";
+import { compile, evaluate, grad, parse, vjp } from "../../src/index.js";
 import { cli } from "../support/cli.js";
 
 const sigmoid = (u: number): number => 1 / (1 + Math.exp(-u));
@@ -95,5 +95,50 @@ describe("the kernels are stable where the true value is finite", () => {
     const inputs = c.spec.includes("g: vector") ? { x: Float64Array.from(c.x), g: Float64Array.from(c.x.map(() => 1)) } : { x: Float64Array.from(c.x) };
     const out = k(inputs as never) as number | Float64Array;
     close(typeof out === "number" ? [out] : Array.from(out), c.want(c.x), what);
+  });
+});
+
+// Norms in kernels: computed with scaling (m sqrt(Σ (u/m)²), m = max |u|), so a kernel
+// matches the evaluator (and the overflow-free formula) at 1e200 and 1e-200 scales.
+const NORM_PROGRAMS: readonly { body: string; what: "value" | "grad" | "vjp"; want: (x: number[]) => number[] }[] = [
+  { body: "sqrt(sum(x.*x))", what: "value", want: (x) => [norm(x)] },
+  { body: "norm2(x)", what: "value", want: (x) => [norm(x)] },
+  { body: "sqrt(x'*x)", what: "value", want: (x) => [norm(x)] },
+  { body: "x/sqrt(sum(x.^2))", what: "value", want: (x) => x.map((v) => v / norm(x)) },
+  { body: "norm2(2*x)", what: "value", want: (x) => [2 * norm(x)] },
+  { body: "sqrt(sum(x.*x))", what: "grad", want: (x) => x.map((v) => v / norm(x)) },
+  { body: "norm2(x)", what: "grad", want: (x) => x.map((v) => v / norm(x)) },
+  { body: "norm2(2*x)", what: "grad", want: (x) => x.map((v) => (2 * v) / norm(x)) },
+  { body: "sqrt(sum(x.^2))", what: "vjp", want: (x) => x.map((v) => (3 * v) / norm(x)) },
+];
+const SCALES: readonly number[][] = [
+  [1e200, 1e200],
+  [3e200, -4e200, 1e199],
+  [1e-200, 1e-200],
+  [3e-200, 4e-200, -1e-201],
+];
+
+describe("kernels compute norms with scaling, as the evaluator does", () => {
+  const cases = NORM_PROGRAMS.flatMap((c) => SCALES.map((x) => [`${c.what} of ${c.body} at x = [${x.join(", ")}]`, c, x] as const));
+  it.each(cases)("%s", (what, c, x) => {
+    const decl = "x: vector(n); g: scalar; ";
+    const kernel = c.what === "value" ? c.body : c.what === "grad" ? `grad(${c.body}, x)` : `vjp(${c.body}, x, g)`;
+    const k = compile(`${decl}kernel k = ${kernel}`);
+    const out = k({ x: Float64Array.from(x), g: 3 } as never) as number | Float64Array;
+    const got = typeof out === "number" ? [out] : Array.from(out);
+    close(got, c.want(x), `kernel ${what}`);
+    const program = parse(`${decl}${c.body}`);
+    const expr = c.what === "value" ? undefined : c.what === "grad" ? grad(program, "x") : vjp(program, "x", "g");
+    close([evaluate(program, { x, g: 3 }, expr)].flat(2), got, `evaluator ${what}`);
+  });
+
+  it("a kernel's norm keeps 0, Infinity and NaN (no 0/0 from the scaling)", () => {
+    const k = compile("x: vector(n); kernel k = norm2(x)");
+    expect(k({ x: Float64Array.of(0, 0) } as never)).toBe(0);
+    expect(k({ x: Float64Array.of(1, Infinity) } as never)).toBe(Infinity);
+    expect(k({ x: Float64Array.of(NaN, 1) } as never)).toBeNaN();
+    expect(k({ x: Float64Array.of(1, NaN) } as never)).toBeNaN();
+    const m = compile("A: matrix(n, n); kernel k = sqrt(sum(A.^2))");
+    expect(m({ A: Float64Array.of(3e200, 0, 0, 4e200) } as never)).toBeCloseTo(5e200, -190);
   });
 });

@@ -1,0 +1,36 @@
+/**
+ * Recognizing a sum of squares, the form under every norm: c * sum(u.^2), c * sum(u .* u),
+ * c * (u'*u) with c > 0 a number (1 when absent). The evaluator (eval/stable.ts) and the
+ * kernels (codegen/stable.ts) compute its powers with scaling, where the plain form
+ * overflows (1e200²) or underflows (1e-200²) although the norm is finite.
+ */
+import type { Expr } from "./expr.js";
+import * as Q from "./rational.js";
+
+export interface SumOfSquares {
+  /** The positive factor c. */
+  readonly c: Q.Rational;
+  /** The vector or matrix whose squared entries are summed. */
+  readonly u: Expr;
+}
+
+/** u when e is sum(u.^2), sum(u .* u) or u'*u. */
+function plainSumOfSquares(e: Expr): Expr | undefined {
+  if (e.kind === "matmul" && e.factors.length === 2 && e.factors[0]!.kind === "transpose" && e.factors[0]!.arg === e.factors[1]) return e.factors[1];
+  if (e.kind !== "sum") return undefined;
+  const a = e.arg;
+  if (a.kind === "pow" && a.exponent.kind === "num" && Q.equals(a.exponent.value, Q.rat(2))) return a.base;
+  if (a.kind === "mul" && a.factors.length === 2 && a.factors[0] === a.factors[1]) return a.factors[0];
+  return undefined;
+}
+
+/** c and u when e is c * Σ u² (c > 0 a number, or absent). */
+export function sumOfSquares(e: Expr): SumOfSquares | undefined {
+  const plain = plainSumOfSquares(e);
+  if (plain) return { c: Q.ONE, u: plain };
+  if (e.kind !== "mul" || e.factors.length !== 2) return undefined;
+  const [c, s] = e.factors as [Expr, Expr];
+  if (c.kind !== "num" || Q.isNegative(c.value) || Q.isZero(c.value)) return undefined;
+  const u = plainSumOfSquares(s);
+  return u ? { c: c.value, u } : undefined;
+}
