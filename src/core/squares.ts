@@ -1,9 +1,10 @@
 /**
  * Recognizing a sum of squares, the form under every norm: c * sum(u.^2), c * sum(u .* u),
- * c * (u'*u) with c > 0 a number (1 when absent). The evaluator (eval/stable.ts) and the
+ * c * (u'*u) with c > 0 a number (1 when absent) and u'*u possibly flattened (x'*A'*A*x). The evaluator (eval/stable.ts) and the
  * kernels (codegen/stable.ts) compute its powers with scaling, where the plain form
  * overflows (1e200²) or underflows (1e-200²) although the norm is finite.
  */
+import { matmul, transpose } from "./build-structure.js";
 import type { Expr } from "./expr.js";
 import * as Q from "./rational.js";
 
@@ -14,9 +15,15 @@ export interface SumOfSquares {
   readonly u: Expr;
 }
 
-/** u when e is sum(u.^2), sum(u .* u) or u'*u. */
+/** u when e is sum(u.^2), sum(u .* u) or u'*u (also as the builders flatten it: x'*A'*A*x is u'*u, u = A*x). */
 function plainSumOfSquares(e: Expr): Expr | undefined {
-  if (e.kind === "matmul" && e.factors.length === 2 && e.factors[0]!.kind === "transpose" && e.factors[0]!.arg === e.factors[1]) return e.factors[1];
+  if (e.kind === "matmul") {
+    const f = e.factors;
+    const k = f.length / 2;
+    if (!Number.isInteger(k)) return undefined;
+    for (let i = 0; i < k; i++) if (f[i] !== transpose(f[f.length - 1 - i]!)) return undefined;
+    return k === 1 ? f[1] : matmul(...f.slice(k));
+  }
   if (e.kind !== "sum") return undefined;
   const a = e.arg;
   if (a.kind === "pow" && a.exponent.kind === "num" && Q.equals(a.exponent.value, Q.rat(2))) return a.base;

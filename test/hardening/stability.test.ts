@@ -132,6 +132,27 @@ describe("kernels compute norms with scaling, as the evaluator does", () => {
     close([evaluate(program, { x, g: 3 }, expr)].flat(2), got, `evaluator ${what}`);
   });
 
+  // norm2(A*x) is built as sqrt(x'*A'*A*x): still a sum of squares, u = A*x
+  const ax = (x: number[]): number[] => [x[0]! + 2 * x[1]!, -x[1]!];
+  it.each([
+    [1e200, 1e200],
+    [3e-200, 4e-200],
+  ])("norm2(A*x) and its gradient at x = [%d, %d], in a kernel and the evaluator", (...x) => {
+    const decl = "A: matrix(n, n); x: vector(n); ";
+    const inputs = { A: Float64Array.of(1, 2, 0, -1), x: Float64Array.from(x) };
+    const nv = norm(ax(x));
+    const u = ax(x).map((v) => v / nv);
+    const wantGrad = [u[0]!, 2 * u[0]! - u[1]!]; // A' (A x)/norm
+    const value = compile(`${decl}kernel k = norm2(A*x)`)(inputs as never) as number;
+    const gradient = Array.from(compile(`${decl}kernel k = grad(norm2(A*x), x)`)(inputs as never) as Float64Array);
+    close([value], [nv], "kernel value");
+    close(gradient, wantGrad, "kernel gradient");
+    const program = parse(`${decl}norm2(A*x)`);
+    const at = { A: [[1, 2], [0, -1]], x };
+    close([evaluate(program, at)].flat(2), [value], "evaluator value");
+    close([evaluate(program, at, grad(program, "x"))].flat(2), gradient, "evaluator gradient");
+  });
+
   it("a kernel's norm keeps 0, Infinity and NaN (no 0/0 from the scaling)", () => {
     const k = compile("x: vector(n); kernel k = norm2(x)");
     expect(k({ x: Float64Array.of(0, 0) } as never)).toBe(0);
