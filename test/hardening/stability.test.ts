@@ -6,6 +6,7 @@
  * cannot overflow there, written out here independently of src/.
  */
 import { describe, expect, it } from "vitest";
+import { compileAll } from "../../src/codegen/index.js";
 import { compile, evaluate, grad, parse, vjp } from "../../src/index.js";
 import { cli } from "../support/cli.js";
 
@@ -151,6 +152,19 @@ describe("kernels compute norms with scaling, as the evaluator does", () => {
     const at = { A: [[1, 2], [0, -1]], x };
     close([evaluate(program, at)].flat(2), [value], "evaluator value");
     close([evaluate(program, at, grad(program, "x"))].flat(2), gradient, "evaluator gradient");
+  });
+
+  it("grad(norm2(w .* x), x), whose sum is w'.^2*x.^2, per sample in a batch at 1e200 and 1e-200", () => {
+    const ks = compileAll("x: vector(n); w: vector(n); kernel k = grad(norm2(w .* x), x)\nkernel kb = batch(k, x)");
+    const [w, samples] = [[1, -2], [[1e200, 2e200], [3e-200, 4e-200]]];
+    const want = (x: number[]): number[] => {
+      const nv = norm(x.map((v, k) => w[k]! * v));
+      return x.map((v, k) => (w[k]! * w[k]! * v) / nv);
+    };
+    const rows = Array.from(ks["kb"]!({ x: Float64Array.from(samples.flat()), w: Float64Array.from(w) }) as Float64Array);
+    close(rows, samples.flatMap(want), "batched kernel");
+    const program = parse("x: vector(n); w: vector(n); norm2(w .* x)");
+    for (const x of samples) close([evaluate(program, { x, w }, grad(program, "x"))].flat(2), want(x), `evaluator at [${x.join(", ")}]`);
   });
 
   it("a kernel's norm keeps 0, Infinity and NaN (no 0/0 from the scaling)", () => {
