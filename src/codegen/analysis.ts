@@ -61,6 +61,7 @@ export class Analysis {
         const form = this.form(n);
         if (!form) return [];
         this.usedForms.add(form.kind);
+        if (form.kind === "norm2") return [form.u, form.u]; // read twice: maximum, scaled squares
         const g = form.kind === "logsigmoid" ? undefined : this.group(form.u);
         if (form.kind === "softmax") {
           g!.needSoftmax = true;

@@ -20,6 +20,7 @@ const STABLE_TEXT: { readonly [K in StableKind]: string } = {
   lse: "log(sum(exp(u))) as log-sum-exp, max(u) + log(sum(exp(u - max(u))))",
   logsoftmax: "log(softmax(u)) as u - logsumexp(u)",
   logsigmoid: "log(sigmoid(u)) as -(max(-u, 0) + log1p(exp(-|u|)))",
+  norm2: "norm2(u) = sqrt(sum(u.^2)) scaled by m = max |u|, as m * sqrt(sum((u/m).^2))",
 };
 
 /** The definitions an expression uses, directly or through other definitions, in program order. */

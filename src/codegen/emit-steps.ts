@@ -3,6 +3,7 @@
  *   map      target[i, j] = body            elementwise chains fused into one loop
  *   reduce   t = Σ body                     an accumulator loop
  *   softmax  max pass, exp-and-sum pass, scale pass (max-shifted: finite for any shift)
+ *   norm2    max-|u| pass, scaled sum-of-squares pass (m sqrt(Σ (u/m)²), as hypot: finite where the norm is)
  *   gemv     dot form (row · vector, 4 rows at a time) or axpy form (4 columns at a time)
  *   gemm     loop order chosen so the inner loop runs along contiguous rows
  *            (i-k-j for A*B and A'*B, 4 k's per pass; i-j-k for A*B' in 2×4 blocks)
@@ -39,6 +40,9 @@ export class StepEmitter extends ProductEmitter {
         return;
       case "softmax":
         this.softmax(s);
+        return;
+      case "norm2":
+        this.norm2(s);
         return;
       case "gemv":
         if (s.mat.t) this.gemvAxpy(s.target, s.mat, s.vec, s.accumulate);
@@ -177,5 +181,39 @@ export class StepEmitter extends ProductEmitter {
       this.emit(`const ${inv} = 1 / ${sum};`, `for (let ${i} = 0; ${i} < ${n}; ${i}++) ${this.at(s.out!, i)} *= ${inv};`);
     }
     if (s.lse) this.emit(`const ${this.naming.scal(s.lse)} = ${max} + Math.log(${sum});`);
+  }
+
+  /** m = max |u| (NaN kept); norm = m sqrt(Σ (u/m)²) for 0 < m < ∞, else m (0, ∞ or NaN). */
+  private norm2(s: Extract<Step, { k: "norm2" }>): void {
+    const { i } = this.loops;
+    const n = this.count(s.rows, s.cols);
+    const max = this.naming.fresh("max");
+    const sum = this.naming.fresh("sum");
+    const v = this.naming.fresh("v");
+    const nests = [1, 2].map(() => {
+      const nest = new Nest(this.naming, i, i, false);
+      nest.plan([s.u]);
+      return { nest, u: nest.code(s.u, 1).text };
+    });
+    const [first, second] = nests as [(typeof nests)[0], (typeof nests)[0]];
+    this.emit(
+      ...first.nest.lines[0]!,
+      `let ${max} = 0;`,
+      `for (let ${i} = 0; ${i} < ${n}; ${i}++) {`,
+      ...first.nest.lines[1]!,
+      `const ${v} = Math.abs(${first.u});`,
+      `if (${v} > ${max} || ${v} !== ${v}) ${max} = ${v};`,
+      "}",
+      `let ${sum} = 0;`,
+      `if (${max} > 0 && ${max} < Infinity) {`,
+      ...second.nest.lines[0]!,
+      `for (let ${i} = 0; ${i} < ${n}; ${i}++) {`,
+      ...second.nest.lines[1]!,
+      `const ${v} = ${second.u} / ${max};`,
+      `${sum} += ${v} * ${v};`,
+      "}",
+      "}",
+      `const ${this.naming.scal(s.target)} = ${max} > 0 && ${max} < Infinity ? ${max} * Math.sqrt(${sum}) : ${max};`,
+    );
   }
 }

@@ -74,6 +74,8 @@ export type Step =
   | { readonly k: "scalar"; readonly target: Scal; readonly value: El }
   /** target = Σ over rows × cols of body. */
   | { readonly k: "reduce"; readonly target: Scal; readonly rows: Size; readonly cols: Size; readonly body: El }
+  /** target = sqrt(Σ u²) over rows × cols, scaled by m = max |u| (m sqrt(Σ (u/m)²)): finite wherever the norm is. */
+  | { readonly k: "norm2"; readonly target: Scal; readonly rows: Size; readonly cols: Size; readonly u: El }
   /** target[r, c] = body (+= with accumulate); then target[r, r] += diag on the diagonal. */
   | { readonly k: "map"; readonly target: Buf; readonly body: El; readonly diag: El | undefined; readonly accumulate: boolean }
   /** target's entries one by one (a matrix literal). */

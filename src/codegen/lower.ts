@@ -250,6 +250,7 @@ export class Lowering implements SoftmaxHost {
       case "sym": {
         const form = this.a.form(n);
         if (form?.kind === "lse") v = this.lse(form.u);
+        else if (form?.kind === "norm2") v = this.norm2(form.u);
         else if (form?.kind === "logsigmoid") v = f.fn("logsigmoid", this.scalar(form.u));
         else if (form?.kind === "logsoftmax") v = f.sub(this.scalar(form.u), this.lse(form.u));
         else if (form) v = f.num(1); // the softmax of a single number
@@ -358,7 +359,19 @@ export class Lowering implements SoftmaxHost {
   }
 
   // -------------------------------------------------------------------------
-  // Softmax and log-sum-exp
+  // Scaled norm, softmax and log-sum-exp
+
+  /** sqrt(Σ u²) computed with scaling (order does not matter: a stored u is read flat). */
+  private norm2(e: Expr): El {
+    const u = this.a.node(e);
+    const { rows, cols } = u.shape;
+    let uEl = rows === 1 ? this.el(u, "z", "r", CTX_1D) : cols === 1 ? this.el(u, "r", "z", CTX_1D) : undefined;
+    // read twice (maximum, scaled squares): a costly or two-index u is stored once
+    if (!uEl || uEl.costly) uEl = this.f.flat(this.store(u).buf);
+    const target = this.newScal(this.hints.get(u) ? `${this.hints.get(u)}Norm` : "norm");
+    this.push({ k: "norm2", target, rows, cols, u: uEl });
+    return this.f.scal(target);
+  }
 
   private lse(u: Expr): El {
     const g = this.a.group(u);

@@ -43,6 +43,9 @@ export function stepReads(s: Step): { bufs: Set<Buf>; scals: Set<Scal> } {
     case "reduce":
       elReads(s.body, bufs, scals);
       break;
+    case "norm2":
+      elReads(s.u, bufs, scals);
+      break;
     case "map":
       elReads(s.body, bufs, scals);
       if (s.diag) elReads(s.diag, bufs, scals);
@@ -70,6 +73,7 @@ export function stepWrites(s: Step): { buf: Buf | undefined; scal: Scal | undefi
   switch (s.k) {
     case "scalar":
     case "reduce":
+    case "norm2":
       return { buf: undefined, scal: s.target };
     case "softmax":
       return { buf: s.out, scal: s.lse };
@@ -98,6 +102,8 @@ export function renameBuffer(steps: readonly Step[], from: Buf, to: Buf, f: ElFa
         return { ...s, value: el(s.value) };
       case "reduce":
         return { ...s, body: el(s.body) };
+      case "norm2":
+        return { ...s, u: el(s.u) };
     }
   });
 }

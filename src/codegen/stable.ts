@@ -9,6 +9,8 @@
  *   log(1 - sigmoid(u))            -> logsigmoid(-u)
  *   log(1 + exp(u))                -> softplus(u)      (its kernel form is stable)
  *   exp(u) * sigmoid(-u)           -> sigmoid(u)       (and exp(u) * (1 + exp(u))^-1)
+ *   (c sum(u.^2))^p, (c u'*u)^p    -> c^p norm2(u)^(2p) for p not a positive integer (norms and
+ *                                                     their derivatives): m sqrt(Σ (u/m)²), m = max |u|
  * A definition such as `s = exp(x)/sum(exp(x))` is recognized in its body, so `log(s)`
  * is a log-softmax too. One softmax step serves every placeholder over the same u.
  * The recognitions are a rule set run by the rewrite driver (simplify/rewrite.ts). They
@@ -19,11 +21,13 @@ import * as B from "../core/build.js";
 import type { Call, Expr, FnName } from "../core/expr.js";
 import { FUNCTION_TABLE, isFnName, type KernelForm } from "../core/functions.js";
 import type { Program } from "../core/program.js";
+import { SCALAR } from "../core/shape.js";
+import { sumOfSquares } from "../core/squares.js";
 import * as Q from "../core/rational.js";
 import { Rewriter, type Rule } from "../simplify/rewrite.js";
 import type { ElFn } from "./ir.js";
 
-export type StableKind = "softmax" | "logsoftmax" | "lse" | "logsigmoid";
+export type StableKind = "softmax" | "logsoftmax" | "lse" | "logsigmoid" | "norm2";
 
 export interface StableForm {
   readonly kind: StableKind;
@@ -87,6 +91,16 @@ export class Stabilizer {
         if (u && partner) return B.mulAll([B.call("sigmoid", u), ...e.factors.filter((g) => g !== f && g !== partner)]);
       }
       return undefined;
+    }),
+    // sum(u.^2)^p, sum(u .* u)^p, (u'*u)^p -> norm2(u)^(2p) where p is not a positive integer
+    this.rule("norm2", (e) => {
+      if (e.kind !== "pow" || e.exponent.kind !== "num" || e.shape !== SCALAR) return undefined;
+      const p = e.exponent.value;
+      const s = Q.isInteger(p) && !Q.isNegative(p) && !Q.isZero(p) ? undefined : sumOfSquares(this.resolve(e.base));
+      if (!s) return undefined;
+      // (c Σ u²)^p = c^p norm2(u)^(2p)
+      const norm = B.pow(this.placeholder("norm2", s.u, SCALAR), B.num(Q.mul(p, Q.rat(2))));
+      return Q.isOne(s.c) ? norm : B.mulAll([B.pow(B.num(s.c), e.exponent), norm]);
     }),
     // exp(u) * sum(exp(u))^-1 * rest -> softmax(u) * rest
     this.rule("softmax", (e) => {

@@ -46,15 +46,19 @@ export function withExactBudget<T>(what: string, fn: () => T): T {
 
 /** Counts the work of normalizing n/d (a gcd: the product of their sizes in words) and bounds their size. */
 function charge(n: bigint, d: bigint): void {
-  if (n < SMALL && n > -SMALL && d < SMALL) {
-    exactWork += 1;
-  } else {
-    const bn = roughBits(n);
-    const bd = roughBits(d);
-    if (bn > MAX_EXACT_BITS || bd > MAX_EXACT_BITS)
-      throw new JacobiError("limit", `an exact number would have more than ${Math.floor(MAX_EXACT_BITS * Math.log10(2))} digits (the limit of exact arithmetic)`);
-    exactWork += 1 + ((bn >> 6) + 1) * ((bd >> 6) + 1);
-  }
+  if (n < SMALL && n > -SMALL && d < SMALL) spend(1);
+  else chargeBits(roughBits(n), roughBits(d));
+}
+
+/** charge() for a numerator and denominator of the given (rough) bit lengths. */
+function chargeBits(bn: number, bd: number): void {
+  if (bn > MAX_EXACT_BITS || bd > MAX_EXACT_BITS)
+    throw new JacobiError("limit", `an exact number would have more than ${Math.floor(MAX_EXACT_BITS * Math.log10(2))} digits (the limit of exact arithmetic)`);
+  spend(1 + ((bn >> 6) + 1) * ((bd >> 6) + 1));
+}
+
+function spend(units: number): void {
+  exactWork += units;
   if (exactWork > exactEnd) throw new JacobiError("limit", `${exactWhat} takes too much exact arithmetic (over ${MAX_EXACT_WORK} word operations on its numbers)`);
 }
 
@@ -99,8 +103,28 @@ export const isOne = (a: Rational): boolean => a.num === 1n && a.den === 1n;
 export const isInteger = (a: Rational): boolean => a.den === 1n;
 export const isNegative = (a: Rational): boolean => a.num < 0n;
 
-export const add = (a: Rational, b: Rational): Rational => rat(a.num * b.den + b.num * a.den, a.den * b.den);
-export const sub = (a: Rational, b: Rational): Rational => rat(a.num * b.den - b.num * a.den, a.den * b.den);
+/**
+ * a/b + c/d with the gcds taken against the smaller numbers (Knuth, TAOCP 4.5.1):
+ * g = gcd(b, d); t = a (d/g) + c (b/g); the sum is (t/h) / ((b/g)(d/h)) with h = gcd(t, g).
+ * In a long sum of fractions g is small, so no gcd of two large numbers is taken (a plain
+ * gcd of t and b d was most of the time of a harmonic sum). The budget is charged as for
+ * normalizing the full a d + c b over b d, so what is refused does not change.
+ */
+function addRat(a: Rational, c: Rational, sign: 1n | -1n): Rational {
+  const cn = sign === 1n ? c.num : -c.num;
+  if (a.den === 1n && c.den === 1n) return rat(a.num + cn);
+  const g = gcd(a.den, c.den);
+  const bg = a.den / g;
+  const dg = c.den / g;
+  const t = a.num * dg + cn * bg;
+  if (t < SMALL && t > -SMALL && a.den < SMALL && c.den < SMALL) spend(1);
+  else chargeBits(roughBits(t) + roughBits(g), roughBits(a.den) + roughBits(c.den));
+  if (t === 0n) return ZERO;
+  const h = g === 1n ? 1n : gcd(t, g);
+  return { num: t / h, den: bg * (c.den / h) };
+}
+export const add = (a: Rational, b: Rational): Rational => addRat(a, b, 1n);
+export const sub = (a: Rational, b: Rational): Rational => addRat(a, b, -1n);
 export const mul = (a: Rational, b: Rational): Rational => rat(a.num * b.num, a.den * b.den);
 export const neg = (a: Rational): Rational => ({ num: -a.num, den: a.den });
 export const abs = (a: Rational): Rational => (a.num < 0n ? neg(a) : a);

@@ -5,13 +5,14 @@
  *   log(sum(exp(u)))                 m + log Σ exp(u - m)
  *   log(1 + exp(u))                  softplus: max(u, 0) + log1p(exp(-|u|))
  *   exp(u) * (1 + exp(u))^-1 * rest  sigmoid(u) = 1/(1 + exp(-u)), also exp(u) * sigmoid(-u)
- *   sum(u .* u)^p, sum(u.^2)^p, (u'*u)^p   (s² Σ (u/s)²)^p with s = max |u| (norms, and their derivatives)
+ *   (c Σ u²)^p: sum(u.^2), sum(u .* u), u'*u   c^p (s² Σ (u/s)²)^p with s = max |u| (norms, and their derivatives)
  * and their element-wise forms: log(exp(x1) + exp(x2)), exp(x1 + x2)/(exp(x1) + exp(x2))^2
  * (products of exponentials on a log scale), (x1^2 + x2^2)^p.
  * Each returns undefined when the node is not of its form.
  */
 import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
+import { sumOfSquares } from "../core/squares.js";
 import { combine } from "./numeric.js";
 import type { Value } from "./value.js";
 
@@ -38,16 +39,6 @@ function scalarSquares(e: Expr): Expr[] | undefined {
     out.push(t.base);
   }
   return out;
-}
-
-/** u when e is sum(u .* u), sum(u.^2) or u'*u. */
-function sumOfSquares(e: Expr): Expr | undefined {
-  if (e.kind === "matmul" && e.factors.length === 2 && e.factors[0]!.kind === "transpose" && e.factors[0]!.arg === e.factors[1]) return e.factors[1];
-  if (e.kind !== "sum") return undefined;
-  const a = e.arg;
-  if (a.kind === "pow" && isNum(a.exponent, 2)) return a.base;
-  if (a.kind === "mul" && a.factors.length === 2 && a.factors[0] === a.factors[1]) return a.factors[0];
-  return undefined;
 }
 
 const mapData = (v: Value, f: (x: number, k: number) => number): Value => ({ rows: v.rows, cols: v.cols, data: v.data.map(f) });
@@ -137,17 +128,19 @@ export function stableValue(e: Expr, valueOf: ValueOf): Value | undefined {
   }
   if (e.kind === "pow" && e.exponent.kind === "num") {
     // (Σ u²)^p = (s² Σ (u/s)²)^p = s^(2p) (Σ (u/s)²)^p, s = max |u|; also x1^2 + x2^2 (element-wise)
-    const u = sumOfSquares(e.base);
+    const sq = sumOfSquares(e.base);
+    const u = sq?.u;
     const squares = u ? undefined : scalarSquares(e.base);
     if (!u && !squares) return undefined;
     const p = Q.toNumber(e.exponent.value);
+    const c = sq ? Math.pow(Q.toNumber(sq.c), p) : 1; // (c Σ u²)^p = c^p (Σ u²)^p
     const v = u ? valueOf(u) : { rows: squares!.length, cols: 1, data: Float64Array.from(squares!, (x) => valueOf(x).data[0]!) };
     let s = 0;
     for (const x of v.data) s = Math.max(s, Math.abs(x));
     if (s === 0 || !Number.isFinite(s)) return undefined;
     let t = 0;
     for (const x of v.data) t += (x / s) * (x / s);
-    return scalar(Math.pow(s, 2 * p) * Math.pow(t, p));
+    return scalar(c * Math.pow(s, 2 * p) * Math.pow(t, p));
   }
   if (e.kind === "mul") return stableProduct(e, valueOf) ?? expProduct(e, valueOf);
   return undefined;
