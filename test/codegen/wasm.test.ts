@@ -229,6 +229,13 @@ describe("wasm target: the kernels it does not take", () => {
     expect(e2).toBeInstanceOf(JacobiError);
     expect((e2 as JacobiError).format()).toMatch(/spec\.jacobi: ?3:1: kernel waves: the wasm target does not compute the function cos/);
   });
+  it("refuses a norm (the JS target's scaled sum of squares), at the kernel statement", async () => {
+    for (const value of ["norm2(x)", "sqrt(x'*x)", "x/norm2(x)"]) {
+      const e = await refusal(`x: vector(n)\nkernel k = ${value}\n`, "k");
+      expect(e.message).toBe("kernel k: the wasm target does not compute a norm (the scaled sum of squares of the JS target) yet; generate this kernel for the js target (the default)");
+      expect([e.position?.line, e.position?.col]).toEqual([2, 1]);
+    }
+  });
 });
 
 describe("wasm target: jacobi gen and the Vite plugin", () => {

@@ -63,6 +63,8 @@ function stepGap(s: Step): string | undefined {
       return undefined;
     case "literal":
       return "a matrix literal";
+    case "norm2":
+      return "a norm (the scaled sum of squares of the JS target)";
     case "softmax":
       return elGap(s.u);
   }

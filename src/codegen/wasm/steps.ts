@@ -31,7 +31,8 @@ export function stepCode(fn: Fn, s: Step): Ref[] {
     case "softmax":
       return softmax(fn, s);
     case "literal":
-      throw new Error(`internal: step ${s.k} on the wasm target`);
+    case "norm2":
+      throw new Error(`internal: step ${s.k} on the wasm target (acceptWasm refuses it)`);
   }
 }
 
