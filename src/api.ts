@@ -126,12 +126,20 @@ export function hessian(p: ProgramLike, wrt: string | readonly string[], options
   return byNames("hessian", p, wrt, options);
 }
 
+/** A shared cotangent of {@link gradients}: its name (`d2`) and what it stands for. */
+export interface NamedCotangent {
+  /** The name the results use (`d1`, `d2`, …). */
+  readonly name: string;
+  /** Its matrix form, in terms of the program's values and earlier cotangents. */
+  readonly expr: Expr;
+}
+
 /** [reverse] What {@link gradients} returns: each name's form, and the shared cotangents those use. */
 export interface Gradients {
   /** Each name's gradient (or pullback) in matrix form, by name. */
   readonly results: Readonly<Record<string, Expr>>;
   /** The named cotangents the results use, in the order they are computed (empty when written out). */
-  readonly where: readonly { readonly name: string; readonly expr: Expr }[];
+  readonly where: readonly NamedCotangent[];
 }
 
 /**
@@ -152,12 +160,22 @@ export function gradients(p: ProgramLike, wrt: readonly string[], options: { rea
   return { results, where: joint.where.map((b) => ({ name: b.name.kind === "sym" ? b.name.name : "", expr: b.expr })) };
 }
 
+/** One block of {@link hessianBlocks}: ∂²f/∂row∂col. */
+export interface HessianBlock {
+  /** The name the block's rows run along. */
+  readonly row: string;
+  /** The name its columns run along. */
+  readonly col: string;
+  /** The block in matrix form (index form where it has none). */
+  readonly block: Expr;
+}
+
 /**
  * [reverse] The Hessian by several names (vectors or scalars), block by block: the block
  * of `row` and `col` is ∂²f/∂row∂col (rows along `row`), the cross blocks included.
  * @example hessianBlocks(q, ["x", "y"]).map((b) => toText(b.block)) // ["A + A'", "B", "B'", "diag(exp(y))"]
  */
-export function hessianBlocks(p: ProgramLike, wrt: readonly string[]): { readonly row: string; readonly col: string; readonly block: Expr }[] {
+export function hessianBlocks(p: ProgramLike, wrt: readonly string[]): HessianBlock[] {
   const program = programOf(p);
   return blocksOf(program, subjectOf(program), wrt, derive).map((b) => ({ row: b.row, col: b.col, block: b.result.matrix ?? b.result.index }));
 }
