@@ -1,7 +1,7 @@
 /**
  * Deep networks: the generated gradient kernels of tanh MLPs with softmax + cross-entropy
  * (depth 2, 4, 8; width 64 and 256; one sample and a batch of 64) against a hand-written
- * backprop in the same run, and the derivation (parse, sweep, kernel) time by depth.
+ * backprop blocked like them, in the same run, and the derivation (parse, sweep, kernel) time by depth.
  */
 import { compile } from "../src/codegen/index.js";
 import { gemmNN, gemmNT, gemmTNAdd } from "./hand-gemm.js";
