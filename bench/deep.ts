@@ -5,7 +5,7 @@
  */
 import { compile } from "../src/codegen/index.js";
 import { gemmNN, gemmNT, gemmTNAdd } from "./hand-gemm.js";
-import { matTvec, matvec, outer } from "./hand.js";
+import { matTvec, matvec, outer, softmaxCrossEntropy } from "./hand.js";
 import { measureGroup, measureOnce, type Timing } from "./timing.js";
 
 /** The spec of a depth-d MLP of width n (symbolic), with its grad kernel and the batch. */
@@ -105,30 +105,6 @@ class HandMlp {
     }
     return loss;
   }
-}
-
-/**
- * One row of softmax + cross-entropy: u (at `at`) gets the bias added in place; writes the cotangent
- * g = softmax(u) * sum(y) - y at the same offset; returns -sum(y .* log(softmax(u))) (max-shifted).
- */
-function softmaxCrossEntropy(u: Float64Array, at: number, bias: Float64Array, Y: Float64Array, g: Float64Array, n: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const a = u[at + i]! + bias[i]!;
-    u[at + i] = a;
-    if (a > max) max = a;
-  }
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp(u[at + i]! - max);
-  const lse = max + Math.log(sum);
-  let loss = 0;
-  let ysum = 0;
-  for (let i = 0; i < n; i++) {
-    loss -= Y[at + i]! * (u[at + i]! - lse);
-    ysum += Y[at + i]!;
-  }
-  for (let i = 0; i < n; i++) g[at + i] = Math.exp(u[at + i]! - lse) * ysum - Y[at + i]!;
-  return loss;
 }
 
 type Kernel = (inputs: Record<string, unknown>, out?: unknown) => unknown;

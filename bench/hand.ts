@@ -267,25 +267,8 @@ export function netBatchBlocked(net: Net, X: Float64Array, Y: Float64Array, batc
   into.b1.fill(0);
   for (let b = 0; b < batch; b++) {
     const at = b * n2;
-    let max = -Infinity;
-    for (let i = 0; i < n2; i++) {
-      const a = U[at + i]! + b2[i]!;
-      U[at + i] = a;
-      if (a > max) max = a;
-    }
-    let sum = 0;
-    for (let i = 0; i < n2; i++) sum += Math.exp(U[at + i]! - max);
-    const lse = max + Math.log(sum);
-    let ysum = 0;
-    for (let i = 0; i < n2; i++) {
-      loss -= Y[at + i]! * (U[at + i]! - lse);
-      ysum += Y[at + i]!;
-    }
-    for (let i = 0; i < n2; i++) {
-      const g = Math.exp(U[at + i]! - lse) * ysum - Y[at + i]!;
-      G2[at + i] = g;
-      into.b2[i]! += g;
-    }
+    loss += softmaxCrossEntropy(U, at, b2, Y, G2, n2);
+    for (let i = 0; i < n2; i++) into.b2[i]! += G2[at + i]!;
   }
   into.loss = loss;
   gemmNN(G2, W2, G3, batch, n1, n2);
@@ -304,3 +287,27 @@ export function netBatchBlocked(net: Net, X: Float64Array, Y: Float64Array, batc
 }
 
 export * from "./ceilings.js";
+
+/**
+ * One row of softmax + cross-entropy: u (at `at`) gets the bias added in place; writes the cotangent
+ * g = softmax(u) * sum(y) - y at the same offset; returns -sum(y .* log(softmax(u))) (max-shifted).
+ */
+export function softmaxCrossEntropy(u: Float64Array, at: number, bias: Float64Array, Y: Float64Array, g: Float64Array, n: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const a = u[at + i]! + bias[i]!;
+    u[at + i] = a;
+    if (a > max) max = a;
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.exp(u[at + i]! - max);
+  const lse = max + Math.log(sum);
+  let loss = 0;
+  let ysum = 0;
+  for (let i = 0; i < n; i++) {
+    loss -= Y[at + i]! * (u[at + i]! - lse);
+    ysum += Y[at + i]!;
+  }
+  for (let i = 0; i < n; i++) g[at + i] = Math.exp(u[at + i]! - lse) * ysum - Y[at + i]!;
+  return loss;
+}
