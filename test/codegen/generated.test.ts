@@ -9,7 +9,7 @@ import * as matvecModule from "../../generated/matvec.js";
 import * as mlpModule from "../../generated/mlp.js";
 import * as softmaxModule from "../../generated/softmax.js";
 import { parseSpec, type KernelSpec } from "../../src/codegen/spec.js";
-import { envOf, finiteDerivative, inputsOf, magnitude, oracleOf, randomCase, relativeError, resultsOf, rng, type Case } from "./support.js";
+import { envOf, finiteDerivative, inputsOf, magnitude, oracleOf, randomCase, relativeError, resultsOf, rng, mlpBatchCases, type Case } from "./support.js";
 
 type AnyKernel = (inputs: Record<string, unknown>, out?: unknown) => unknown;
 
@@ -185,15 +185,7 @@ describe("mlpGradsBatch", () => {
 
   it("is the sum over the batch of the per-sample kernel", () => {
     const random = rng(21);
-    for (const [samples, n0, n1, n2] of [
-      [1, 2, 3, 3],
-      [7, 5, 6, 4],
-      [13, 9, 5, 3],
-      [64, 11, 9, 10],
-    ] as const) {
-      const c = randomCase(one.program, random, { sizes: { n0, n1, n2 } });
-      c.values.set("x", Float64Array.from({ length: samples * n0 }, () => 2 * random() - 1));
-      c.values.set("y", Float64Array.from({ length: samples * n2 }, () => random()));
+    for (const { samples, c } of mlpBatchCases(one.program, random)) {
       const got = resultsOf(batch, batched(inputsOf(one.program, c)));
       const want = summed(c, samples);
       for (const o of batch.outputs) expect(relativeError(got.get(o.key)!, want.get(o.key)!), `${o.key} (B = ${samples})`).toBeLessThan(1e-12 * (1 + magnitude(want.get(o.key)!)));

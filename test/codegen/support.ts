@@ -164,3 +164,22 @@ export function finiteDerivative(spec: KernelSpec, c: Case, key: string): Float6
     }
   }
 }
+
+/**
+ * The (n0, n1, n2) network of examples/mlp.jacobi at four batch sizes (1 … 64): random weights
+ * and a batch of x rows in [-1, 1) and y rows in [0, 1), drawn from `random` in order.
+ */
+export function mlpBatchCases(program: Program, random: () => number): { samples: number; c: Case }[] {
+  const shapes = [
+    [1, 2, 3, 3],
+    [7, 5, 6, 4],
+    [13, 9, 5, 3],
+    [64, 11, 9, 10],
+  ] as const;
+  return shapes.map(([samples, n0, n1, n2]) => {
+    const c = randomCase(program, random, { sizes: { n0, n1, n2 } });
+    c.values.set("x", Float64Array.from({ length: samples * n0 }, () => 2 * random() - 1));
+    c.values.set("y", Float64Array.from({ length: samples * n2 }, () => random()));
+    return { samples, c };
+  });
+}

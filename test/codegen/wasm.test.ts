@@ -14,7 +14,7 @@ import { wasmTarget } from "../../src/codegen/wasm/index.js";
 import { specModule } from "../../src/vite.js";
 import { runCli } from "../../src/cli/run.js";
 import type { Io } from "../../src/cli/io.js";
-import { envOf, finiteDerivative, inputsOf, magnitude, oracleOf, randomCase, relativeError, resultsOf, rng, type Case } from "./support.js";
+import { envOf, finiteDerivative, inputsOf, magnitude, oracleOf, randomCase, relativeError, resultsOf, rng, mlpBatchCases, type Case } from "./support.js";
 
 type AnyKernel = (inputs: Record<string, unknown>, out?: unknown) => unknown;
 
@@ -139,15 +139,7 @@ describe("wasm target: batched kernels", () => {
       const js = compile(mlp, { kernel: "mlpGradsBatch", dtype }) as AnyKernel;
       const random = rng(41);
       const batchSpec = parseSpec(mlp).kernels.find((k) => k.name === "mlpGradsBatch")!;
-      for (const [samples, n0, n1, n2] of [
-        [1, 2, 3, 3],
-        [7, 5, 6, 4],
-        [13, 9, 5, 3],
-        [64, 11, 9, 10],
-      ] as const) {
-        const c = randomCase(one.program, random, { sizes: { n0, n1, n2 } });
-        c.values.set("x", Float64Array.from({ length: samples * n0 }, () => 2 * random() - 1));
-        c.values.set("y", Float64Array.from({ length: samples * n2 }, () => random()));
+      for (const { samples, c } of mlpBatchCases(one.program, random)) {
         const inputs = inputsOf(one.program, c, dtype === "f32" ? toF32 : (a) => a);
         const want = resultsOf(batchSpec, js(inputs));
         const first = f(inputs);
