@@ -88,7 +88,8 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
   const [xr, xc] = dims(xShape, names.wrtRow, names.wrtCol, sizes);
   const value = lowerer.lower(f, fr, fc);
   trace?.({ kind: "rewrite", rule: "lower to index form", before: f, after: value });
-  const d = new Differentiator(targetFor(spec.wrt, xr, xc), trace).of(value);
+  const lowerArg = (a: Expr, r: Index, c: Index): Expr => lowerer.lower(a, r, c);
+  const d = new Differentiator(targetFor(spec.wrt, xr, xc), trace, lowerArg).of(value);
   const roles = (v: (Index | null)[], x: (Index | null)[], second: (Index | null)[] = []): IndexRoles => ({ value: presentIndices(v), variable: presentIndices(x), second: presentIndices(second) });
   const result = (expr: Expr, shape: Shape, r: IndexRoles, pairing?: Expr): IndexDerivative => ({ expr, shape, sizes, roles: r, lowered: value, ...(pairing ? { pairing } : {}) });
   /** The JVP's or VJP's product with the derivative, reported as a step. */
@@ -113,7 +114,7 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
       if (f.shape !== SCALAR) throw new JacobiError("shape", `hessian needs a scalar value, not ${describeShape(f.shape)}`);
       if (xShape.cols !== 1) throw new JacobiError("shape", `hessian is taken by a vector or a scalar, not ${describeShape(xShape)}`);
       const [yr] = dims(xShape, names.wrtCol, names.wrtCol, sizes);
-      const second = new Differentiator(targetFor(spec.wrt, yr, null), trace).of(contract(d, trace));
+      const second = new Differentiator(targetFor(spec.wrt, yr, null), trace, lowerArg).of(contract(d, trace));
       return result(second, makeShape(xShape.rows, xShape.rows), roles([], [xr], [yr]));
     }
     case "jvp": {

@@ -127,6 +127,7 @@ export class Analysis {
       case "matmul":
       case "matrix":
       case "sum":
+      case "matfn":
         out = true;
         break;
       case "sym":

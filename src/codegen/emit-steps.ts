@@ -7,15 +7,16 @@
  *   gemv     dot form (row · vector, 4 rows at a time) or axpy form (4 columns at a time)
  *   gemm     loop order chosen so the inner loop runs along contiguous rows
  *            (i-k-j for A*B and A'*B, 4 k's per pass; i-j-k for A*B' in 2×4 blocks)
+ *   lu, luDet, solve   LU with partial pivoting, det and logdet, solves (emit-linalg.ts)
  * Loops over matrices keep the inner index contiguous in the output and the inputs.
  */
 import type { Size } from "../core/shape.js";
 import { Nest } from "./emit-el.js";
-import { ProductEmitter } from "./emit-products.js";
+import { LinalgEmitter } from "./emit-linalg.js";
 import type { Buf, El, Step } from "./ir.js";
 
 export type { LoopNames } from "./emit-base.js";
-export class StepEmitter extends ProductEmitter {
+export class StepEmitter extends LinalgEmitter {
   step(s: Step): void {
     switch (s.k) {
       case "scalar": {
@@ -50,6 +51,15 @@ export class StepEmitter extends ProductEmitter {
         return;
       case "gemm":
         this.gemm(s.target, s.a, s.b, s.accumulate);
+        return;
+      case "lu":
+        this.lu(s);
+        return;
+      case "luDet":
+        this.luDet(s);
+        return;
+      case "solve":
+        this.solve(s);
         return;
       default: {
         const never: never = s;

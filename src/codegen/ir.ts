@@ -85,6 +85,15 @@ export type Step =
   /** target[r, c] = Σ_p a[r, p] * b[p, c]. */
   | { readonly k: "gemm"; readonly target: Buf; readonly a: BufView; readonly b: BufView; readonly accumulate: boolean }
   /**
+   * LU with partial pivoting of a square matrix a (P a = L U, packed into `factors`, the row
+   * order in `perm`); `sign` is the permutation's sign, 0 when a pivot is 0 (singular).
+   */
+  | { readonly k: "lu"; readonly a: BufView; readonly factors: Buf; readonly perm: Buf; readonly sign: Scal }
+  /** det = sign Π u_ii, or (log) logdet = Σ log|u_ii| (NaN for det < 0, -Infinity for a singular matrix). */
+  | { readonly k: "luDet"; readonly target: Scal; readonly factors: Buf; readonly sign: Scal; readonly log: boolean }
+  /** target = inv(A)*b from A's LU factors (b the identity when undefined); every entry NaN when A is singular. */
+  | { readonly k: "solve"; readonly target: Buf; readonly factors: Buf; readonly perm: Buf; readonly sign: Scal; readonly b: BufView | undefined }
+  /**
    * Max-shifted softmax and log-sum-exp of u (all rows × cols entries, flat; u over `r`):
    * out = exp(u - m) / Σ exp(u - m), lse = m + log Σ exp(u - m), m = max u.
    */

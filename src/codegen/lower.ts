@@ -21,6 +21,7 @@ import { emitSoftmaxGroup, type SoftmaxHost } from "./softmax.js";
 import { Stabilizer } from "./stable.js";
 import { Analysis } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
+import { hasInverse, Linalg } from "./linalg.js";
 
 /** Loop indices and context of a loop over a value of this shape. */
 function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
@@ -41,6 +42,7 @@ export class Lowering implements SoftmaxHost {
   private readonly inputScals = new Map<string, Scal>();
   private readonly scratchBufs: Buf[] = [];
   private readonly a: Analysis;
+  private readonly linalg = new Linalg({ f: this.f, push: (s) => this.push(s), scratch: (r, c, h) => this.scratch(r, c, h), newScal: (h) => this.newScal(h), store: (n) => this.store(this.a.node(n)), markStored: (n, v) => this.markStored(n, v) });
   private nextId = 1;
 
   constructor(
@@ -190,6 +192,7 @@ export class Lowering implements SoftmaxHost {
     const c = n.shape.cols === 1 ? "z" : col;
     const have = this.stored.get(n);
     if (have) return this.readView(have, r, c);
+    if (n.kind === "matfn" || hasInverse(n)) return this.el(this.linalg.solved(n), r, c, ctx); // solves (linalg.ts)
     if (this.mustStore(n, r, c, ctx)) return this.readView(this.store(n), r, c);
     return this.structural(n, r, c, ctx);
   }
@@ -225,6 +228,8 @@ export class Lowering implements SoftmaxHost {
         return this.el(n.arg, row, row, ctx);
       case "matmul":
         return this.productOf(n).el(row, col, ctx);
+      case "matfn":
+        return this.el(this.linalg.solved(n), row, col, ctx);
       case "matrix":
       case "sum":
       case "entry":
@@ -267,12 +272,18 @@ export class Lowering implements SoftmaxHost {
         break;
       }
       case "matmul":
-        v = this.productOf(n).el("z", "z", CTX_1D);
+        v = hasInverse(n) ? this.scalar(this.linalg.solved(n)) : this.productOf(n).el("z", "z", CTX_1D);
+        break;
+      case "matfn":
+        v = this.linalg.det(n.arg, false);
+        break;
+      case "call":
+        // logdet(A) = log(det(A)) from A's LU factors, never forming det
+        v = n.fn === "log" && n.arg.kind === "matfn" ? this.linalg.det(n.arg.arg, true) : this.structural(n, "z", "z", CTX_1D);
         break;
       case "add":
       case "mul":
       case "pow":
-      case "call":
       case "transpose":
       case "diag":
       case "matrix":
@@ -299,6 +310,7 @@ export class Lowering implements SoftmaxHost {
 
   private productOf(n: Extract<Expr, { kind: "matmul" }>): Src {
     let src = this.products.get(n);
+    if (!src && hasInverse(n)) src = this.exprSrc(this.linalg.solved(n));
     if (!src) {
       const p = productSrc(this, n.factors.map((x) => this.a.node(x)));
       if ("diag" in p) {

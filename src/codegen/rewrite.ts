@@ -65,6 +65,17 @@ export function stepReads(s: Step): { bufs: Set<Buf>; scals: Set<Scal> } {
     case "softmax":
       elReads(s.u, bufs, scals);
       break;
+    case "lu":
+      bufs.add(s.a.buf);
+      break;
+    case "luDet":
+      bufs.add(s.factors);
+      scals.add(s.sign);
+      break;
+    case "solve":
+      for (const b of [s.factors, s.perm, ...(s.b ? [s.b.buf] : [])]) bufs.add(b);
+      scals.add(s.sign);
+      break;
   }
   return { bufs, scals };
 }
@@ -77,6 +88,10 @@ export function stepWrites(s: Step): { buf: Buf | undefined; scal: Scal | undefi
       return { buf: undefined, scal: s.target };
     case "softmax":
       return { buf: s.out, scal: s.lse };
+    case "lu": // and its row order, s.perm
+      return { buf: s.factors, scal: s.sign };
+    case "luDet":
+      return { buf: undefined, scal: s.target };
     default:
       return { buf: s.target, scal: undefined };
   }
@@ -104,6 +119,12 @@ export function renameBuffer(steps: readonly Step[], from: Buf, to: Buf, f: ElFa
         return { ...s, body: el(s.body) };
       case "norm2":
         return { ...s, u: el(s.u) };
+      case "lu":
+        return { ...s, a: { buf: swap(s.a.buf), t: s.a.t }, factors: swap(s.factors), perm: swap(s.perm) };
+      case "luDet":
+        return { ...s, factors: swap(s.factors) };
+      case "solve":
+        return { ...s, target: swap(s.target), factors: swap(s.factors), perm: swap(s.perm), b: s.b && { buf: swap(s.b.buf), t: s.b.t } };
     }
   });
 }

@@ -4,14 +4,21 @@
  * rebuilds over it (index renaming, substitution, `mapBottomUp`), all on the one walk of
  * traverse.ts. Part of the builders (build.ts gathers them).
  */
-import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index } from "./expr.js";
+import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index, type MatFn } from "./expr.js";
 import { SCALAR, type Size } from "./shape.js";
 import { addAll, call, matrix, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build-arith.js";
-import { diag, matmul, sumAll, transpose } from "./build-structure.js";
+import { det, diag, inv, matmul, sumAll, transpose } from "./build-structure.js";
 import { Rebuild, type RebuildSpec } from "./traverse.js";
 
 export const entry = (name: string, at: readonly Index[]): Entry =>
   intern<Entry>({ kind: "entry", name, at: [...at] }, SCALAR, [], at);
+
+/** inv(A)[r,c]: an entry of a matrix-level inverse in index form (an opaque atom). */
+export const matfnAt = (m: MatFn, r: Index, c: Index): Expr =>
+  intern<MatFn>({ kind: "matfn", fn: m.fn, arg: m.arg, at: [r, c] }, SCALAR, [m.arg], [r, c]);
+
+/** The matrix-level node of an index-form inverse entry (inv(A) for inv(A)[i,j]). */
+export const matfnBase = (m: MatFn): Expr => (m.at.length === 0 ? m : inv(m.arg));
 
 /** A concrete index position (`"1"`, `"2"`, …), as used by the element-wise view. */
 export const isFixedIndex = (i: Index): boolean => /^\d+$/.test(i);
@@ -63,6 +70,7 @@ export function renameIndex(e: Expr, from: Index, to: Index): Expr {
       if (!x.indices.includes(from)) return x;
       if (x.kind === "entry") return entry(x.name, x.at.map((i) => (i === from ? to : i)));
       if (x.kind === "delta") return delta(x.a === from ? to : x.a, x.b === from ? to : x.b);
+      if (x.kind === "matfn") return matfnAt(x, x.at[0] === from ? to : x.at[0]!, x.at[1] === from ? to : x.at[1]!);
       return x.kind === "series" && x.index === from ? x : undefined;
     },
   });
@@ -116,6 +124,10 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
       return sumAll(kids[0]!);
     case "diag":
       return diag(kids[0]!);
+    case "matfn": {
+      const m = (e.fn === "det" ? det : inv)(kids[0]!);
+      return e.at.length === 2 && m.kind === "matfn" ? matfnAt(m, e.at[0]!, e.at[1]!) : m;
+    }
     case "matrix":
       return matrix(e.shape.rows as number, e.shape.cols as number, kids);
     case "series":

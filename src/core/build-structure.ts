@@ -1,10 +1,11 @@
 /**
  * Canonical builders of matrix structure: matrix products (scalars pulled out, identities
  * dropped, dot products ordered), transposes pushed to the leaves, sums of entries,
- * diagonals and literals. Part of the builders (build.ts gathers them).
+ * diagonals and literals, det and inv. Part of the builders (build.ts gathers them).
  */
 import * as Q from "./rational.js";
 import { assertNever, intern, type Expr } from "./expr.js";
+import type { MatFnName } from "./functions.js";
 import { compareExpr } from "./order.js";
 import { describeShape, SCALAR, shape as makeShape, transposeShape, type Shape } from "./shape.js";
 import { addAll, call, eye, matrix, mul, mulAll, num, pow, ShapeError, sizeExpr } from "./build-arith.js";
@@ -109,6 +110,7 @@ function transposeNode(e: Expr): Expr {
       return matrix(cols, rows, items);
     }
     case "sym":
+    case "matfn": // inv(A)' stays a transpose of the inverse (det is a scalar)
       return intern({ kind: "transpose", arg: e }, transposeShape(e.shape), [e]);
     case "sum":
     case "entry":
@@ -164,3 +166,27 @@ export function diag(e: Expr): Expr {
   return intern({ kind: "diag", arg: e }, makeShape(s.rows, 1), [e]);
 }
 
+
+function squareArg(fn: MatFnName, e: Expr): void {
+  if (e.shape.rows !== e.shape.cols) throw new ShapeError(`${fn}: ${describeShape(e.shape)} is not square`);
+}
+
+/** det(A) of a square A: det(a) = a for a scalar, det(A') = det(A), det(I) = 1, det(inv(A)) = det(A)^-1. */
+export function det(e: Expr): Expr {
+  if (isScalarShape(e.shape)) return e;
+  squareArg("det", e);
+  if (e.kind === "transpose") return det(e.arg);
+  if (e.kind === "eye") return num(1);
+  if (e.kind === "matfn" && e.fn === "inv") return pow(det(e.arg), num(-1));
+  return intern({ kind: "matfn", fn: "det", arg: e, at: [] }, SCALAR, [e]);
+}
+
+/** inv(A) of a square A: inv(a) = a^-1 for a scalar, inv(A') = inv(A)', inv(I) = I, inv(inv(A)) = A. */
+export function inv(e: Expr): Expr {
+  if (isScalarShape(e.shape)) return pow(e, num(-1));
+  squareArg("inv", e);
+  if (e.kind === "transpose") return transpose(inv(e.arg));
+  if (e.kind === "eye") return e;
+  if (e.kind === "matfn" && e.fn === "inv") return e.arg;
+  return intern({ kind: "matfn", fn: "inv", arg: e, at: [] }, e.shape, [e]);
+}

@@ -13,7 +13,7 @@
  * `matmul` is the ordered matrix product of non-scalar operands.
  */
 import { JacobiError } from "./errors.js";
-import type { FnName } from "./functions.js";
+import type { FnName, MatFnName } from "./functions.js";
 import { withExactBudget, type Rational } from "./rational.js";
 import { SCALAR, type Shape, type Size } from "./shape.js";
 
@@ -90,6 +90,18 @@ export interface MatrixLit extends NodeBase {
   /** Row-major scalar entries; `rows`×`cols` is the shape. */
   readonly items: readonly Expr[];
 }
+/**
+ * A function of a whole square matrix (core/functions.ts, MATRIX_FUNCTIONS): `det(A)` (a
+ * scalar) or `inv(A)` (a matrix). At matrix level `at` is empty; in index form an inverse
+ * is an opaque atom read at indices, `inv(A)[i,j]` (`at` = [i, j]), its argument staying
+ * matrix-level. `logdet(A)` is `log(det(A))`.
+ */
+export interface MatFn extends NodeBase {
+  readonly kind: "matfn";
+  readonly fn: MatFnName;
+  readonly arg: Expr;
+  readonly at: readonly Index[];
+}
 export interface Entry extends NodeBase {
   readonly kind: "entry";
   readonly name: string;
@@ -127,6 +139,7 @@ export type Expr =
   | Diag
   | Eye
   | MatrixLit
+  | MatFn
   | Entry
   | Delta
   | Series;
@@ -157,6 +170,7 @@ export function children(e: Expr): readonly Expr[] {
     case "transpose":
     case "sum":
     case "diag":
+    case "matfn":
       return [e.arg];
     case "matrix":
       return e.items;

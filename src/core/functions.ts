@@ -348,3 +348,38 @@ export const FUNCTION_ALIASES: ReadonlyMap<string, FnName> = new Map<string, FnN
 ]);
 /** The function a name or alias spells, if any. */
 export const functionNamed = (name: string): FnName | undefined => (isFnName(name) ? name : FUNCTION_ALIASES.get(name));
+
+/**
+ * Functions of a whole square matrix (the `matfn` node of core/expr.ts), one row each.
+ * They are not elementwise: the value is a scalar (`det`) or a matrix (`inv`), computed by
+ * an LU factorization with partial pivoting (eval/linalg.ts; kernels: codegen). `logdet(A)`
+ * is read as `log(det(A))` and evaluated without forming det (the sum of log|u_ii|). The
+ * derivatives are the Matrix Cookbook's (Petersen & Pedersen, eqs. 49 and 59), written by
+ * the differentiators (diff/derivative.ts, reverse/rules.ts); `law` is how derivations name them.
+ */
+export interface MatrixFunctionRow {
+  /** The value: a scalar, or a matrix of the argument's (square) shape. */
+  readonly result: "scalar" | "square";
+  /** The differential, as a derivation names it (text and LaTeX). */
+  readonly law: { readonly text: string; readonly latex: string };
+  /** LaTeX: an operator before the argument (`\det X`) or a superscript after it (`X^{-1}`). */
+  readonly latex: { readonly prefix: string } | { readonly superscript: string };
+}
+
+export const MATRIX_FUNCTIONS = {
+  det: {
+    result: "scalar",
+    // d det(X) = det(X) tr(inv(X) dX), so ∂det(X)/∂X = det(X)*inv(X)'
+    law: { text: "d det(X) = det(X)*tr(inv(X)*dX)", latex: "d\\det X = \\det X \\operatorname{tr}\\left(X^{-1}\\,dX\\right)" },
+    latex: { prefix: "\\det" },
+  },
+  inv: {
+    result: "square",
+    // d inv(X) = -inv(X)*dX*inv(X)
+    law: { text: "d inv(X) = -inv(X)*dX*inv(X)", latex: "d\\left(X^{-1}\\right) = -X^{-1}\\,dX\\,X^{-1}" },
+    latex: { superscript: "-1" },
+  },
+} as const satisfies { readonly [name: string]: MatrixFunctionRow };
+
+export type MatFnName = keyof typeof MATRIX_FUNCTIONS;
+export const isMatFnName = (name: string): name is MatFnName => Object.hasOwn(MATRIX_FUNCTIONS, name);

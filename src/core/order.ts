@@ -14,6 +14,7 @@ const RANK: { readonly [K in Kind]: number } = {
   diag: 1,
   matmul: 2,
   sym: 3,
+  matfn: 3.5,
   entry: 4,
   eye: 5,
   delta: 6,
@@ -62,6 +63,10 @@ function compareSame(a: Expr, b: Expr): number {
     }
     case "sym":
       return compareStrings(a.name, (b as typeof a).name) || compareShapes(a, b);
+    case "matfn": {
+      const o = b as typeof a;
+      return compareStrings(a.fn, o.fn) || compareExpr(a.arg, o.arg) || compareStrings(a.at.join(","), o.at.join(","));
+    }
     case "entry": {
       const o = b as typeof a;
       return compareStrings(a.name, o.name) || compareStrings(a.at.join(","), o.at.join(","));

@@ -10,6 +10,7 @@ import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import { assertNever, type Expr, type Index } from "../core/expr.js";
 import { checkDepth } from "../core/limits.js";
+import { MATRIX_FUNCTIONS } from "../core/functions.js";
 import { namesOf } from "../core/names.js";
 import type { Tracer } from "../core/trace.js";
 import { derivativeOf, lawText } from "./rules.js";
@@ -34,6 +35,8 @@ function ruleName(e: Expr): string {
       return "power rule";
     case "call":
       return "chain rule";
+    case "matfn":
+      return e.fn === "det" ? "derivative of a determinant" : "derivative of an inverse";
     case "series":
       return "linearity of Σ";
     default:
@@ -41,14 +44,17 @@ function ruleName(e: Expr): string {
   }
 }
 
-const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: lawText(e.fn) } : {});
+const lawOf = (e: Expr): { law?: string } => (e.kind === "call" ? { law: lawText(e.fn) } : e.kind === "matfn" ? { law: MATRIX_FUNCTIONS[e.fn].law.text } : {});
 
 /** A reusable differentiator: one memo per target, shared across many expressions. */
 export class Differentiator {
   private readonly memo = new Map<Expr, Expr>();
+  private fresh = 0;
   constructor(
     readonly target: Target,
     private readonly trace?: Tracer,
+    /** Lowers a matrix-level argument of det or inv to its entry (r, c) (calculus passes the Lowerer). */
+    private readonly lowerArg?: (a: Expr, r: Index, c: Index) => Expr,
   ) {}
 
   /** d e / d target. */
@@ -96,6 +102,8 @@ export class Differentiator {
         return B.series(e.index, e.size, this.d(e.body));
       case "matrix":
         return B.matrix(e.shape.rows as number, e.shape.cols as number, e.items.map((u) => this.d(u)));
+      case "matfn":
+        return this.matrixFunction(e);
       case "matmul":
       case "transpose":
       case "sum":
@@ -104,6 +112,25 @@ export class Differentiator {
       default:
         return assertNever(e);
     }
+  }
+
+  /**
+   * The Matrix Cookbook's differentials in index form, dA[p,q] from the argument lowered:
+   *   d det(A)      = det(A) Σ_p Σ_q inv(A)[q,p] dA[p,q]
+   *   d inv(A)[i,j] = -Σ_p Σ_q inv(A)[i,p] dA[p,q] inv(A)[q,j]
+   */
+  private matrixFunction(e: Extract<Expr, { kind: "matfn" }>): Expr {
+    if (!this.lowerArg) throw new JacobiError("unsupported", `${e.fn} is differentiated at matrix level or in index form, not in this view`);
+    const n = e.arg.shape.rows;
+    const [p, q] = [`_m${++this.fresh}`, `_m${++this.fresh}`];
+    const dA = this.d(this.lowerArg(e.arg, p, q));
+    if (dA === B.ZERO) return B.ZERO;
+    const matrix = e.fn === "det" ? B.inv(e.arg) : B.matfnBase(e);
+    if (matrix.kind !== "matfn") throw new Error("internal: the inverse of a matrix function's argument");
+    const at = (r: Index, c: Index): Expr => B.matfnAt(matrix, r, c);
+    const sum = (body: Expr): Expr => B.series(p, n, B.series(q, n, body));
+    if (e.fn === "det") return B.mul(e, sum(B.mul(at(q, p), dA)));
+    return B.neg(sum(B.mulAll([at(e.at[0]!, p), dA, at(q, e.at[1]!)])));
   }
 
   /** d(u v w) = du v w + u dv w + u v dw, over the factors that depend on the target. */

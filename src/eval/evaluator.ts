@@ -6,13 +6,16 @@
  * Nodes without free indices are memoized, so a shared subexpression of the DAG is
  * evaluated once — also inside the body of a `series`.
  */
+import * as B from "../core/build.js";
 import { isFixedIndex } from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
 import { LIMITS } from "../core/limits.js";
-import { assertNever, type Entry, type Expr, type Index, type Series } from "../core/expr.js";
+import { assertNever, type Entry, type Expr, type Index, type MatFn, type Series } from "../core/expr.js";
 import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
 import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
+import { toText } from "../print/text.js";
+import { detOf, inverseOf, logdetOf, luFactor, solveLu, type Lu } from "./linalg.js";
 import { stableValue } from "./stable.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
 
@@ -79,12 +82,15 @@ export class Evaluator {
       case "pow":
         return this.broadcast(combine("pow", this.value(e.base, idx), this.value(e.exponent, idx), false), e);
       case "call":
+        // logdet(A) = log(det(A)) from the LU factors, never forming det (eval/linalg.ts)
+        if (e.fn === "log" && e.arg.kind === "matfn" && e.arg.fn === "det") return scalarValue(logdetOf(this.lu(e.arg.arg, idx)));
         return mapFn(e.fn, this.value(e.arg, idx));
-      case "matmul": {
-        let v = this.value(e.factors[0]!, idx);
-        for (let k = 1; k < e.factors.length; k++) v = matmulValues(v, this.value(e.factors[k]!, idx));
-        return v;
-      }
+      case "matmul":
+        return this.product(e.factors, idx);
+      case "matfn":
+        if (e.at.length > 0) return scalarValue(this.inverseEntry(e, idx));
+        if (e.fn === "det") return scalarValue(detOf(this.lu(e.arg, idx)));
+        return inverseOf(this.lu(e.arg, idx), toText(e));
       case "transpose":
         return transposeValue(this.value(e.arg, idx));
       case "sum":
@@ -108,6 +114,50 @@ export class Evaluator {
       default:
         return assertNever(e);
     }
+  }
+
+  private readonly lus = new Map<Expr, Lu>();
+
+  /** The LU factorization of a matrix-level value (one for det, logdet, inv and solves of it). */
+  private lu(a: Expr, idx: IndexValues): Lu {
+    let f = this.lus.get(a);
+    if (!f) {
+      f = luFactor(this.value(a, idx));
+      this.lus.set(a, f);
+    }
+    return f;
+  }
+
+  /** inv(A)[i,j] at the current index values (the inverse is computed once). */
+  private inverseEntry(e: MatFn, idx: IndexValues): number {
+    const v = this.value(B.matfnBase(e), idx);
+    const r = inRange(toText(e), e.at[0]!, idx, v.rows);
+    const c = inRange(toText(e), e.at[1]!, idx, v.cols);
+    return v.data[(r - 1) * v.cols + (c - 1)]!;
+  }
+
+  /**
+   * A matrix product where every inverse is a solve: folded from the right, inv(A)*V is
+   * the solution of A X = V (inv(A)'*V of A' X = V); a product ending in an inverse folds
+   * from the left, V*inv(A) = (inv(A)'*V')'. Only a lone inverse is formed explicitly.
+   */
+  private product(factors: readonly Expr[], idx: IndexValues): Value {
+    const inverse = (f: Expr): [Expr, boolean] | undefined =>
+      f.kind === "matfn" && f.fn === "inv" ? [f.arg, false] : f.kind === "transpose" && f.arg.kind === "matfn" && f.arg.fn === "inv" ? [f.arg.arg, true] : undefined;
+    const apply = (f: Expr, v: Value, left: boolean): Value => {
+      const inv = inverse(f);
+      if (!inv) return left ? matmulValues(this.value(f, idx), v) : matmulValues(v, this.value(f, idx));
+      // inv(A)*V solves A; V*inv(A) = (inv(A')*V')' solves A'; a transposed inverse swaps the two
+      const transposed = inv[1] !== !left;
+      const f0 = transposed ? luFactor(transposeValue(this.value(inv[0], idx))) : this.lu(inv[0], idx);
+      const x = solveLu(f0, left ? v : transposeValue(v), toText(f));
+      return left ? x : transposeValue(x);
+    };
+    const fromRight = !inverse(factors[factors.length - 1]!) || inverse(factors[0]!) !== undefined;
+    const order = fromRight ? [...factors].reverse() : factors;
+    let v = this.value(order[0]!, idx);
+    for (let k = 1; k < order.length; k++) v = apply(order[k]!, v, fromRight);
+    return v;
   }
 
   /** A number, filled out to its shape. */

@@ -4,6 +4,7 @@
  *   sum(u)       = Σ_k u[k]
  *   diag(v)[i,j] = δ(i,j) v[i]
  *   (A')[i,j]    = A[j,i]
+ *   inv(A)[i,j]  (an opaque entry; det(A) an opaque scalar)
  * Definitions are inlined (unless asked not to), so the result mentions declared names only. An index of
  * `null` stands for a dimension of size 1. With `unroll`, sums over concrete sizes
  * are written out term by term and indices may be fixed positions ("1", "2", …):
@@ -14,7 +15,7 @@ import { JacobiError } from "../core/errors.js";
 import { assertNever, type Expr, type Index } from "../core/expr.js";
 import { checkDepth, LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
-import type { Size } from "../core/shape.js";
+import { SCALAR, type Size } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
 
 export interface LowerOptions {
@@ -128,6 +129,14 @@ export class Lowerer {
           }),
         );
       }
+      case "matfn": {
+        // det(A) is a scalar atom; inv(A)[i,j] an opaque entry of the inverse (A matrix-level, definitions inlined)
+        if (e.at.length > 0) return e; // already index form
+        const m = e.fn === "det" ? B.det(this.inlined(e.arg)) : B.inv(this.inlined(e.arg));
+        if (m.kind !== "matfn" || m.fn === "det") return m.shape === SCALAR ? m : this.lower(m, r, c);
+        if (r === null || c === null) throw new Error("internal: an inverse without indices");
+        return B.matfnAt(m, r, c);
+      }
       case "entry":
       case "delta":
       case "series":
@@ -135,6 +144,22 @@ export class Lowerer {
       default:
         return assertNever(e);
     }
+  }
+
+  private readonly inlinedMemo = new Map<Expr, Expr>();
+
+  /** A matrix-level argument (of det, inv) with its definitions replaced by their bodies (when inlining). */
+  private inlined(e: Expr): Expr {
+    if (!this.inline) return e;
+    let out = this.inlinedMemo.get(e);
+    if (!out) {
+      out = B.mapBottomUp(e, (x) => {
+        const def = x.kind === "sym" ? this.program.defs.get(x.name) : undefined;
+        return def ? this.inlined(def.expr) : x;
+      });
+      this.inlinedMemo.set(e, out);
+    }
+    return out;
   }
 
   /** A named value: a declared entry, an inlined definition, or a scalar name. */

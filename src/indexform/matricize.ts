@@ -170,6 +170,14 @@ export class Matricizer {
         // A 1×n value has one index, over its columns: as a tensor over one index it is a column.
         return { expr: s.rows === 1 ? B.transpose(value) : value, idx: f.at };
       }
+      case "matfn": {
+        // inv(A)[i,j]: an entry of the matrix inv(A); det(A) is a scalar as it is
+        if (f.at.length === 0) return { expr: f, idx: [] };
+        const value = B.matfnBase(f);
+        if (f.at.some(B.isFixedIndex)) return this.fixedEntry(value, f.at);
+        if (f.at[0] === f.at[1]) return { expr: B.diag(value), idx: [f.at[0]!] };
+        return { expr: value, idx: f.at };
+      }
       case "call":
         // f(u)[i] = f(u[i]): elementwise
         return { expr: B.call(f.fn, this.over(f.arg, idx)), idx };

@@ -194,6 +194,10 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Wan
       if (a.shape.rows !== a.shape.cols) fail("shape", `tr takes a square matrix, not ${describeShape(a.shape)}`, e.args[0]!.span, scope.source);
       return B.sumAll(B.diag(a));
     }
+    case "det":
+    case "logdet":
+    case "inv":
+      return matrixFunction(e, scope);
     case "norm1":
       // norm1(u) = sum(abs(u)), the sum of the absolute entries (vector or matrix)
       arity(e, 1, scope);
@@ -228,6 +232,15 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Wan
   if (scope.decls.has(name) || scope.defs.has(name)) fail("name", `'${name}' is not a function`, e.nameSpan, scope.source);
   const hint = suggest(name);
   return fail("name", `unknown function '${name}'${hint ? `; did you mean '${hint}'?` : ""}`, e.nameSpan, scope.source);
+}
+
+/** det(A), logdet(A) = log(det(A)), inv(A) of a square matrix A (a scalar is its own 1×1 matrix). */
+function matrixFunction(e: Extract<AstExpr, { type: "call" }>, scope: Scope): Expr {
+  arity(e, 1, scope);
+  const a = elab(e.args[0]!, scope);
+  if (a.shape.rows !== a.shape.cols) fail("shape", `${e.name} takes a square matrix, not ${describeShape(a.shape)}`, e.args[0]!.span, scope.source);
+  if (e.name === "inv") return B.inv(a);
+  return e.name === "det" ? B.det(a) : B.call("log", B.det(a));
 }
 
 /** norm2(u): sqrt(u'*u) for a column u (Euclidean), else sqrt(sum(u.^2)) (Frobenius); the printers know both forms. */

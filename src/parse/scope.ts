@@ -11,7 +11,7 @@ import type { AstExpr } from "./ast.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/rational.js";
 
 /** Calls that are not elementwise functions. */
-export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros", "tr", "norm1", "norm2"] as const;
+export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros", "tr", "norm1", "norm2", "det", "logdet", "inv"] as const;
 /** ...and the derivative operators, allowed as the whole right-hand side of a `kernel` statement (KERNEL_DERIVATIVE_KINDS). */
 export const KNOWN_CALLS: ReadonlySet<string> = new Set<string>([...STRUCTURE_CALLS, ...KERNEL_DERIVATIVE_KINDS]);
 

@@ -12,7 +12,7 @@
  * parenthesized (`Printed.openRight`).
  */
 import { assertNever, type Expr, type FnName } from "../core/expr.js";
-import { FUNCTION_TABLE } from "../core/functions.js";
+import { FUNCTION_TABLE, MATRIX_FUNCTIONS } from "../core/functions.js";
 import { checkDepth, checkOutput } from "../core/limits.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
@@ -105,8 +105,20 @@ class LatexPrinter {
     return `\\left\\lVert ${this.inner(arg)}\\right\\rVert_${name === "norm1" ? 1 : 2}`;
   }
 
+  /** `\det\left(A\right)`, `X^{-1}` (`X^{-\top}` transposed), `\left(A B\right)^{-1}`; in index form `\left(X^{-1}\right)_{i j}`. */
+  private matfn(e: Extract<Expr, { kind: "matfn" }>, transposed = false): Piece {
+    const form = MATRIX_FUNCTIONS[e.fn].latex;
+    const arg = this.print(e.arg);
+    if ("prefix" in form) return atom(`${form.prefix}${paren(arg.text)}`);
+    const power = `${wrap(arg, PREC.atom, true)}^{${transposed ? "-\\top" : form.superscript}}`;
+    if (e.at.length === 0) return { text: power, prec: PREC.postfix };
+    return atom(`${paren(power)}_{${e.at.map(indexLatex).join(" ")}}`);
+  }
+
   /** `\exp\left(x\right)` or `\left|x\right|`, as the function table spells it. */
   private call(fn: FnName, arg: Expr): Piece {
+    // logdet(A) = log(det(A)): \log\det\left(A\right)
+    if (fn === "log" && arg.kind === "matfn" && arg.fn === "det") return atom(`\\log${this.matfn(arg).text}`);
     // the constants e = exp(1) and pi = acos(-1), as the parser reads `e` and `pi`
     if (arg.kind === "num" && arg.shape === SCALAR && ((fn === "exp" && Q.isOne(arg.value)) || (fn === "acos" && Q.equals(arg.value, Q.MINUS_ONE))))
       return atom(fn === "exp" ? "\\mathrm{e}" : "\\pi");
@@ -141,6 +153,7 @@ class LatexPrinter {
         return { text: pieces.join(" "), prec: PREC.product, openRight: this.print(e.factors[e.factors.length - 1]!).openRight };
       }
       case "transpose":
+        if (e.arg.kind === "matfn") return this.matfn(e.arg, true); // X^{-\top}
         return { text: `${wrap(this.print(e.arg), PREC.atom, true)}^{\\top}`, prec: PREC.postfix };
       case "sum": {
         const named = namedReduction(e);
@@ -153,6 +166,8 @@ class LatexPrinter {
         return atom(`I_{${sizeLatex(e.size)}}`);
       case "matrix":
         return atom(this.literal(e.items, e.shape));
+      case "matfn":
+        return this.matfn(e);
       case "entry": {
         const name = nameParts(e.name);
         const base = name.subscripted ? `{${name.text}}` : name.text;

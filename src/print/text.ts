@@ -93,6 +93,8 @@ class TextPrinter {
         return isBareFactor(parts) ? this.power(e) : this.product(parts);
       }
       case "call":
+        // logdet(A), the parser's meaning of the name: log(det(A))
+        if (e.fn === "log" && e.arg.kind === "matfn" && e.arg.fn === "det") return atom(`logdet(${this.print(e.arg.arg).text})`);
         // exp(x') reads better as exp(x)': the same node (transposes are pushed to the leaves)
         if (e.arg.kind === "transpose" && e.arg.arg.kind === "sym") return { text: `${e.fn}(${this.print(e.arg.arg).text})'`, prec: PREC.postfix };
         return atom(`${e.fn}(${this.print(e.arg).text})`);
@@ -112,6 +114,8 @@ class TextPrinter {
         return atom(`eye(${sizeText(e.size)})`);
       case "matrix":
         return atom(this.literal(e.items, e.shape));
+      case "matfn": // det(A), inv(A); in index form an entry of the inverse, inv(A)[i,j]
+        return atom(`${e.fn}(${this.print(e.arg).text})${e.at.length > 0 ? `[${e.at.join(",")}]` : ""}`);
       case "entry":
         return atom(`${e.name}[${e.at.join(",")}]`);
       case "delta":

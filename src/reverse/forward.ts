@@ -102,6 +102,11 @@ function tangentOf(e: Expr, v: View, dotOf: (e: Expr) => Expr | undefined, named
       const d = dotOf(v.arg);
       return d && JVP[v.op](d);
     }
+    case "det":
+    case "inv": {
+      const d = dotOf(v.arg);
+      return d && JVP[v.op](d, named(e), named(v.arg));
+    }
     case "softmax":
     case "rowSoftmax":
     case "colSoftmax": {

@@ -47,6 +47,10 @@ export const VJP = {
   sum: (g: Expr, u: Expr): Expr => B.mul(g, B.num(1, u.shape)),
   /** diag(v) → diag(ḡ) (the diagonal of ḡ);  diag(A) → diag(ḡ) (a diagonal matrix) */
   diag: (g: Expr): Expr => B.diag(g),
+  /** det(A) → ḡ*det(A)*inv(A)'   (Matrix Cookbook eq. 49) */
+  det: (g: Expr, value: Expr, a: Expr): Expr => B.mul(g, value, B.transpose(B.inv(a))),
+  /** V = inv(A) → -V'*ḡ*V'   (d inv(A) = -inv(A)*dA*inv(A), eq. 59) */
+  inv: (g: Expr, value: Expr): Expr => B.neg(B.matmul(B.transpose(value), g, B.transpose(value))),
   /** s = exp(u)/sum(exp(u)) → s .* ḡ - s*⟨s, ḡ⟩ */
   softmax: (g: Expr, s: Expr): Expr => B.sub(B.mul(s, g), B.mul(s, dot(s, g))),
   /** P = E ./ (E*ones(t,t)), E = exp(S) (softmax of each row) → P .* ḡ - P .* ((P .* ḡ)*ones(t,t)) */
@@ -77,6 +81,10 @@ export const JVP = {
   sum: (dot: Expr): Expr => B.sumAll(dot),
   /** diag(u) → diag(u̇) */
   diag: (dot: Expr): Expr => B.diag(dot),
+  /** det(A) → det(A)*tr(inv(A)*Ȧ) */
+  det: (dot: Expr, value: Expr, a: Expr): Expr => B.mul(value, B.sumAll(B.diag(B.matmul(B.inv(a), dot)))),
+  /** V = inv(A) → -V*Ȧ*V */
+  inv: (dot: Expr, value: Expr): Expr => B.neg(B.matmul(value, dot, value)),
 };
 
 /** The rules by name, as a derivation shows them (text and LaTeX). */
@@ -93,6 +101,8 @@ export const LAWS: { readonly [K in RuleKey]: { readonly text: string; readonly 
   transpose: { text: "u' → ḡ'", latex: "u^{T} \\to \\bar g^{T}" },
   sum: { text: "sum(u) → ḡ*ones", latex: "\\operatorname{sum}(u) \\to \\bar g\\, \\mathbf{1}" },
   diag: { text: "diag(u) → diag(ḡ)", latex: "\\operatorname{diag}(u) \\to \\operatorname{diag}(\\bar g)" },
+  det: { text: "det(A) → ḡ*det(A)*inv(A)'", latex: "\\det\\left(A\\right) \\to \\bar g \\det\\left(A\\right) A^{-\\top}" },
+  inv: { text: "V = inv(A) → -V'*ḡ*V'", latex: "V = A^{-1} \\to -V^{\\top} \\bar g\\, V^{\\top}" },
   softmax: { text: "s = softmax(u) → s .* ḡ - s*(s'*ḡ)", latex: "s = \\operatorname{softmax}(u) \\to s \\odot \\bar g - s\\, (s^{T} \\bar g)" },
   rowSoftmax: { text: "P = softmax by rows → P .* ḡ - P .* ((P .* ḡ)*ones)", latex: "P \\to P \\odot \\bar g - P \\odot ((P \\odot \\bar g)\\, \\mathbf{1})" },
   colSoftmax: { text: "P = softmax by columns → P .* ḡ - P .* (ones*(P .* ḡ))", latex: "P \\to P \\odot \\bar g - P \\odot (\\mathbf{1}\\, (P \\odot \\bar g))" },

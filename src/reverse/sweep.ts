@@ -192,6 +192,9 @@ export class Sweep {
         return give(v.arg, VJP.sum(g, v.arg), "sum");
       case "diag":
         return give(v.arg, VJP.diag(g), "diag");
+      case "det":
+      case "inv":
+        return give(v.arg, VJP[v.op](g, this.named(e), this.named(v.arg)), v.op);
       case "softmax":
       case "rowSoftmax":
       case "colSoftmax":

@@ -16,6 +16,7 @@ export type View =
   | { readonly op: "call"; readonly arg: Expr }
   | { readonly op: "matmul"; readonly factors: readonly Expr[] }
   | { readonly op: "transpose" | "sum" | "diag"; readonly arg: Expr }
+  | { readonly op: "det" | "inv"; readonly arg: Expr }
   | { readonly op: "softmax" | "rowSoftmax" | "colSoftmax"; readonly arg: Expr };
 
 /** The sweep meets an operator it has no rule for; the index form serves instead. */
@@ -67,6 +68,9 @@ export function viewOf(e: Expr, program: Program): View {
     case "sum":
     case "diag":
       return { op: e.kind, arg: e.arg };
+    case "matfn":
+      if (e.at.length > 0) throw new NoReverseRule("an index-form entry of an inverse");
+      return { op: e.fn, arg: e.arg };
     default:
       throw new NoReverseRule(`no VJP rule for ${e.kind}`);
   }

@@ -65,6 +65,10 @@ function stepGap(s: Step): string | undefined {
       return "a matrix literal";
     case "norm2":
       return "a norm (the scaled sum of squares of the JS target)";
+    case "lu":
+    case "luDet":
+    case "solve":
+      return "det, logdet, inv or a solve (the LU factorization of the JS target)";
     case "softmax":
       return elGap(s.u);
   }
