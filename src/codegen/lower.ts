@@ -118,7 +118,7 @@ export class Lowering implements SoftmaxHost {
     );
     roots.forEach((root, k) => {
       const buf = bufs[k];
-      if (!buf || this.isLeaf(root) || this.pending.has(root)) return;
+      if (!buf || this.isLeaf(root) || this.pending.has(root) || root.kind === "transpose") return; // inv(X)' is read through its inverse
       const accumulates = root.kind === "matmul" && !this.productOf(root).lazy;
       if (this.options.outputsHoldShared || ((this.a.uses.get(root) ?? 0) <= 1 && !(this.options.narrowOutputs && accumulates))) this.pending.set(root, buf);
     });
