@@ -67,7 +67,7 @@ export class LinalgEmitter extends ProductEmitter {
     const [sign, target, acc] = [this.naming.scal(s.sign), this.naming.scal(s.target), this.naming.fresh(s.log ? "sum" : "prod")];
     const u = this.entry(s.factors, n, i, i);
     if (!s.log) {
-      this.emit(`let ${acc} = ${sign};`, `for (let ${i} = 0; ${i} < ${n}; ${i}++) ${acc} *= ${u};`, `const ${target} = ${acc};`);
+      this.emit(`let ${acc} = ${sign};`, `for (let ${i} = 0; ${i} < ${n}; ${i}++) ${acc} *= ${u};`, `const ${target} = ${acc} + 0;` /* 0, not -0, when singular */);
       return;
     }
     const [neg, d] = [this.naming.fresh("neg"), this.naming.fresh("u")];

@@ -120,7 +120,7 @@ export class Differentiator {
    *   d inv(A)[i,j] = -Σ_p Σ_q inv(A)[i,p] dA[p,q] inv(A)[q,j]
    */
   private matrixFunction(e: Extract<Expr, { kind: "matfn" }>): Expr {
-    if (!this.lowerArg) throw new JacobiError("unsupported", `${e.fn} is differentiated at matrix level or in index form, not in this view`);
+    if (!this.lowerArg) throw new JacobiError("unsupported", `the element-wise view does not expand ${e.fn} (a function of a whole matrix); without --elementwise the derivative has its matrix form`);
     const n = e.arg.shape.rows;
     const [p, q] = [`_m${++this.fresh}`, `_m${++this.fresh}`];
     const dA = this.d(this.lowerArg(e.arg, p, q));

@@ -58,7 +58,7 @@ export function luFactor(a: Value): Lu {
 export function detOf(f: Lu): number {
   let d = f.sign;
   for (let i = 0; i < f.n; i++) d *= f.lu[i * f.n + i]!;
-  return d;
+  return d + 0; // a singular matrix's det is 0, not -0
 }
 
 /** log(det(A)) from Σ log|u_ii| and the sign: NaN for a negative determinant, -Infinity for a singular A. */
