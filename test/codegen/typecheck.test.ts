@@ -37,6 +37,13 @@ const SPECS: Record<string, string> = {
     "kernel jv = jvp(tanh(W*x), x, x)",
     "kernel stack = batch(jv, x)",
   ].join("\n"),
+  linalg: [
+    "X: matrix(n, n); A: matrix(n, n); a: vector(n); b: vector(n); lu: scalar; perm: vector(n); pivot: scalar",
+    "kernel values = det(X) + logdet(A) + a'*inv(X)*b + lu*sum(perm)*pivot",
+    "kernel inverse = inv(X)",
+    "kernel solves = grad(a'*inv(X)*b + logdet(X), X, a)",
+    "kernel left = a'*inv(X)*inv(A)",
+  ].join("\n"),
 };
 
 describe("generated TypeScript typechecks under the project's tsconfig", () => {
