@@ -9,6 +9,7 @@
  */
 import * as B from "../core/build.js";
 import type { Expr, FnName } from "../core/expr.js";
+import { MATRIX_FUNCTIONS } from "../core/functions.js";
 import type { Size } from "../core/shape.js";
 import { derivativeOf } from "../diff/rules.js";
 import { latexName } from "../print/latex.js";
@@ -66,6 +67,8 @@ const LAW_LATEX: ReadonlyMap<string, string> = new Map([
   ["Σ_k δ(k,j) u(k) = u(j)", "\\sum_{k} \\delta_{k j} \\, u_{k} = u_{j}"],
   // linearity of Σ: Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)
   ["Σ_k (u(k) + v(k)) = Σ_k u(k) + Σ_k v(k)", "\\sum_{k} \\left(u_{k} + v_{k}\\right) = \\sum_{k} u_{k} + \\sum_{k} v_{k}"],
+  // the Matrix Cookbook's differentials of det and inv, from their table (core/functions.ts)
+  ...Object.values(MATRIX_FUNCTIONS).map((row) => [row.law.text, row.law.latex] as const),
 ]);
 
 /** A law reported by a pass as text. */

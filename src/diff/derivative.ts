@@ -122,7 +122,7 @@ export class Differentiator {
   private matrixFunction(e: Extract<Expr, { kind: "matfn" }>): Expr {
     if (!this.lowerArg) throw new JacobiError("unsupported", `the element-wise view does not expand ${e.fn} (a function of a whole matrix); without --elementwise the derivative has its matrix form`);
     const n = e.arg.shape.rows;
-    const [p, q] = [`_m${++this.fresh}`, `_m${++this.fresh}`];
+    const [p, q] = [`p${++this.fresh}`, `q${this.fresh}`];
     const dA = this.d(this.lowerArg(e.arg, p, q));
     if (dA === B.ZERO) return B.ZERO;
     const matrix = e.fn === "det" ? B.inv(e.arg) : B.matfnBase(e);

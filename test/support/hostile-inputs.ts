@@ -255,4 +255,30 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     at: "--decl 1: 1:11",
     message: "'n' is both a size and a declared value",
   },
+  // --- det, logdet, inv
+  { what: "det of a non-square matrix", argv: ["grad", "M: matrix(m,n); det(M)", "--wrt", "M"], exit: 1, kind: "shape", at: "1:21", message: "det takes a square matrix, not matrix(m,n)" },
+  { what: "inv of a vector", argv: ["eval", "x: vector(n); inv(x)"], exit: 1, kind: "shape", at: "1:19", message: "inv takes a square matrix, not vector(n)" },
+  { what: "logdet of a row", argv: ["eval", "x: vector(n); logdet(x')"], exit: 1, kind: "shape", at: "1:22", message: "logdet takes a square matrix, not row vector(n)" },
+  { what: "inv with two arguments", argv: ["eval", "X: matrix(n,n); inv(X, X)"], exit: 1, kind: "arity", at: "1:17", message: "inv takes 1 argument, not 2" },
+  {
+    what: "the inverse of a singular matrix",
+    argv: ["eval", "X: matrix(2,2); inv(X)", "--at", "X=[[1,2],[2,4]]"],
+    exit: 1,
+    kind: "value",
+    message: "inv(X): the matrix is singular (LU with partial pivoting finds a zero pivot), so it has no inverse",
+  },
+  {
+    what: "a solve with a singular matrix (no explicit inverse)",
+    argv: ["eval", "X: matrix(2,2); a: vector(2); a'*inv(X)*a", "--at", "X=[[0,0],[0,0]]", "--at", "a=[1,2]"],
+    exit: 1,
+    kind: "value",
+    message: "inv(X): the matrix is singular (LU with partial pivoting finds a zero pivot), so it has no inverse",
+  },
+  {
+    what: "det in the element-wise view",
+    argv: ["grad", "X: matrix(2,2); det(X)", "--wrt", "X", "--elementwise"],
+    exit: 1,
+    kind: "unsupported",
+    message: "the element-wise view does not expand det (a function of a whole matrix); without --elementwise the derivative has its matrix form",
+  },
 ];
