@@ -366,6 +366,7 @@ export interface MatrixFunctionRow {
   readonly latex: { readonly prefix: string } | { readonly superscript: string };
 }
 
+/** The matrix functions' rows: det and inv (logdet is log of det). */
 export const MATRIX_FUNCTIONS = {
   det: {
     result: "scalar",
@@ -381,5 +382,5 @@ export const MATRIX_FUNCTIONS = {
   },
 } as const satisfies { readonly [name: string]: MatrixFunctionRow };
 
+/** The names of the matrix functions (the `fn` of a `matfn` node). */
 export type MatFnName = keyof typeof MATRIX_FUNCTIONS;
-export const isMatFnName = (name: string): name is MatFnName => Object.hasOwn(MATRIX_FUNCTIONS, name);

@@ -3,7 +3,8 @@
  *   symbolically — `derive(...).matrix` is the expected matrix form, parsed from text
  *   with the same declarations (nodes are interned, so this is node identity); where
  *   several forms are equally good, the row lists each accepted form;
- *   numerically — at random sizes (every size name bound to 1–6) and random values,
+ *   numerically — at random sizes (every size name bound to 1–6) and random values (the
+ *   arguments of det, logdet and inv drawn well conditioned: n*I plus entries in [-1, 1]),
  *   the matrix form evaluates to what finite differences give (the smoothness rule of
  *   test/support/fd.ts; every point here is smooth, so nothing may be skipped).
  */
@@ -11,11 +12,19 @@ import { describe, expect, it } from "vitest";
 import { derive } from "../../src/calculus/derive.js";
 import { subjectOf } from "../../src/core/program.js";
 import { evaluate } from "../../src/eval/evaluate.js";
+import type { Value } from "../../src/eval/value.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
 import { describeFailure, envOf, expectedByFd, judgeValue } from "../support/derivatives.js";
 import { randomBindings, randomSizes, rngFrom } from "../support/random.js";
 import { DECLS, IDENTITIES, label, specOf } from "./identities.js";
+
+/** n*I + U(-1, 1): strictly diagonally dominant with a positive diagonal (invertible, det > 0). */
+function wellConditioned(rng: () => number, n: number): Value {
+  const data = Float64Array.from({ length: n * n }, () => 2 * rng() - 1);
+  for (let i = 0; i < n; i++) data[i * n + i]! += n + 1;
+  return { rows: n, cols: n, data };
+}
 
 describe("The Matrix Cookbook", () => {
   it("has at least 20 identities", () => expect(IDENTITIES.length).toBeGreaterThanOrEqual(20));
@@ -37,7 +46,8 @@ describe("The Matrix Cookbook", () => {
         for (let trial = 0; trial < 3; trial++) {
           const rng = rngFrom(1000 * IDENTITIES.indexOf(identity) + trial);
           const sizes = randomSizes(program, rng);
-          const bindings = randomBindings(program, sizes, rng, { positive: identity.positive ?? [] });
+          const fixed = new Map((identity.wellConditioned ?? []).map((name) => [name, wellConditioned(rng, sizes.get("n")!)] as const));
+          const bindings = randomBindings(program, sizes, rng, { positive: identity.positive ?? [], fixed });
           const got = evaluate(r.matrix!, envOf(program, bindings));
           const expected = expectedByFd(program, specOf(identity), bindings);
           const verdict = judgeValue(got, expected, true);

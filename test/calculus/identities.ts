@@ -23,6 +23,8 @@ export interface Identity {
   readonly forms: readonly string[];
   /** Names drawn positive (log, sqrt arguments). */
   readonly positive?: readonly string[];
+  /** Square matrices drawn well conditioned, n*I plus entries in [-1, 1] (arguments of det, logdet, inv). */
+  readonly wellConditioned?: readonly string[];
 }
 
 export const IDENTITIES: readonly Identity[] = [
@@ -94,6 +96,12 @@ export const IDENTITIES: readonly Identity[] = [
   { law: "∂ ‖Wx − b‖₁/∂x = Wᵀ sign(Wx − b) (norm1)", body: "norm1(W*x - b)", kind: "grad", wrt: "x", forms: ["W'*sign(W*x - b)"] },
   { law: "∂ ‖Wx − b‖₂/∂x = Wᵀ(Wx − b)/‖Wx − b‖₂ (norm2)", body: "norm2(W*x - b)", kind: "grad", wrt: "x", forms: ["(W'*(W*x - b))/norm2(W*x - b)"] },
   { law: "∂ ‖X‖_F/∂X = X/‖X‖_F (norm2)", body: "norm2(X)", kind: "grad", wrt: "X", forms: ["X/norm2(X)", "X/sqrt(sum(X'.^2*ones(n)))"] },
+  { law: "∂ det(X)/∂X = det(X) X⁻ᵀ (det)", body: "det(X)", kind: "grad", wrt: "X", forms: ["det(X)*inv(X)'"], wellConditioned: ["X"] },
+  { law: "∂ log det(X)/∂X = X⁻ᵀ (logdet)", body: "logdet(X)", kind: "grad", wrt: "X", forms: ["inv(X)'"], wellConditioned: ["X"] },
+  { law: "∂ aᵀX⁻¹x/∂X = −X⁻ᵀaxᵀX⁻ᵀ (inv)", body: "a'*inv(X)*x", kind: "grad", wrt: "X", forms: ["-(inv(X)'*a)*(inv(X)*x)'"], wellConditioned: ["X"] },
+  { law: "∂ log det(X⁻¹)/∂X = −X⁻ᵀ (logdet, inv)", body: "log(det(inv(X)))", kind: "grad", wrt: "X", forms: ["-inv(X)'"], wellConditioned: ["X"] },
+  { law: "∂ tr(AX⁻¹)/∂X = −X⁻ᵀAᵀX⁻ᵀ (tr, inv)", body: "tr(A*inv(X))", kind: "grad", wrt: "X", forms: ["-(inv(X)'*A'*inv(X)')"], wellConditioned: ["X"] },
+  { law: "∂ det(AX)/∂X = det(AX) Aᵀ(AX)⁻ᵀ (det)", body: "det(A*X)", kind: "grad", wrt: "X", forms: ["det(A*X)*A'*inv(A*X)'"], wellConditioned: ["X", "A"] },
 ];
 
 export const specOf = (i: Identity): DerivativeSpec => ({

@@ -141,6 +141,23 @@ kernel lg = logdet(X)
     }
   });
 
+  it("f32 kernels are within 2e-6 × (1 + the largest |entry|) of f64 at the same f32-rounded inputs (README, Kernels)", () => {
+    const rng = rngFrom(11);
+    const n = 5;
+    const X = Float32Array.from({ length: n * n }, (_, k) => uniform(rng, -1, 1) + (k % (n + 1) === 0 ? n + 1 : 0));
+    const v = () => Float32Array.from({ length: n }, () => uniform(rng, -1, 1));
+    const inputs32 = { X, A: X, a: v(), b: v(), M: new Float32Array(2 * n), c: 0.5 };
+    const inputs64 = Object.fromEntries(Object.entries(inputs32).map(([k, x]) => [k, typeof x === "number" ? x : Float64Array.from(x)]));
+    for (const name of names) {
+      const got = compile(spec, { kernel: name, dtype: "f32" })(inputs32);
+      const want = compile(spec, { kernel: name })(inputs64);
+      const g = typeof got === "number" ? [got] : Array.from(got as Float32Array);
+      const w = typeof want === "number" ? [want] : Array.from(want as Float64Array);
+      const big = Math.max(...w.map(Math.abs));
+      w.forEach((x, i) => expect(Math.abs(g[i]! - x), `${name}[${i}]`).toBeLessThanOrEqual(2e-6 * (1 + big)));
+    }
+  });
+
   it("a'*inv(X)*b factors X once and solves once, for b, never for the identity", async () => {
     const code = await generate(`${D}kernel q = a'*inv(X)*b\n`);
     expect(code.match(/const pivot = /g)?.length).toBe(1);
