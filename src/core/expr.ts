@@ -5,9 +5,10 @@
  *
  * One node type serves both levels of the pipeline:
  * - matrix level: `sym`, `num`, `add`, `mul`, `pow`, `call`, `matmul`, `transpose`,
- *   `sum`, `diag`, `eye`, `matrix` — every node has a shape;
- * - index level (scalars): `entry` (`x[i]`, `W[i,k]`), `delta` (δ(i,j)) and
- *   `series` (Σ_k body), combined with the same `add`/`mul`/`pow`/`call` nodes.
+ *   `sum`, `diag`, `eye`, `matrix`, `matfn` (det, inv) — every node has a shape;
+ * - index level (scalars): `entry` (`x[i]`, `W[i,k]`), `delta` (δ(i,j)),
+ *   `series` (Σ_k body) and `matfn` entries (`inv(A)[i,j]`), combined with the same
+ *   `add`/`mul`/`pow`/`call` nodes.
  *
  * `mul` is the commutative product: scalar times anything, or elementwise (`.*`).
  * `matmul` is the ordered matrix product of non-scalar operands.
