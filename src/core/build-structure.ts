@@ -140,6 +140,13 @@ export function sumAll(e: Expr): Expr {
       if (scalars.length > 0) return mulAll([...scalars, sumAll(rest)]);
       break;
     }
+    case "add": {
+      // sum(u + c) = sum(u) + rows*cols*c for the scalar terms c, which broadcast (so sum(x - mean(x)) = 0)
+      const scalars = e.terms.filter((t) => isScalarShape(t.shape));
+      if (scalars.length === 0) break;
+      const rest = addAll(e.terms.filter((t) => !isScalarShape(t.shape)));
+      return addAll([sumAll(rest), mul(addAll(scalars), sizeExpr(e.shape.rows), sizeExpr(e.shape.cols))]);
+    }
     default:
       break;
   }
