@@ -35,6 +35,7 @@ export class Lowering implements SoftmaxHost {
   private readonly stored = new Map<Expr, BufView>();
   private readonly pending = new Map<Expr, Buf>();
   private readonly scalars = new Map<Expr, El>();
+  private readonly lineMaxima = new Map<string, Buf>();
   private readonly products = new Map<Expr, Src>();
   private readonly hints = new Map<Expr, string>();
   private readonly inputBufs = new Map<string, Buf>();
@@ -204,6 +205,7 @@ export class Lowering implements SoftmaxHost {
         const form = this.a.form(n);
         if (form?.kind === "logsoftmax") return f.sub(this.el(form.u, row, col, ctx), this.lse(form.u));
         if (form?.kind === "logsigmoid") return f.fn("logsigmoid", this.el(form.u, row, col, ctx));
+        if (form?.kind === "rowmax" || form?.kind === "colmax") return f.read(this.lineMax(form.u, form.kind === "rowmax"), form.kind === "rowmax" ? row : col, "z");
         if (form) throw new Error(`internal: ${form.kind} is stored, not computed per element`);
         return f.read(this.inputBuf(n.name), row, col);
       }
@@ -253,6 +255,7 @@ export class Lowering implements SoftmaxHost {
         else if (form?.kind === "norm2") v = this.norm2(form.u);
         else if (form?.kind === "logsigmoid") v = f.fn("logsigmoid", this.scalar(form.u));
         else if (form?.kind === "logsoftmax") v = f.sub(this.scalar(form.u), this.lse(form.u));
+        else if (form?.kind === "rowmax" || form?.kind === "colmax") v = f.read(this.lineMax(form.u, form.kind === "rowmax"), "z", "z");
         else if (form) v = f.num(1); // the softmax of a single number
         else if (this.program.sizes.has(n.name)) v = f.size(n.name);
         else v = f.scal(this.inputScal(n.name));
@@ -371,6 +374,20 @@ export class Lowering implements SoftmaxHost {
     const target = this.newScal(this.hints.get(u) ? `${this.hints.get(u)}Norm` : "norm");
     this.push({ k: "norm2", target, rows, cols, u: uEl });
     return this.f.scal(target);
+  }
+
+  /** The maximum of each row (or column) of u, computed once into a vector. */
+  private lineMax(e: Expr, byRows: boolean): Buf {
+    const u = this.a.node(e);
+    const key = `${u.id}|${byRows}`;
+    const known = this.lineMaxima.get(key);
+    if (known) return known;
+    const { rows, cols } = u.shape;
+    const uEl = this.readView(this.store(u), "r", "c");
+    const target = this.scratch(byRows ? rows : cols, 1, "max");
+    this.push({ k: "linemax", target, rows, cols, u: uEl, byRows });
+    this.lineMaxima.set(key, target);
+    return target;
   }
 
   private lse(u: Expr): El {

@@ -44,6 +44,7 @@ export function stepReads(s: Step): { bufs: Set<Buf>; scals: Set<Scal> } {
       elReads(s.body, bufs, scals);
       break;
     case "norm2":
+    case "linemax":
       elReads(s.u, bufs, scals);
       break;
     case "map":
@@ -77,6 +78,8 @@ export function stepWrites(s: Step): { buf: Buf | undefined; scal: Scal | undefi
       return { buf: undefined, scal: s.target };
     case "softmax":
       return { buf: s.out, scal: s.lse };
+    case "linemax":
+      return { buf: s.target, scal: undefined };
     default:
       return { buf: s.target, scal: undefined };
   }
@@ -104,6 +107,8 @@ export function renameBuffer(steps: readonly Step[], from: Buf, to: Buf, f: ElFa
         return { ...s, body: el(s.body) };
       case "norm2":
         return { ...s, u: el(s.u) };
+      case "linemax":
+        return { ...s, target: swap(s.target), u: el(s.u) };
     }
   });
 }

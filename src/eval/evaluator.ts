@@ -14,6 +14,7 @@ import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
 import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
 import { stableValue } from "./stable.js";
+import { rowScaledExp } from "./stable-rows.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
 
 /** What evaluation reads: named values (declared, given, defined) and size values. */
@@ -51,7 +52,8 @@ export class Evaluator {
         throw new JacobiError("limit", `a value of ${entries} entries is too large to evaluate (the limit is ${LIMITS.maxValueEntries})`);
     }
     // softmax, log-sum-exp, softplus, sigmoid and norms, evaluated without overflow (eval/stable.ts)
-    const stable = e.kind === "mul" || e.kind === "pow" || e.kind === "call" ? stableValue(e, (x) => this.value(x, idx)) : undefined;
+    const stable =
+      e.kind === "mul" || e.kind === "pow" || e.kind === "call" ? stableValue(e, (x) => this.value(x, idx)) : e.kind === "matmul" ? rowScaledExp(e, (x) => this.value(x, idx)) : undefined;
     const v = stable ? this.broadcast(stable, e) : this.computed(e, idx);
     if (memoizable) this.memo.set(e, v);
     return v;

@@ -4,6 +4,7 @@
  *   exp(U) .* (ones(m,m)*exp(U))^-1   softmax of each column
  *   log(exp(U)*ones(n,k))             log-sum-exp of each row, repeated k times (k = 1: a vector)
  *   log(ones(k,m)*exp(U))             log-sum-exp of each column, repeated k times
+ *   diag(a ./ (exp(U)*ones(n)))*exp(U) a_r softmax of row r (a row-wise log-sum-exp's pullback)
  * (softmax(X), logsumexp(X) and logsoftmax(X) of a matrix read as these, parse/reductions.ts).
  */
 import type { Expr } from "../core/expr.js";
@@ -60,4 +61,23 @@ export function lineLogSumExp(u: Value, byRows: boolean, copies: number): Value 
     for (let c = 0; c < copies; c++) out[byRows ? a * cols + c : c * cols + a] = v;
   });
   return { rows, cols, data: out };
+}
+
+/** diag(a ./ (exp(U)*ones(n)))*exp(U) (a row-wise log-sum-exp's pullback) as a_r exp(u - m)/Σ exp(u - m) by rows, else undefined. */
+export function rowScaledExp(e: Expr, valueOf: (x: Expr) => Value): Value | undefined {
+  if (e.kind !== "matmul" || e.factors.length !== 2 || e.factors[0]!.kind !== "diag" || e.factors[0]!.arg.kind !== "mul") return undefined;
+  const [d, ex] = e.factors as [Extract<Expr, { kind: "diag" }>, Expr];
+  const scale = (d.arg as Extract<Expr, { kind: "mul" }>).factors;
+  const f = scale.find((g) => g.kind === "pow" && g.exponent.kind === "num" && Q.equals(g.exponent.value, Q.MINUS_ONE) && expTimesOnes(g.base)?.exp === ex && expTimesOnes(g.base)!.byRows);
+  if (!f || ex.kind !== "call") return undefined;
+  const u = valueOf(ex.arg);
+  const a = scale.filter((g) => g !== f).map((g) => valueOf(g));
+  const out = new Float64Array(u.data.length);
+  lines(u, true).forEach((at, r) => {
+    const { m, s } = shifted(u.data, at);
+    let c = 1 / s;
+    for (const v of a) c *= v.data.length === 1 ? v.data[0]! : v.data[r]!;
+    for (const k of at) out[k] = c * Math.exp(u.data[k]! - m);
+  });
+  return { rows: u.rows, cols: u.cols, data: out };
 }

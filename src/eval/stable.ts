@@ -123,6 +123,13 @@ export function stableValue(e: Expr, valueOf: ValueOf): Value | undefined {
     if (shifted) return scalar(shifted.m + Math.log(shifted.t));
     // log(sum(exp(u))) = m + log Σ exp(u - m)
     if (a.kind === "sum" && isExp(a.arg)) return scalar(logSumExp(valueOf(a.arg.arg)));
+    // log(exp(U) .* (exp(U)*ones(n,n))^-1) = U - log-sum-exp of each row (or column)
+    const f = a.kind === "mul" && a.factors.length === 2 ? a.factors.find((g) => g.kind === "pow" && isNum(g.exponent, -1)) : undefined;
+    const soft = f?.kind === "pow" ? expTimesOnes(f.base) : undefined;
+    if (soft && a.kind === "mul" && a.factors.includes(soft.exp)) {
+      const u = valueOf(soft.u);
+      return combine("add", u, mapData(lineLogSumExp(u, soft.byRows, soft.byRows ? u.cols : u.rows), (x) => -x), false);
+    }
     // log(exp(U)*ones(n,k)): each row's m + log Σ exp(u - m), k times (and by columns; stable-rows.ts)
     const lined = expTimesOnes(a);
     if (lined && a.kind === "matmul") {

@@ -7,7 +7,7 @@
  *   on a vector u (n entries; a scalar is one entry)   on a matrix X (m×n): by ROWS
  *   softmax(u)    = exp(u)/sum(exp(u))                 exp(X) ./ (exp(X)*ones(n,n))      m×n
  *   logsumexp(u)  = log(sum(exp(u)))                   log(exp(X)*ones(n))               m-vector
- *   logsoftmax(u) = u - log(sum(exp(u)))               X - log(exp(X)*ones(n,n))         m×n
+ *   logsoftmax(u) = u - log(sum(exp(u)))               log(softmax(X))                   m×n
  *   mean(u)       = sum(u)/n                           X*ones(n)/n                       m-vector
  *   var(u)        = sum((u - mean(u)).^2)/n            ((X - X*ones(n,n)/n).^2)*ones(n)/n m-vector
  *   rowsum(A)     = A*ones(cols)                       (the sum of each row)             rows-vector
@@ -50,7 +50,7 @@ export function reduction(name: ReductionName, u: Expr): Expr {
     case "logsumexp":
       return B.call("log", B.matmul(e, ones(cols))); // log(exp(X)*ones(n))
     case "logsoftmax":
-      return B.sub(u, B.call("log", B.matmul(e, square(cols)))); // X - log(exp(X)*ones(n,n))
+      return B.call("log", B.div(e, B.matmul(e, square(cols)))); // log(softmax(X)): its pullback is G - softmax(X) .* (G*ones(n,n))
     case "mean":
       return over(B.matmul(u, ones(cols)), cols); // X*ones(n)/n
     case "var": {

@@ -169,6 +169,31 @@ print(json.dumps({"softmax": (np.exp(X - lse)).tolist(), "logsumexp": lse[:, 0].
   });
 });
 
+describe("reductions: kernels at ±1000 shifts", () => {
+  it("row-wise softmax, logsumexp, logsoftmax and their VJPs stay finite and agree with the evaluator", () => {
+    const base = [0.3, -1.2, 2.5, 1.1, 1.1, -0.4];
+    const G = [0.1, 0.2, -0.3, 0.5, -0.5, 0.2];
+    for (const shift of [1000, -1000, 0]) {
+      const X = base.map((v, k) => v + (k < 3 ? shift : -shift));
+      for (const name of ["softmax", "logsumexp", "logsoftmax"]) {
+        const g = name === "logsumexp" ? "vector(2)" : "matrix(2,3)";
+        const cot = name === "logsumexp" ? [0.3, -0.7] : G;
+        const text = `X: matrix(2,3); G: ${g}; y = ${name}(X); kernel value = y; kernel pullback = vjp(y, X, G)`;
+        const program = parse(text);
+        const values = { X: [X.slice(0, 3), X.slice(3)], G: name === "logsumexp" ? cot : [cot.slice(0, 3), cot.slice(3)] };
+        for (const kernel of ["value", "pullback"]) {
+          const got = Array.from(compile(text, { kernel })({ X: Float64Array.from(X), G: Float64Array.from(cot) }) as Float64Array);
+          const want = [evaluate(program, values, kernel === "value" ? program.subject! : vjp(program, "X", "G"))].flat(2) as number[];
+          want.forEach((w, k) => {
+            expect(Number.isFinite(got[k]!), `${name} ${kernel} at ${shift}: entry ${k} = ${got[k]}`).toBe(true);
+            expect(Math.abs(got[k]! - w), `${name} ${kernel} at ${shift}: entry ${k}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(w)));
+          });
+        }
+      }
+    }
+  });
+});
+
 describe("reductions: the language", () => {
   it("prints as text that parses back, and as LaTeX that KaTeX renders", () => {
     for (const name of REDUCTION_NAMES) {

@@ -65,6 +65,8 @@ function stepGap(s: Step): string | undefined {
       return "a matrix literal";
     case "norm2":
       return "a norm (the scaled sum of squares of the JS target)";
+    case "linemax":
+      return "a row-wise (or column-wise) softmax or log-sum-exp (the maximum of each row of the JS target)";
     case "softmax":
       return elGap(s.u);
   }
