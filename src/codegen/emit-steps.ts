@@ -187,7 +187,7 @@ export class StepEmitter extends ProductEmitter {
     if (s.lse) this.emit(`const ${this.naming.scal(s.lse)} = ${max} + Math.log(${sum});`);
   }
 
-  /** target[r] = max_c u[r, c] (byRows) or target[c] = max_r u[r, c]; a maximum that is not finite becomes 0. */
+  /** target[r] = max_c u[r, c] (byRows) or target[c] = max_r u[r, c] (min likewise), NaN kept; a shift that is not finite becomes 0. */
   private lineMax(s: Extract<Step, { k: "linemax" }>): void {
     const { i, j } = this.loops;
     const nest = new Nest(this.naming, i, j, true);
@@ -196,18 +196,19 @@ export class StepEmitter extends ProductEmitter {
     const value = nest.code(s.u, 2).text;
     const at = this.at(s.target, s.byRows ? i : j);
     const lines = this.naming.size(s.byRows ? s.rows : s.cols);
+    const [start, beyond] = s.op === "max" ? ["-Infinity", ">"] : ["Infinity", "<"];
     this.emit(
       ...nest.lines[0]!,
-      this.fill(s.target, "-Infinity", lines),
+      this.fill(s.target, start, lines),
       `for (let ${i} = 0; ${i} < ${this.naming.size(s.rows)}; ${i}++) {`,
       ...nest.lines[1]!,
       `for (let ${j} = 0; ${j} < ${this.naming.size(s.cols)}; ${j}++) {`,
       ...nest.lines[2]!,
       `const ${v} = ${value};`,
-      `if (${v} > ${at}) ${at} = ${v};`,
+      `if (${v} ${beyond} ${at} || ${v} !== ${v}) ${at} = ${v};`,
       "}",
       "}",
-      `for (let ${i} = 0; ${i} < ${lines}; ${i}++) if (!Number.isFinite(${this.at(s.target, i)})) ${this.at(s.target, i)} = 0;`,
+      ...(s.shift ? [`for (let ${i} = 0; ${i} < ${lines}; ${i}++) if (!Number.isFinite(${this.at(s.target, i)})) ${this.at(s.target, i)} = 0;`] : []),
     );
   }
 

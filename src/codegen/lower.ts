@@ -227,6 +227,9 @@ export class Lowering implements SoftmaxHost {
         return this.el(n.arg, row, row, ctx);
       case "matmul":
         return this.productOf(n).el(row, col, ctx);
+      case "extremum":
+        // max or min of each row, one pass into a vector
+        return f.read(this.lineMax(n.arg, true, n.op, false), row, "z");
       case "matrix":
       case "sum":
       case "entry":
@@ -271,6 +274,10 @@ export class Lowering implements SoftmaxHost {
       }
       case "matmul":
         v = this.productOf(n).el("z", "z", CTX_1D);
+        break;
+      case "extremum":
+        // max or min of a vector's entries: one column
+        v = f.read(this.lineMax(n.arg, false, n.op, false), "z", "z");
         break;
       case "add":
       case "mul":
@@ -376,16 +383,16 @@ export class Lowering implements SoftmaxHost {
     return this.f.scal(target);
   }
 
-  /** The maximum of each row (or column) of u, computed once into a vector. */
-  private lineMax(e: Expr, byRows: boolean): Buf {
+  /** The maximum (minimum) of each row (or column) of u, computed once into a vector; a softmax's shift when `shift`. */
+  private lineMax(e: Expr, byRows: boolean, op: "max" | "min" = "max", shift = true): Buf {
     const u = this.a.node(e);
-    const key = `${u.id}|${byRows}`;
+    const key = `${u.id}|${byRows}|${op}|${shift}`;
     const known = this.lineMaxima.get(key);
     if (known) return known;
     const { rows, cols } = u.shape;
     const uEl = this.readView(this.store(u), "r", "c");
     const target = this.scratch(byRows ? rows : cols, 1, "max");
-    this.push({ k: "linemax", target, rows, cols, u: uEl, byRows });
+    this.push({ k: "linemax", target, rows, cols, u: uEl, byRows, op, shift });
     this.lineMaxima.set(key, target);
     return target;
   }

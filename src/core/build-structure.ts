@@ -110,6 +110,8 @@ function transposeNode(e: Expr): Expr {
     }
     case "sym":
       return intern({ kind: "transpose", arg: e }, transposeShape(e.shape), [e]);
+    case "extremum":
+      return intern({ kind: "transpose", arg: e }, transposeShape(e.shape), [e]); // a vector of row maxima
     case "sum":
     case "entry":
     case "delta":
@@ -151,6 +153,16 @@ export function sumAll(e: Expr): Expr {
       break;
   }
   return intern({ kind: "sum", arg: e }, SCALAR, [e]);
+}
+
+/**
+ * max(u), min(u): of a scalar, itself; of a column's entries, a scalar; of each row of a
+ * matrix (a row vector is one row), a column of the rows' extremes.
+ */
+export function extremum(op: "max" | "min", e: Expr): Expr {
+  if (isScalarShape(e.shape)) return e;
+  if (e.kind === "num") return num(e.value, e.shape.cols === 1 ? SCALAR : makeShape(e.shape.rows, 1));
+  return intern({ kind: "extremum", op, arg: e }, e.shape.cols === 1 ? SCALAR : makeShape(e.shape.rows, 1), [e]);
 }
 
 /** `diag(v)`: a vector becomes a diagonal matrix; a square matrix gives its diagonal. */

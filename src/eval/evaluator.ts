@@ -12,7 +12,7 @@ import { LIMITS } from "../core/limits.js";
 import { assertNever, type Entry, type Expr, type Index, type Series } from "../core/expr.js";
 import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
-import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
+import { combine, diagMatrix, extremeValue, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
 import { stableValue } from "./stable.js";
 import { rowScaledExp } from "./stable-rows.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
@@ -91,6 +91,8 @@ export class Evaluator {
         return transposeValue(this.value(e.arg, idx));
       case "sum":
         return scalarValue(sumValue(this.value(e.arg, idx)));
+      case "extremum":
+        return extremeValue(e.op, this.value(e.arg, idx));
       case "diag":
         // A column argument becomes a diagonal matrix; a square one gives its diagonal.
         return e.arg.shape.cols === 1 ? diagMatrix(this.value(e.arg, idx)) : diagonalOf(this.value(e.arg, idx));

@@ -12,6 +12,10 @@
  *   var(u)        = sum((u - mean(u)).^2)/n            ((X - X*ones(n,n)/n).^2)*ones(n)/n m-vector
  *   rowsum(A)     = A*ones(cols)                       (the sum of each row)             rows-vector
  *   colsum(A)     = A'*ones(rows)                      (the sum of each column)          cols-vector
+ *   max(u), min(u)  of the entries (a scalar)            of each row (an m-vector)          a node of their own
+ * max and min have no formula in the other operations: they are the `extremum` node, whose
+ * derivative is the indicator of where the extreme is, split equally among ties (JAX's rule;
+ * reverse/rules.ts).
  *
  * A row is a sample (the last axis, as PyTorch's and JAX's `dim=-1` / `axis=-1` default),
  * so `-sum(Y .* logsoftmax(X*W))` is a batch's cross-entropy and `softmax(Q*K'/sqrt(d))*V`
@@ -24,7 +28,7 @@ import type { Expr } from "../core/expr.js";
 import { SCALAR, shape as makeShape, vectorShape, type Size } from "../core/shape.js";
 
 /** The reductions, by name. */
-export const REDUCTION_NAMES = ["softmax", "logsumexp", "logsoftmax", "mean", "var", "rowsum", "colsum"] as const;
+export const REDUCTION_NAMES = ["softmax", "logsumexp", "logsoftmax", "mean", "var", "rowsum", "colsum", "max", "min"] as const;
 export type ReductionName = (typeof REDUCTION_NAMES)[number];
 const NAMES: ReadonlySet<string> = new Set(REDUCTION_NAMES);
 export const isReductionName = (name: string): name is ReductionName => NAMES.has(name);
@@ -42,6 +46,7 @@ export function reduction(name: ReductionName, u: Expr): Expr {
   const { rows, cols } = u.shape;
   if (name === "rowsum") return B.matmul(u, ones(cols)); // rowsum(A) = A*ones(cols)
   if (name === "colsum") return B.matmul(B.transpose(u), ones(rows)); // colsum(A) = A'*ones(rows)
+  if (name === "max" || name === "min") return B.extremum(name, u); // a node of its own (core/expr.ts)
   if (byEntries(u)) return ofEntries(name, u, rows);
   const e = B.call("exp", u);
   switch (name) {
@@ -61,7 +66,7 @@ export function reduction(name: ReductionName, u: Expr): Expr {
 }
 
 /** The reduction of a vector's entries (n of them). */
-function ofEntries(name: Exclude<ReductionName, "rowsum" | "colsum">, u: Expr, n: Size): Expr {
+function ofEntries(name: Exclude<ReductionName, "rowsum" | "colsum" | "max" | "min">, u: Expr, n: Size): Expr {
   const e = B.call("exp", u);
   switch (name) {
     case "softmax":

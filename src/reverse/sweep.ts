@@ -192,6 +192,8 @@ export class Sweep {
         return give(v.arg, VJP.sum(g, v.arg), "sum");
       case "diag":
         return give(v.arg, VJP.diag(g), "diag");
+      case "extremum":
+        return give(v.arg, VJP.extremum(g, this.named(v.arg), this.named(e), v.fn), "extremum");
       case "softmax":
       case "rowSoftmax":
       case "colSoftmax":

@@ -16,6 +16,7 @@ export type View =
   | { readonly op: "call"; readonly arg: Expr }
   | { readonly op: "matmul"; readonly factors: readonly Expr[] }
   | { readonly op: "transpose" | "sum" | "diag"; readonly arg: Expr }
+  | { readonly op: "extremum"; readonly arg: Expr; readonly fn: "max" | "min" }
   | { readonly op: "softmax" | "rowSoftmax" | "colSoftmax"; readonly arg: Expr };
 
 /** The sweep meets an operator it has no rule for; the index form serves instead. */
@@ -67,6 +68,8 @@ export function viewOf(e: Expr, program: Program): View {
     case "sum":
     case "diag":
       return { op: e.kind, arg: e.arg };
+    case "extremum":
+      return { op: "extremum", arg: e.arg, fn: e.op };
     default:
       throw new NoReverseRule(`no VJP rule for ${e.kind}`);
   }

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import katex from "katex";
 import { describe, expect, it } from "vitest";
-import { compile, evaluate, grad, parse, toLatex, toText, vjp } from "../../src/index.js";
+import { compile, evaluate, grad, jacobian, parse, toLatex, toText, vjp } from "../../src/index.js";
 import { derive, type DerivativeSpec } from "../../src/calculus/derive.js";
 import { JacobiError } from "../../src/core/errors.js";
 import { subjectOf } from "../../src/core/program.js";
@@ -51,7 +51,7 @@ describe("reductions: derivatives against finite differences at random sizes", (
       it(`${name} of a ${matrix ? "matrix (by rows)" : "vector"}: VJP and JVP${matrix ? "" : ", Jacobian"}`, () => {
         checkFd(text, { kind: "vjp", wrt: "X", cotangent: "G" });
         checkFd(text, { kind: "jvp", wrt: "X", tangent: "T" });
-        if (!matrix) checkFd(text, { kind: "jacobian", wrt: "X" });
+        if (!matrix && name !== "max" && name !== "min") checkFd(text, { kind: "jacobian", wrt: "X" });
       });
     }
   }
@@ -108,7 +108,8 @@ X = np.array(json.load(sys.stdin))
 m = X.max(axis=-1, keepdims=True)
 lse = (m + np.log(np.exp(X - m).sum(axis=-1, keepdims=True)))
 print(json.dumps({"softmax": (np.exp(X - lse)).tolist(), "logsumexp": lse[:, 0].tolist(), "logsoftmax": (X - lse).tolist(),
-  "mean": X.mean(axis=-1).tolist(), "var": X.var(axis=-1).tolist(), "rowsum": X.sum(axis=1).tolist(), "colsum": X.sum(axis=0).tolist()}))`;
+  "mean": X.mean(axis=-1).tolist(), "var": X.var(axis=-1).tolist(), "rowsum": X.sum(axis=1).tolist(), "colsum": X.sum(axis=0).tolist(),
+  "max": X.max(axis=-1).tolist(), "min": X.min(axis=-1).tolist()}))`;
     const run = spawnSync("python3", ["-c", script], { input: JSON.stringify(X), encoding: "utf8" });
     const theirs = JSON.parse(run.stdout) as Record<string, number[] | number[][]>;
     for (const name of REDUCTION_NAMES) {
@@ -166,6 +167,37 @@ print(json.dumps({"softmax": (np.exp(X - lse)).tolist(), "logsumexp": lse[:, 0].
         }
       }
     }
+  });
+});
+
+describe("max and min", () => {
+  const at = (text: string, x: number[]): number[] => [evaluate("x: vector(n); x", { x }, grad(`x: vector(n); ${text}`, "x"))].flat() as number[];
+  it("the derivative is the indicator of the extreme; ties split it equally (JAX's rule)", () => {
+    expect(toText(grad("x: vector(n); max(x)", "x"))).toBe("(1 - step(max(x) - x))/(n - sum(step(max(x) - x)))");
+    expect(at("max(x)", [1, 5, 4])).toEqual([0, 1, 0]);
+    expect(at("max(x)", [1, 5, 5])).toEqual([0, 0.5, 0.5]);
+    expect(at("min(x)", [2, 2, 2, 3])).toEqual([1 / 3, 1 / 3, 1 / 3, 0]);
+    // by rows: each row's cotangent goes to that row's maxima
+    const g = evaluate("X: matrix(2,3); g: vector(2); X", { X: [[1, 7, 7], [0, -1, 3]], g: [2, 10] }, vjp("X: matrix(2,3); g: vector(2); max(X)", "X", "g"));
+    expect(g).toEqual([[0, 1, 1], [0, 0, 10]]);
+  });
+  it("values: finite and right at ±1000 shifts, NaN kept, a row vector is one row", () => {
+    expect(evaluate("X: matrix(m,n); max(X)", { X: [[1000, 1003, 999], [-1000, -1002, -999]] })).toEqual([1003, -999]);
+    expect(evaluate("X: matrix(m,n); min(X)", { X: [[1000, 1003, 999], [-1000, -1002, -999]] })).toEqual([999, -1002]);
+    expect(evaluate("x: vector(n); max(x)", { x: [1, Number.NaN, 3] })).toBeNaN();
+    expect(evaluate("x: matrix(1,n); min(x)", { x: [[4, -2, 3]] })).toBe(-2);
+    expect(evaluate("a: scalar; max(a)", { a: 2 })).toBe(2);
+  });
+  it("kernels agree with the evaluator, ties and NaN included", () => {
+    const text = "X: matrix(2,3); x: vector(3); g: vector(2); y = max(X); kernel rowMax = y; kernel rowMaxVjp = vjp(y, X, g); kernel lowest = min(x)";
+    const X = Float64Array.of(1, 7, 7, 0, -1, 3);
+    expect(Array.from(compile(text, { kernel: "rowMax" })({ X }) as Float64Array)).toEqual([7, 3]);
+    expect(Array.from(compile(text, { kernel: "rowMaxVjp" })({ X, g: Float64Array.of(2, 10) }) as Float64Array)).toEqual([0, 1, 1, 0, 0, 10]);
+    expect(compile(text, { kernel: "lowest" })({ x: Float64Array.of(4, -2, 3) })).toBe(-2);
+    expect(compile(text, { kernel: "lowest" })({ x: Float64Array.of(4, Number.NaN, 3) })).toBeNaN();
+  });
+  it("jacobian and hessian refuse, saying which derivatives serve", () => {
+    expect(() => jacobian("x: vector(n); max(x)", "x")).toThrow(/max\(…\) is differentiated by grad, vjp and jvp, not in index form/);
   });
 });
 
