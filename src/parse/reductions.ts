@@ -29,8 +29,10 @@ import { SCALAR, shape as makeShape, vectorShape, type Size } from "../core/shap
 
 /** The reductions, by name. */
 export const REDUCTION_NAMES = ["softmax", "logsumexp", "logsoftmax", "mean", "var", "rowsum", "colsum", "max", "min"] as const;
+/** A reduction's name. */
 export type ReductionName = (typeof REDUCTION_NAMES)[number];
 const NAMES: ReadonlySet<string> = new Set(REDUCTION_NAMES);
+/** Is the name a reduction (softmax, mean, max, …)? */
 export const isReductionName = (name: string): name is ReductionName => NAMES.has(name);
 
 /** True when u is reduced over all its entries (a scalar or a column), false when row by row. */
