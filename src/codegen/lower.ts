@@ -17,7 +17,7 @@ import type { Buf, BufView, El, Ix, Scal, Step } from "./ir.js";
 import type { Lowered, LoweredOutput, LowerOptions, OutputRequest } from "./lowered.js";
 import { CTX_1D, CTX_2D, lazySrc, productSrc, type Ctx, type Src } from "./products.js";
 import { reuseOutputs } from "./reuse.js";
-import { emitSoftmaxGroup, type SoftmaxHost } from "./softmax.js";
+import { emitSoftmaxGroup, lineMaxOf, type SoftmaxHost } from "./softmax.js";
 import { Stabilizer } from "./stable.js";
 import { Analysis } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
@@ -228,7 +228,6 @@ export class Lowering implements SoftmaxHost {
       case "matmul":
         return this.productOf(n).el(row, col, ctx);
       case "extremum":
-        // max or min of each row, one pass into a vector
         return f.read(this.lineMax(n.arg, true, n.op, false), row, "z");
       case "matrix":
       case "sum":
@@ -276,7 +275,6 @@ export class Lowering implements SoftmaxHost {
         v = this.productOf(n).el("z", "z", CTX_1D);
         break;
       case "extremum":
-        // max or min of a vector's entries: one column
         v = f.read(this.lineMax(n.arg, false, n.op, false), "z", "z");
         break;
       case "add":
@@ -385,16 +383,7 @@ export class Lowering implements SoftmaxHost {
 
   /** The maximum (minimum) of each row (or column) of u, computed once into a vector; a softmax's shift when `shift`. */
   private lineMax(e: Expr, byRows: boolean, op: "max" | "min" = "max", shift = true): Buf {
-    const u = this.a.node(e);
-    const key = `${u.id}|${byRows}|${op}|${shift}`;
-    const known = this.lineMaxima.get(key);
-    if (known) return known;
-    const { rows, cols } = u.shape;
-    const uEl = this.readView(this.store(u), "r", "c");
-    const target = this.scratch(byRows ? rows : cols, 1, "max");
-    this.push({ k: "linemax", target, rows, cols, u: uEl, byRows, op, shift });
-    this.lineMaxima.set(key, target);
-    return target;
+    return lineMaxOf(this, this.lineMaxima, this.a.node(e), byRows, op, shift);
   }
 
   private lse(u: Expr): El {
