@@ -13,7 +13,7 @@ import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
-import { Lowerer } from "../indexform/lower.js";
+import { Lowerer, NoIndexForm } from "../indexform/lower.js";
 import { backprop, type Backprop, type Binding } from "../reverse/backprop.js";
 import { pushForward } from "../reverse/forward.js";
 import { NoReverseRule } from "../reverse/view.js";
@@ -82,6 +82,8 @@ function indexOrUndefined(viaIndex: () => DerivativeResult): DerivativeResult | 
     return viaIndex();
   } catch (e) {
     if (e instanceof JacobiError && e.kind === "limit") return undefined;
+    if (e instanceof NoIndexForm) return undefined; // max, min: the sweep's form alone
+
     throw e;
   }
 }

@@ -62,6 +62,7 @@ export class Analysis {
         if (!form) return [];
         this.usedForms.add(form.kind);
         if (form.kind === "norm2") return [form.u, form.u]; // read twice: maximum, scaled squares
+        if (form.kind === "rowmax" || form.kind === "colmax") return [form.u];
         const g = form.kind === "logsigmoid" ? undefined : this.group(form.u);
         if (form.kind === "softmax") {
           g!.needSoftmax = true;

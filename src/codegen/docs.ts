@@ -21,6 +21,8 @@ const STABLE_TEXT: { readonly [K in StableKind]: string } = {
   logsoftmax: "log(softmax(u)) as u - logsumexp(u)",
   logsigmoid: "log(sigmoid(u)) as -(max(-u, 0) + log1p(exp(-|u|)))",
   norm2: "norm2(u) = sqrt(sum(u.^2)) scaled by m = max |u|, as m * sqrt(sum((u/m).^2))",
+  rowmax: "softmax and log-sum-exp of each row with the row's maximum subtracted first",
+  colmax: "softmax and log-sum-exp of each column with the column's maximum subtracted first",
 };
 
 /** The definitions an expression uses, directly or through other definitions, in program order. */

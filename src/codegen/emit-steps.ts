@@ -3,6 +3,7 @@
  *   map      target[i, j] = body            elementwise chains fused into one loop
  *   reduce   t = Σ body                     an accumulator loop
  *   softmax  max pass, exp-and-sum pass, scale pass (max-shifted: finite for any shift)
+ *   linemax  the maximum of each row (or column), the shift of a row-wise softmax
  *   norm2    max-|u| pass, scaled sum-of-squares pass (m sqrt(Σ (u/m)²), as hypot: finite where the norm is)
  *   gemv     dot form (row · vector, 4 rows at a time) or axpy form (4 columns at a time)
  *   gemm     loop order chosen so the inner loop runs along contiguous rows
@@ -44,6 +45,9 @@ export class StepEmitter extends LinalgEmitter {
         return;
       case "norm2":
         this.norm2(s);
+        return;
+      case "linemax":
+        this.lineMax(s);
         return;
       case "gemv":
         if (s.mat.t) this.gemvAxpy(s.target, s.mat, s.vec, s.accumulate);
@@ -191,6 +195,31 @@ export class StepEmitter extends LinalgEmitter {
       this.emit(`const ${inv} = 1 / ${sum};`, `for (let ${i} = 0; ${i} < ${n}; ${i}++) ${this.at(s.out!, i)} *= ${inv};`);
     }
     if (s.lse) this.emit(`const ${this.naming.scal(s.lse)} = ${max} + Math.log(${sum});`);
+  }
+
+  /** target[r] = max_c u[r, c] (byRows) or target[c] = max_r u[r, c] (min likewise), NaN kept; a shift that is not finite becomes 0. */
+  private lineMax(s: Extract<Step, { k: "linemax" }>): void {
+    const { i, j } = this.loops;
+    const nest = new Nest(this.naming, i, j, true);
+    nest.plan([s.u]);
+    const v = this.naming.fresh("v");
+    const value = nest.code(s.u, 2).text;
+    const at = this.at(s.target, s.byRows ? i : j);
+    const lines = this.naming.size(s.byRows ? s.rows : s.cols);
+    const [start, beyond] = s.op === "max" ? ["-Infinity", ">"] : ["Infinity", "<"];
+    this.emit(
+      ...nest.lines[0]!,
+      this.fill(s.target, start, lines),
+      `for (let ${i} = 0; ${i} < ${this.naming.size(s.rows)}; ${i}++) {`,
+      ...nest.lines[1]!,
+      `for (let ${j} = 0; ${j} < ${this.naming.size(s.cols)}; ${j}++) {`,
+      ...nest.lines[2]!,
+      `const ${v} = ${value};`,
+      `if (${v} ${beyond} ${at} || ${v} !== ${v}) ${at} = ${v};`,
+      "}",
+      "}",
+      ...(s.shift ? [`for (let ${i} = 0; ${i} < ${lines}; ${i}++) if (!Number.isFinite(${this.at(s.target, i)})) ${this.at(s.target, i)} = 0;`] : []),
+    );
   }
 
   /** m = max |u| (NaN kept); norm = m sqrt(Σ (u/m)²) for 0 < m < ∞, else m (0, ∞ or NaN). */

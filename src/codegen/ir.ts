@@ -76,6 +76,20 @@ export type Step =
   | { readonly k: "reduce"; readonly target: Scal; readonly rows: Size; readonly cols: Size; readonly body: El }
   /** target = sqrt(Σ u²) over rows × cols, scaled by m = max |u| (m sqrt(Σ (u/m)²)): finite wherever the norm is. */
   | { readonly k: "norm2"; readonly target: Scal; readonly rows: Size; readonly cols: Size; readonly u: El }
+  /**
+   * target[r] = max (min) of row r of u (byRows), or target[c] of column c, NaN where the line has one;
+   * with `shift`, 0 where that is not finite (the shift of a softmax, which then changes nothing). u over r, c.
+   */
+  | {
+      readonly k: "linemax";
+      readonly target: Buf;
+      readonly rows: Size;
+      readonly cols: Size;
+      readonly u: El;
+      readonly byRows: boolean;
+      readonly op: "max" | "min";
+      readonly shift: boolean;
+    }
   /** target[r, c] = body (+= with accumulate); then target[r, r] += diag on the diagonal. */
   | { readonly k: "map"; readonly target: Buf; readonly body: El; readonly diag: El | undefined; readonly accumulate: boolean }
   /** target's entries one by one (a matrix literal). */

@@ -17,7 +17,7 @@ import type { Buf, BufView, El, Ix, Scal, Step } from "./ir.js";
 import type { Lowered, LoweredOutput, LowerOptions, OutputRequest } from "./lowered.js";
 import { CTX_1D, CTX_2D, lazySrc, productSrc, type Ctx, type Src } from "./products.js";
 import { reuseOutputs } from "./reuse.js";
-import { emitSoftmaxGroup, type SoftmaxHost } from "./softmax.js";
+import { emitSoftmaxGroup, lineMaxOf, type SoftmaxHost } from "./softmax.js";
 import { Stabilizer } from "./stable.js";
 import { Analysis } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
@@ -36,6 +36,7 @@ export class Lowering implements SoftmaxHost {
   private readonly stored = new Map<Expr, BufView>();
   private readonly pending = new Map<Expr, Buf>();
   private readonly scalars = new Map<Expr, El>();
+  private readonly lineMaxima = new Map<string, Buf>();
   private readonly products = new Map<Expr, Src>();
   private readonly hints = new Map<Expr, string>();
   private readonly inputBufs = new Map<string, Buf>();
@@ -207,6 +208,7 @@ export class Lowering implements SoftmaxHost {
         const form = this.a.form(n);
         if (form?.kind === "logsoftmax") return f.sub(this.el(form.u, row, col, ctx), this.lse(form.u));
         if (form?.kind === "logsigmoid") return f.fn("logsigmoid", this.el(form.u, row, col, ctx));
+        if (form?.kind === "rowmax" || form?.kind === "colmax") return f.read(this.lineMax(form.u, form.kind === "rowmax"), form.kind === "rowmax" ? row : col, "z");
         if (form) throw new Error(`internal: ${form.kind} is stored, not computed per element`);
         return f.read(this.inputBuf(n.name), row, col);
       }
@@ -230,6 +232,8 @@ export class Lowering implements SoftmaxHost {
         return this.productOf(n).el(row, col, ctx);
       case "matfn":
         return this.el(this.linalg.solved(n), row, col, ctx);
+      case "extremum":
+        return f.read(this.lineMax(n.arg, true, n.op, false), row, "z");
       case "matrix":
       case "sum":
       case "entry":
@@ -258,6 +262,7 @@ export class Lowering implements SoftmaxHost {
         else if (form?.kind === "norm2") v = this.norm2(form.u);
         else if (form?.kind === "logsigmoid") v = f.fn("logsigmoid", this.scalar(form.u));
         else if (form?.kind === "logsoftmax") v = f.sub(this.scalar(form.u), this.lse(form.u));
+        else if (form?.kind === "rowmax" || form?.kind === "colmax") v = f.read(this.lineMax(form.u, form.kind === "rowmax"), "z", "z");
         else if (form) v = f.num(1); // the softmax of a single number
         else if (this.program.sizes.has(n.name)) v = f.size(n.name);
         else v = f.scal(this.inputScal(n.name));
@@ -280,6 +285,9 @@ export class Lowering implements SoftmaxHost {
       case "call":
         // logdet(A) = log(det(A)) from A's LU factors, never forming det
         v = n.fn === "log" && n.arg.kind === "matfn" ? this.linalg.det(n.arg.arg, true) : this.structural(n, "z", "z", CTX_1D);
+        break;
+      case "extremum":
+        v = f.read(this.lineMax(n.arg, false, n.op, false), "z", "z");
         break;
       case "add":
       case "mul":
@@ -383,6 +391,11 @@ export class Lowering implements SoftmaxHost {
     const target = this.newScal(this.hints.get(u) ? `${this.hints.get(u)}Norm` : "norm");
     this.push({ k: "norm2", target, rows, cols, u: uEl });
     return this.f.scal(target);
+  }
+
+  /** The maximum (minimum) of each row (or column) of u, computed once into a vector; a softmax's shift when `shift`. */
+  private lineMax(e: Expr, byRows: boolean, op: "max" | "min" = "max", shift = true): Buf {
+    return lineMaxOf(this, this.lineMaxima, this.a.node(e), byRows, op, shift);
   }
 
   private lse(u: Expr): El {

@@ -44,6 +44,7 @@ export function stepReads(s: Step): { bufs: Set<Buf>; scals: Set<Scal> } {
       elReads(s.body, bufs, scals);
       break;
     case "norm2":
+    case "linemax":
       elReads(s.u, bufs, scals);
       break;
     case "map":
@@ -92,6 +93,8 @@ export function stepWrites(s: Step): { buf: Buf | undefined; scal: Scal | undefi
       return { buf: s.factors, scal: s.sign };
     case "luDet":
       return { buf: undefined, scal: s.target };
+    case "linemax":
+      return { buf: s.target, scal: undefined };
     default:
       return { buf: s.target, scal: undefined };
   }
@@ -125,6 +128,8 @@ export function renameBuffer(steps: readonly Step[], from: Buf, to: Buf, f: ElFa
         return { ...s, factors: swap(s.factors) };
       case "solve":
         return { ...s, target: swap(s.target), factors: swap(s.factors), perm: swap(s.perm), b: s.b && { buf: swap(s.b.buf), t: s.b.t } };
+      case "linemax":
+        return { ...s, target: swap(s.target), u: el(s.u) };
     }
   });
 }

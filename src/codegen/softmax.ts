@@ -58,3 +58,19 @@ export function emitSoftmaxGroup(host: SoftmaxHost, g: Group, into: Buf | undefi
   if (g.placeholder && out) host.markStored(g.placeholder, { buf: out, t: false });
   host.push({ k: "softmax", rows, cols, u: uEl, out, lse: g.lse });
 }
+
+/**
+ * The maximum (minimum) of each row (or column) of u, computed once (memo) into a vector:
+ * max(X), min(X), and the shift of a row-wise softmax or log-sum-exp (`shift`: 0 where not finite).
+ */
+export function lineMaxOf(host: SoftmaxHost, memo: Map<string, Buf>, u: Expr, byRows: boolean, op: "max" | "min", shift: boolean): Buf {
+  const key = `${u.id}|${byRows}|${op}|${shift}`;
+  let target = memo.get(key);
+  if (!target) {
+    const uEl = host.readView(host.store(u), "r", "c");
+    target = host.scratch(byRows ? u.shape.rows : u.shape.cols, 1, "max");
+    host.push({ k: "linemax", target, rows: u.shape.rows, cols: u.shape.cols, u: uEl, byRows, op, shift });
+    memo.set(key, target);
+  }
+  return target;
+}

@@ -3,6 +3,8 @@
  * subexpression is replaced by a placeholder name (`$softmax1`, …: `$` cannot occur in
  * a user's name) whose meaning is kept here:
  *   exp(u) * sum(exp(u))^-1        -> softmax(u)      max-shifted: exp(u - m)/Σ exp(u - m)
+ *   exp(U) .* (exp(U)*ones(n,n))^-1 -> the same of U - R, R = rowmax(U) (each row's maximum; by columns likewise)
+ *   log(exp(U)*ones(n,k))          -> R + log(exp(U - R)*ones(n,k))   (softmax(X), logsumexp(X) of a matrix)
  *   log(sum(exp(u)))               -> lse(u)          m + log Σ exp(u - m)
  *   log(softmax(u))                -> logsoftmax(u)   u - lse(u)
  *   log(sigmoid(u))                -> logsigmoid(u)   -(max(-u, 0) + log1p(exp(-|u|)))
@@ -25,9 +27,10 @@ import { SCALAR } from "../core/shape.js";
 import { sumOfSquares } from "../core/squares.js";
 import * as Q from "../core/rational.js";
 import { Rewriter, type Rule } from "../simplify/rewrite.js";
+import { expTimesOnes } from "../eval/stable-rows.js";
 import type { ElFn } from "./ir.js";
 
-export type StableKind = "softmax" | "logsoftmax" | "lse" | "logsigmoid" | "norm2";
+export type StableKind = "softmax" | "logsoftmax" | "lse" | "logsigmoid" | "norm2" | "rowmax" | "colmax";
 
 export interface StableForm {
   readonly kind: StableKind;
@@ -102,6 +105,49 @@ export class Stabilizer {
       const norm = B.pow(this.placeholder("norm2", s.u, SCALAR), B.num(Q.mul(p, Q.rat(2))));
       return Q.isOne(s.c) ? norm : B.mulAll([B.pow(B.num(s.c), e.exponent), norm]);
     }),
+    // exp(U) .* (exp(U)*ones(n,n))^-1 * rest -> exp(U - R) .* (exp(U - R)*ones(n,n))^-1 * rest, R = each row's max (columns likewise)
+    this.rule("softmax by rows", (e) => {
+      if (e.kind !== "mul") return undefined;
+      for (const f of e.factors) {
+        const base = f.kind === "pow" && isMinusOne(f.exponent) ? f.base : undefined;
+        const line = base && expTimesOnes(base);
+        if (!line || base.kind !== "matmul" || !e.factors.includes(line.exp) || this.isShifted(line.u)) continue;
+        const s = this.shiftedExp(line.u, line.byRows);
+        const [l, r] = base.factors as [Expr, Expr];
+        const rest = e.factors.filter((g) => g !== f && g !== line.exp);
+        return B.mulAll([s, B.pow(line.byRows ? B.matmul(s, r) : B.matmul(l, s), B.MINUS_ONE), ...rest]);
+      }
+      return undefined;
+    }),
+    // log(exp(U)*ones(n,k)) -> R + log(exp(U - R)*ones(n,k)), R = each row's max (columns likewise)
+    this.rule("log-sum-exp by rows", (e) => {
+      const arg = isCall(e, "log") ? e.arg : undefined;
+      const line = arg && expTimesOnes(arg);
+      if (!line || arg.kind !== "matmul" || this.isShifted(line.u)) return undefined;
+      const s = this.shiftedExp(line.u, line.byRows);
+      const [l, r] = arg.factors as [Expr, Expr];
+      return B.add(this.lineMax(line.u, line.byRows, e.shape), B.call("log", line.byRows ? B.matmul(s, r) : B.matmul(l, s)));
+    }),
+    // diag(a ./ (exp(U)*ones(n)))*exp(U) -> the same of U - R (a row-wise log-sum-exp's pullback)
+    this.rule("row scaling by rows of exp", (e) => {
+      if (e.kind !== "matmul" || e.factors.length !== 2 || e.factors[0]!.kind !== "diag" || e.factors[0]!.arg.kind !== "mul") return undefined;
+      const [d, ex] = e.factors as [Extract<Expr, { kind: "diag" }>, Expr];
+      const scale = (d.arg as Extract<Expr, { kind: "mul" }>).factors;
+      const f = scale.find((g) => g.kind === "pow" && isMinusOne(g.exponent) && expTimesOnes(g.base)?.exp === ex && g.base.kind === "matmul" && expTimesOnes(g.base)!.byRows);
+      if (!f || f.kind !== "pow" || f.base.kind !== "matmul" || ex.kind !== "call" || this.isShifted(ex.arg)) return undefined;
+      const s = this.shiftedExp(ex.arg, true);
+      const rest = scale.filter((g) => g !== f);
+      return B.matmul(B.diag(B.mulAll([...rest, B.pow(B.matmul(s, f.base.factors[1]!), B.MINUS_ONE)])), s);
+    }),
+    // log(exp(V) .* (exp(V)*ones(n,n))^-1) -> V - log(exp(V)*ones(n,n)) once V = U - R is shifted (a row-wise log-softmax)
+    this.rule("log-softmax by rows", (e) => {
+      const arg = isCall(e, "log") ? e.arg : undefined;
+      if (arg?.kind !== "mul" || arg.factors.length !== 2) return undefined;
+      const f = arg.factors.find((g) => g.kind === "pow" && isMinusOne(g.exponent));
+      const line = f?.kind === "pow" ? expTimesOnes(f.base) : undefined;
+      if (!line || !arg.factors.includes(line.exp) || !this.isShifted(line.u) || f?.kind !== "pow") return undefined;
+      return B.sub(line.u, B.call("log", f.base));
+    }),
     // exp(u) * sum(exp(u))^-1 * rest -> softmax(u) * rest
     this.rule("softmax", (e) => {
       if (e.kind !== "mul") return undefined;
@@ -149,13 +195,30 @@ export class Stabilizer {
     return isCall(e, "log") ? this.resolve(e.arg) : undefined;
   }
 
+  /** The maximum of each row (or column) of U, repeated to the shape asked for. */
+  private lineMax(u: Expr, byRows: boolean, shape: Expr["shape"]): Expr {
+    return this.placeholder(byRows ? "rowmax" : "colmax", u, shape);
+  }
+
+  /** exp(U - R), R = each row's (or column's) maximum. */
+  private shiftedExp(u: Expr, byRows: boolean): Expr {
+    return B.call("exp", B.sub(u, this.lineMax(u, byRows, u.shape)));
+  }
+
+  /** Is U already shifted by a row or column maximum (U = V - R)? */
+  private isShifted(u: Expr): boolean {
+    if (u.kind !== "add") return false;
+    return u.terms.some((t) => t.kind === "mul" && t.factors.length === 2 && isMinusOne(t.factors[0]!) && ["rowmax", "colmax"].includes(this.formOf(t.factors[1])?.kind ?? ""));
+  }
+
   private placeholder(kind: StableKind, u: Expr, shape: Expr["shape"]): Expr {
     let group = this.groupOf.get(u);
     if (group === undefined) {
       group = this.groupOf.size + 1;
       this.groupOf.set(u, group);
     }
-    const name = `$${kind}${group}`;
+    // a line maximum is one buffer, read at any shape it broadcasts to
+    const name = kind === "rowmax" || kind === "colmax" ? `$${kind}${group}_${shape.rows}_${shape.cols}` : `$${kind}${group}`;
     let p = this.placeholders.get(name);
     if (!p) {
       p = B.sym(name, shape);

@@ -7,7 +7,7 @@
 import { assertNever, children, intern, type Delta, type Entry, type Expr, type Index, type MatFn } from "./expr.js";
 import { SCALAR, type Size } from "./shape.js";
 import { addAll, call, matrix, mul, mulAll, ONE, pow, sizeExpr, ZERO } from "./build-arith.js";
-import { det, diag, inv, matmul, sumAll, transpose } from "./build-structure.js";
+import { det, diag, extremum, inv, matmul, sumAll, transpose } from "./build-structure.js";
 import { Rebuild, type RebuildSpec } from "./traverse.js";
 
 export const entry = (name: string, at: readonly Index[]): Entry =>
@@ -122,6 +122,8 @@ export function rebuild(e: Expr, kids: readonly Expr[]): Expr {
       return transpose(kids[0]!);
     case "sum":
       return sumAll(kids[0]!);
+    case "extremum":
+      return extremum(e.op, kids[0]!);
     case "diag":
       return diag(kids[0]!);
     case "matfn": {

@@ -112,6 +112,8 @@ function transposeNode(e: Expr): Expr {
     case "sym":
     case "matfn": // inv(A)' stays a transpose of the inverse (det is a scalar)
       return intern({ kind: "transpose", arg: e }, transposeShape(e.shape), [e]);
+    case "extremum":
+      return intern({ kind: "transpose", arg: e }, transposeShape(e.shape), [e]); // a vector of row maxima
     case "sum":
     case "entry":
     case "delta":
@@ -142,10 +144,27 @@ export function sumAll(e: Expr): Expr {
       if (scalars.length > 0) return mulAll([...scalars, sumAll(rest)]);
       break;
     }
+    case "add": {
+      // sum(u + c) = sum(u) + rows*cols*c for the scalar terms c, which broadcast (so sum(x - mean(x)) = 0)
+      const scalars = e.terms.filter((t) => isScalarShape(t.shape));
+      if (scalars.length === 0) break;
+      const rest = addAll(e.terms.filter((t) => !isScalarShape(t.shape)));
+      return addAll([sumAll(rest), mul(addAll(scalars), sizeExpr(e.shape.rows), sizeExpr(e.shape.cols))]);
+    }
     default:
       break;
   }
   return intern({ kind: "sum", arg: e }, SCALAR, [e]);
+}
+
+/**
+ * max(u), min(u): of a scalar, itself; of a column's entries, a scalar; of each row of a
+ * matrix (a row vector is one row), a column of the rows' extremes.
+ */
+export function extremum(op: "max" | "min", e: Expr): Expr {
+  if (isScalarShape(e.shape)) return e;
+  if (e.kind === "num") return num(e.value, e.shape.cols === 1 ? SCALAR : makeShape(e.shape.rows, 1));
+  return intern({ kind: "extremum", op, arg: e }, e.shape.cols === 1 ? SCALAR : makeShape(e.shape.rows, 1), [e]);
 }
 
 /** `diag(v)`: a vector becomes a diagonal matrix; a square matrix gives its diagonal. */

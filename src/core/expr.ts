@@ -5,7 +5,7 @@
  *
  * One node type serves both levels of the pipeline:
  * - matrix level: `sym`, `num`, `add`, `mul`, `pow`, `call`, `matmul`, `transpose`,
- *   `sum`, `diag`, `eye`, `matrix`, `matfn` (det, inv) — every node has a shape;
+ *   `sum`, `extremum` (max, min), `diag`, `eye`, `matrix`, `matfn` (det, inv) — every node has a shape;
  * - index level (scalars): `entry` (`x[i]`, `W[i,k]`), `delta` (δ(i,j)),
  *   `series` (Σ_k body) and `matfn` entries (`inv(A)[i,j]`), combined with the same
  *   `add`/`mul`/`pow`/`call` nodes.
@@ -77,6 +77,12 @@ export interface Sum extends NodeBase {
   /** Sum of all entries. */
   readonly arg: Expr;
 }
+export interface Extremum extends NodeBase {
+  readonly kind: "extremum";
+  /** max(u) or min(u): of a column's (or scalar's) entries, a scalar; of each row of a matrix, a vector. */
+  readonly op: "max" | "min";
+  readonly arg: Expr;
+}
 export interface Diag extends NodeBase {
   readonly kind: "diag";
   /** A vector becomes a diagonal matrix; a square matrix gives its diagonal. */
@@ -137,6 +143,7 @@ export type Expr =
   | MatMul
   | Transpose
   | Sum
+  | Extremum
   | Diag
   | Eye
   | MatrixLit
@@ -170,6 +177,7 @@ export function children(e: Expr): readonly Expr[] {
     case "call":
     case "transpose":
     case "sum":
+    case "extremum":
     case "diag":
     case "matfn":
       return [e.arg];

@@ -20,6 +20,7 @@ const RANK: { readonly [K in Kind]: number } = {
   delta: 6,
   call: 7,
   sum: 8,
+  extremum: 15,
   series: 9,
   transpose: 10,
   matrix: 11,
@@ -85,6 +86,8 @@ function compareSame(a: Expr, b: Expr): number {
     case "diag":
     case "transpose":
       return compareExpr(a.arg, (b as typeof a).arg);
+    case "extremum":
+      return compareStrings(a.op, (b as typeof a).op) || compareExpr(a.arg, (b as typeof a).arg);
     case "series": {
       const o = b as typeof a;
       return compareExpr(a.body, o.body) || compareSizes(a.size, o.size) || compareStrings(a.index, o.index);

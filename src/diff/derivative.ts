@@ -107,6 +107,7 @@ export class Differentiator {
       case "matmul":
       case "transpose":
       case "sum":
+      case "extremum":
       case "diag":
         throw new JacobiError("unsupported", "internal: matrix-level expressions are lowered to index form before differentiating");
       default:

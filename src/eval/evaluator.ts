@@ -13,10 +13,11 @@ import { LIMITS } from "../core/limits.js";
 import { assertNever, type Entry, type Expr, type Index, type MatFn, type Series } from "../core/expr.js";
 import { toFloat } from "../core/rational.js";
 import { describeShape, type Size } from "../core/shape.js";
-import { combine, diagMatrix, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
+import { combine, diagMatrix, extremeValue, diagonalOf, filledValue, identityValue, mapFn, matmulValues, sumValue, transposeValue, applyFn } from "./numeric.js";
 import { toText } from "../print/text.js";
 import { detOf, inverseOf, logdetOf, luFactor, solveLu, type Lu } from "./linalg.js";
 import { stableValue } from "./stable.js";
+import { rowScaledExp } from "./stable-rows.js";
 import { describeValue, scalarValue, type Value } from "./value.js";
 
 /** What evaluation reads: named values (declared, given, defined) and size values. */
@@ -54,7 +55,8 @@ export class Evaluator {
         throw new JacobiError("limit", `a value of ${entries} entries is too large to evaluate (the limit is ${LIMITS.maxValueEntries})`);
     }
     // softmax, log-sum-exp, softplus, sigmoid and norms, evaluated without overflow (eval/stable.ts)
-    const stable = e.kind === "mul" || e.kind === "pow" || e.kind === "call" ? stableValue(e, (x) => this.value(x, idx)) : undefined;
+    const stable =
+      e.kind === "mul" || e.kind === "pow" || e.kind === "call" ? stableValue(e, (x) => this.value(x, idx)) : e.kind === "matmul" ? rowScaledExp(e, (x) => this.value(x, idx)) : undefined;
     const v = stable ? this.broadcast(stable, e) : this.computed(e, idx);
     if (memoizable) this.memo.set(e, v);
     return v;
@@ -95,6 +97,8 @@ export class Evaluator {
         return transposeValue(this.value(e.arg, idx));
       case "sum":
         return scalarValue(sumValue(this.value(e.arg, idx)));
+      case "extremum":
+        return extremeValue(e.op, this.value(e.arg, idx));
       case "diag":
         // A column argument becomes a diagonal matrix; a square one gives its diagonal.
         return e.arg.shape.cols === 1 ? diagMatrix(this.value(e.arg, idx)) : diagonalOf(this.value(e.arg, idx));

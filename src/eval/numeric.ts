@@ -95,6 +95,24 @@ export function transposeValue(v: Value): Value {
   return { rows: v.cols, cols: v.rows, data: out };
 }
 
+/**
+ * max or min of a column's entries (a 1×1 value), or of each row of a matrix (a column of
+ * rows); NaN anywhere in a line makes its extreme NaN, as Math.max does.
+ */
+export function extremeValue(op: "max" | "min", v: Value): Value {
+  const byRows = v.cols !== 1;
+  const count = byRows ? v.rows : 1;
+  const width = byRows ? v.cols : v.rows;
+  const data = new Float64Array(count);
+  const pick = op === "max" ? Math.max : Math.min;
+  for (let r = 0; r < count; r++) {
+    let m = op === "max" ? -Infinity : Infinity;
+    for (let c = 0; c < width; c++) m = pick(m, v.data[r * width + c]!);
+    data[r] = m;
+  }
+  return { rows: count, cols: 1, data };
+}
+
 export function sumValue(v: Value): number {
   let s = 0;
   const a = v.data;

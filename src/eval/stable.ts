@@ -3,6 +3,7 @@
  * true value is finite (the evaluator's counterpart of codegen/stable.ts):
  *   exp(u) * sum(exp(u))^-1 * rest   softmax: exp(u - m)/Σ exp(u - m), m = max u
  *   log(sum(exp(u)))                 m + log Σ exp(u - m)
+ *   the same by rows or columns      exp(U) ./ (exp(U)*ones(n,n)), log(exp(U)*ones(n)) (stable-rows.ts)
  *   log(1 + exp(u))                  softplus: max(u, 0) + log1p(exp(-|u|))
  *   exp(u) * (1 + exp(u))^-1 * rest  sigmoid(u) = 1/(1 + exp(-u)), also exp(u) * sigmoid(-u)
  *   (c Σ u²)^p: sum(u.^2), sum(u .* u), u'*u   c^p (s² Σ (u/s)²)^p with s = max |u| (norms, and their derivatives)
@@ -14,6 +15,7 @@ import type { Expr } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import { sumOfSquares } from "../core/squares.js";
 import { combine } from "./numeric.js";
+import { expTimesOnes, lineLogSumExp, lineSoftmax } from "./stable-rows.js";
 import type { Value } from "./value.js";
 
 /** What the forms need from the evaluator: the value of a node at the current indices. */
@@ -121,6 +123,19 @@ export function stableValue(e: Expr, valueOf: ValueOf): Value | undefined {
     if (shifted) return scalar(shifted.m + Math.log(shifted.t));
     // log(sum(exp(u))) = m + log Σ exp(u - m)
     if (a.kind === "sum" && isExp(a.arg)) return scalar(logSumExp(valueOf(a.arg.arg)));
+    // log(exp(U) .* (exp(U)*ones(n,n))^-1) = U - log-sum-exp of each row (or column)
+    const f = a.kind === "mul" && a.factors.length === 2 ? a.factors.find((g) => g.kind === "pow" && isNum(g.exponent, -1)) : undefined;
+    const soft = f?.kind === "pow" ? expTimesOnes(f.base) : undefined;
+    if (soft && a.kind === "mul" && a.factors.includes(soft.exp)) {
+      const u = valueOf(soft.u);
+      return combine("add", u, mapData(lineLogSumExp(u, soft.byRows, soft.byRows ? u.cols : u.rows), (x) => -x), false);
+    }
+    // log(exp(U)*ones(n,k)): each row's m + log Σ exp(u - m), k times (and by columns; stable-rows.ts)
+    const lined = expTimesOnes(a);
+    if (lined && a.kind === "matmul") {
+      const ones = valueOf(a.factors[lined.byRows ? 1 : 0]!);
+      return lineLogSumExp(valueOf(lined.u), lined.byRows, lined.byRows ? ones.cols : ones.rows);
+    }
     // log(1 + exp(u)) = max(u, 0) + log1p(exp(-|u|))
     const u = onePlusExp(a);
     if (u) return mapData(valueOf(u), (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
@@ -164,6 +179,13 @@ function stableProduct(e: Extract<Expr, { kind: "mul" }>, valueOf: ValueOf): Val
       return v;
     }
     if (f.kind !== "pow" || !isNum(f.exponent, -1)) continue;
+    const lined = expTimesOnes(f.base);
+    if (lined && f.base.shape === e.shape && e.factors.includes(lined.exp)) {
+      // softmax of each row (or column): exp(u - m)/Σ exp(u - m) by lines (stable-rows.ts)
+      let v = lineSoftmax(valueOf(lined.u), lined.byRows);
+      for (const g of e.factors) if (g !== f && g !== lined.exp) v = combine("mul", v, valueOf(g), false);
+      return v;
+    }
     const sum = f.base.kind === "sum" && isExp(f.base.arg) ? f.base.arg : undefined;
     const sig = onePlusExp(f.base);
     const inner = sum ?? e.factors.find((g) => isExp(g) && g.arg === sig);

@@ -18,6 +18,13 @@ import type { Program } from "../core/program.js";
 import { SCALAR, type Size } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
 
+/** A node index form cannot write (max, min): the sweeps (grad, vjp, jvp) serve instead. */
+export class NoIndexForm extends JacobiError {
+  constructor(message: string) {
+    super("unsupported", message);
+  }
+}
+
 export interface LowerOptions {
   /** Write out sums over concrete sizes (the element-wise view). */
   readonly unroll?: boolean;
@@ -137,6 +144,9 @@ export class Lowerer {
         if (r === null || c === null) throw new Error("internal: an inverse without indices");
         return B.matfnAt(m, r, c);
       }
+      case "extremum":
+        // index form has no maximum over an index: max and min are differentiated by the sweeps (grad, vjp, jvp)
+        throw new NoIndexForm(`${e.op}(…) is differentiated by grad, vjp and jvp, not in index form (jacobian, hessian, --elementwise)`);
       case "entry":
       case "delta":
       case "series":

@@ -12,6 +12,7 @@ import { broadcastShape, describeShape, SCALAR, shape as makeShape, vectorShape,
 import type { AstExpr } from "./ast.js";
 import { sizeOf } from "./declarations.js";
 import { contextConstant, isContextConstant, needsContext, wantOf, type Want } from "./context.js";
+import { isReductionName, reduction } from "./reductions.js";
 import { fail, KNOWN_CALLS, numberAt, where, type Scope } from "./scope.js";
 
 function resolveName(name: string, span: Span, scope: Scope): Expr {
@@ -178,6 +179,11 @@ function elabCall(e: Extract<AstExpr, { type: "call" }>, scope: Scope, want: Wan
   if (fn) {
     arity(e, fn === "log" ? [1, 2] : FUNCTION_TABLE[fn].arity, scope);
     return B.call(fn, elab(e.args[0]!, scope, want)); // elementwise: the argument has the call's shape
+  }
+  if (isReductionName(name)) {
+    // softmax, logsumexp, logsoftmax, mean, var (of a vector's entries, of a matrix's rows), rowsum, colsum
+    arity(e, 1, scope);
+    return reduction(name, elab(e.args[0]!, scope));
   }
   switch (name) {
     case "sqrt":

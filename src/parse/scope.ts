@@ -8,10 +8,11 @@ import { functionNamed } from "../core/functions.js";
 import type { Expr } from "../core/expr.js";
 import type { Declaration, Definition } from "../core/program.js";
 import type { AstExpr } from "./ast.js";
+import { REDUCTION_NAMES } from "./reductions.js";
 import { MAX_DECIMAL_EXPONENT, parseDecimal, type Rational } from "../core/rational.js";
 
 /** Calls that are not elementwise functions. */
-export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros", "tr", "norm1", "norm2", "det", "logdet", "inv"] as const;
+export const STRUCTURE_CALLS = ["sqrt", "sum", "diag", "eye", "ones", "zeros", "tr", "norm1", "norm2", "det", "logdet", "inv", ...REDUCTION_NAMES] as const;
 /** ...and the derivative operators, allowed as the whole right-hand side of a `kernel` statement (KERNEL_DERIVATIVE_KINDS). */
 export const KNOWN_CALLS: ReadonlySet<string> = new Set<string>([...STRUCTURE_CALLS, ...KERNEL_DERIVATIVE_KINDS]);
 

@@ -162,6 +162,8 @@ class LatexPrinter {
       }
       case "diag":
         return atom(`\\operatorname{diag}${paren(this.inner(e.arg))}`);
+      case "extremum":
+        return atom(`\\${e.op}${paren(this.inner(e.arg))}`);
       case "eye":
         return atom(`I_{${sizeLatex(e.size)}}`);
       case "matrix":

@@ -110,6 +110,8 @@ class TextPrinter {
       }
       case "diag":
         return atom(`diag(${this.print(e.arg).text})`);
+      case "extremum":
+        return atom(`${e.op}(${this.print(e.arg).text})`);
       case "eye":
         return atom(`eye(${sizeText(e.size)})`);
       case "matrix":

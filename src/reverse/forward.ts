@@ -113,6 +113,10 @@ function tangentOf(e: Expr, v: View, dotOf: (e: Expr) => Expr | undefined, named
       const d = dotOf(v.arg);
       return d && VJP[v.op](d, named(e));
     }
+    case "extremum": {
+      const d = dotOf(v.arg);
+      return d && JVP.extremum(d, named(v.arg), named(e), v.fn);
+    }
   }
   return parts.length > 0 ? B.addAll(parts) : undefined;
 }

@@ -28,6 +28,18 @@ const square = (n: Size): Shape => makeShape(n, n);
 /** f(u) → f'(u) .* ḡ (the chain rule), f' from the derivative table (src/diff/rules.ts). */
 export const callRule = (derivative: Expr, g: Expr): Expr => B.mul(derivative, g);
 
+/**
+ * Where u attains its extreme m = max(u) (min(u)): 1 - step(m - u) (1 - step(u - m)), 1 at
+ * the extreme entries of a vector or of each row, 0 elsewhere (step(0) = 0). With the
+ * count of them, a tie splits the derivative equally, as JAX's max and min do.
+ */
+function extremeAt(u: Expr, m: Expr, op: "max" | "min"): { at: Expr; count: Expr; byRows: boolean } {
+  const byRows = u.shape.cols !== 1;
+  const mb = byRows ? B.matmul(m, B.transpose(B.num(1, makeShape(u.shape.cols, 1)))) : m; // each row's m across the row
+  const at = B.sub(B.ONE, B.call("step", op === "max" ? B.sub(mb, u) : B.sub(u, mb)));
+  return { at, count: byRows ? B.matmul(at, B.num(1, makeShape(u.shape.cols, 1))) : B.sumAll(at), byRows };
+}
+
 export const VJP = {
   /** u + v → ḡ, ḡ (summed for a scalar term) */
   addTerm: (g: Expr, term: Expr): Expr => unbroadcast(g, term.shape),
@@ -51,6 +63,11 @@ export const VJP = {
   det: (g: Expr, value: Expr, a: Expr): Expr => B.mul(g, value, B.transpose(B.inv(a))),
   /** V = inv(A) → -V'*ḡ*V'   (d inv(A) = -inv(A)*dA*inv(A), eq. 59) */
   inv: (g: Expr, value: Expr): Expr => B.neg(B.matmul(B.transpose(value), g, B.transpose(value))),
+  /** m = max(u) → ḡ .* I/sum(I), I = 1 - step(m - u) at the maxima (of each row: diag(ḡ ./ (I*ones))*I); min likewise */
+  extremum: (g: Expr, u: Expr, m: Expr, op: "max" | "min"): Expr => {
+    const { at, count, byRows } = extremeAt(u, m, op);
+    return byRows ? B.matmul(B.diag(B.div(g, count)), at) : B.mul(g, B.div(at, count));
+  },
   /** s = exp(u)/sum(exp(u)) → s .* ḡ - s*⟨s, ḡ⟩ */
   softmax: (g: Expr, s: Expr): Expr => B.sub(B.mul(s, g), B.mul(s, dot(s, g))),
   /** P = E ./ (E*ones(t,t)), E = exp(S) (softmax of each row) → P .* ḡ - P .* ((P .* ḡ)*ones(t,t)) */
@@ -85,6 +102,11 @@ export const JVP = {
   det: (dot: Expr, value: Expr, a: Expr): Expr => B.mul(value, B.sumAll(B.diag(B.matmul(B.inv(a), dot)))),
   /** V = inv(A) → -V*Ȧ*V */
   inv: (dot: Expr, value: Expr): Expr => B.neg(B.matmul(value, dot, value)),
+  /** m = max(u) → sum(I .* u̇)/sum(I), I = 1 - step(m - u) (of each row: ((I .* u̇)*ones) ./ (I*ones)); min likewise */
+  extremum: (dot: Expr, u: Expr, m: Expr, op: "max" | "min"): Expr => {
+    const { at, count, byRows } = extremeAt(u, m, op);
+    return byRows ? B.div(B.matmul(B.mul(at, dot), B.num(1, makeShape(u.shape.cols, 1))), count) : B.div(B.sumAll(B.mul(at, dot)), count);
+  },
 };
 
 /** The rules by name, as a derivation shows them (text and LaTeX). */
@@ -103,6 +125,7 @@ export const LAWS: { readonly [K in RuleKey]: { readonly text: string; readonly 
   diag: { text: "diag(u) → diag(ḡ)", latex: "\\operatorname{diag}(u) \\to \\operatorname{diag}(\\bar g)" },
   det: { text: "det(A) → ḡ*det(A)*inv(A)'", latex: "\\det\\left(A\\right) \\to \\bar g \\det\\left(A\\right) A^{-\\top}" },
   inv: { text: "V = inv(A) → -V'*ḡ*V'", latex: "V = A^{-1} \\to -V^{\\top} \\bar g\\, V^{\\top}" },
+  extremum: { text: "m = max(u) → ḡ .* I/sum(I), I = 1 - step(m - u) (ties split equally)", latex: "m = \\max(u) \\to \\bar g\\, I / \\operatorname{sum}(I),\\ I = 1 - \\operatorname{step}(m - u)" },
   softmax: { text: "s = softmax(u) → s .* ḡ - s*(s'*ḡ)", latex: "s = \\operatorname{softmax}(u) \\to s \\odot \\bar g - s\\, (s^{T} \\bar g)" },
   rowSoftmax: { text: "P = softmax by rows → P .* ḡ - P .* ((P .* ḡ)*ones)", latex: "P \\to P \\odot \\bar g - P \\odot ((P \\odot \\bar g)\\, \\mathbf{1})" },
   colSoftmax: { text: "P = softmax by columns → P .* ḡ - P .* (ones*(P .* ḡ))", latex: "P \\to P \\odot \\bar g - P \\odot (\\mathbf{1}\\, (P \\odot \\bar g))" },

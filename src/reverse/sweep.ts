@@ -195,6 +195,8 @@ export class Sweep {
       case "det":
       case "inv":
         return give(v.arg, VJP[v.op](g, this.named(e), this.named(v.arg)), v.op);
+      case "extremum":
+        return give(v.arg, VJP.extremum(g, this.named(v.arg), this.named(e), v.fn), "extremum");
       case "softmax":
       case "rowSoftmax":
       case "colSoftmax":

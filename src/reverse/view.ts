@@ -17,6 +17,7 @@ export type View =
   | { readonly op: "matmul"; readonly factors: readonly Expr[] }
   | { readonly op: "transpose" | "sum" | "diag"; readonly arg: Expr }
   | { readonly op: "det" | "inv"; readonly arg: Expr }
+  | { readonly op: "extremum"; readonly arg: Expr; readonly fn: "max" | "min" }
   | { readonly op: "softmax" | "rowSoftmax" | "colSoftmax"; readonly arg: Expr };
 
 /** The sweep meets an operator it has no rule for; the index form serves instead. */
@@ -71,6 +72,8 @@ export function viewOf(e: Expr, program: Program): View {
     case "matfn":
       if (e.at.length > 0) throw new NoReverseRule("an index-form entry of an inverse");
       return { op: e.fn, arg: e.arg };
+    case "extremum":
+      return { op: "extremum", arg: e.arg, fn: e.op };
     default:
       throw new NoReverseRule(`no VJP rule for ${e.kind}`);
   }

@@ -227,6 +227,18 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     exit: 0,
     output: "s^2/2",
   },
+  // --- the reductions (parse/reductions.ts)
+  { what: "a reduction with two arguments", argv: ["eval", "x: vector(n); softmax(x, 1)"], exit: 1, kind: "arity", at: "1:15", message: "softmax takes 1 argument, not 2" },
+  { what: "a misspelt reduction", argv: ["eval", "x: vector(n); logsumxp(x)"], exit: 1, kind: "name", at: "1:15", message: "unknown function 'logsumxp'; did you mean 'logsumexp'?" },
+  { what: "a reduction's name declared", argv: ["eval", "var: scalar; var"], exit: 1, kind: "name", at: "1:1", message: "cannot declare 'var': it is a function name" },
+  { what: "row means added to a vector of another size", argv: ["eval", "X: matrix(m,n); x: vector(n); mean(X) + x"], exit: 1, kind: "shape", at: "1:39", message: "'+' cannot combine vector(m) and vector(n)" },
+  {
+    what: "the Jacobian of a maximum (no index form)",
+    argv: ["jacobian", "x: vector(n); max(x)", "--wrt", "x"],
+    exit: 1,
+    kind: "unsupported",
+    message: "max(…) is differentiated by grad, vjp and jvp, not in index form (jacobian, hessian, --elementwise)",
+  },
   // --- unknown commands and flags, files
   { what: "an unknown command", argv: ["frobnicate", "x"], exit: 2, kind: "usage", message: /^unknown command 'frobnicate'; the commands are notebook, eval, / },
   { what: "no program", argv: ["eval"], exit: 2, kind: "usage", message: "no program given (an argument, or -f FILE)" },

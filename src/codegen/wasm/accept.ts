@@ -69,6 +69,8 @@ function stepGap(s: Step): string | undefined {
     case "luDet":
     case "solve":
       return "det, logdet, inv or a solve (the LU factorization of the JS target)";
+    case "linemax":
+      return "a row-wise (or column-wise) softmax or log-sum-exp (the maximum of each row of the JS target)";
     case "softmax":
       return elGap(s.u);
   }

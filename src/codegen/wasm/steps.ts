@@ -35,6 +35,7 @@ export function stepCode(fn: Fn, s: Step): Ref[] {
     case "lu":
     case "luDet":
     case "solve":
+    case "linemax":
       throw new Error(`internal: step ${s.k} on the wasm target (acceptWasm refuses it)`);
   }
 }
