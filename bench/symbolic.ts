@@ -16,7 +16,7 @@ const softmax = (size: string): string => `x: vector(${size}); s = exp(x)/sum(ex
 /** All n² entries of the softmax Jacobian, written out and simplified (as SymPy's jacobian: not printed). */
 function elementwiseJacobian(n: number): number {
   const program = parseProgram(softmax(`${n}`));
-  const m = deriveElementwise(program, program.subject!, { kind: "jacobian", wrt: "x" });
+  const m = deriveElementwise(program, program.subject!, { kind: "jacobian", wrt: "x" }, { printed: false });
   const simplify = simplifier({ expected: m.items.length });
   let depth = 0;
   for (const item of m.items) depth += simplify(item).depth;

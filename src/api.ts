@@ -4,7 +4,7 @@
  * `vjp`, `hessian`, `diff`, `simplify`. Everything here runs in the browser as well as
  * in Node.
  */
-import { derive, type DerivativeSpec } from "./calculus/derive.js";
+import { declareDirection, derive, type DerivativeSpec } from "./calculus/derive.js";
 import * as codegen from "./codegen/index.js";
 import { deriveElementwise, entriesAsMatrix } from "./calculus/elementwise.js";
 import { JacobiError } from "./core/errors.js";
@@ -49,7 +49,8 @@ export function parse(text: string, options?: ParseOptions): Program {
 const programOf = (p: ProgramLike): Program => (typeof p === "string" ? parseProgram(p) : p);
 
 function derivative(p: ProgramLike, spec: DerivativeSpec, options: DerivativeOptions): Expr {
-  const program = programOf(p);
+  // an undeclared tangent or cotangent takes the variable's or the value's shape
+  const program = declareDirection(programOf(p), subjectOf(programOf(p)), spec);
   const f = subjectOf(program);
   if (options.elementwise) {
     const m = deriveElementwise(program, f, spec);

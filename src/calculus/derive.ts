@@ -80,6 +80,17 @@ function layoutShape(fShape: Shape, xShape: Shape, v: readonly Index[], x: reado
   return fShape;
 }
 
+/**
+ * The program with the spec's tangent (jvp) or cotangent (vjp) declared when the program
+ * does not mention that name: a tangent takes the variable's shape, a cotangent the value's.
+ */
+export function declareDirection(program: Program, f: Expr, spec: DerivativeSpec): Program {
+  const name = spec.kind === "jvp" ? spec.tangent : spec.kind === "vjp" ? spec.cotangent : undefined;
+  if (name === undefined || program.decls.has(name) || program.defs.has(name) || program.uses.has(name) || program.sizes.has(name)) return program;
+  const shape = spec.kind === "jvp" ? variableShape(program, spec.wrt) : f.shape;
+  return { ...program, decls: new Map(program.decls).set(name, { name, shape, span: undefined, source: undefined }) };
+}
+
 function targetFor(name: string, r: Index | null, c: Index | null): Target {
   const at = presentIndices([r, c]);
   return at.length === 0 ? symTarget(name) : entryTarget(name, at);

@@ -20,7 +20,7 @@ import type { Value } from "../../eval/value.js";
 import { simplifier } from "../../simplify/simplify.js";
 import { flag, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { checkTangents, cliBinding, FORMAT_OPTION, type Format, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS, wrtNames } from "../common.js";
+import { withDirections, cliBinding, FORMAT_OPTION, type Format, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS, wrtNames } from "../common.js";
 import type { Io } from "../io.js";
 import { showExpr } from "../show.js";
 import { indexNotation } from "../../calculus/notation.js";
@@ -95,10 +95,11 @@ function indexValue(e: Expr, shape: Shape, out: readonly Index[], sizes: Readonl
   return { rows, cols, data };
 }
 
-function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, io: Io): Computed {
+/** `printed`: the result will be printed (not only evaluated with --at), so the element-wise view also counts what it writes out. */
+function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, io: Io, printed = true): Computed {
   const f = subjectOf(program);
   if (elementwise) {
-    const m = deriveElementwise(program, f, spec);
+    const m = deriveElementwise(program, f, spec, { printed });
     const simplify = simplifier({ expected: m.items.length });
     const items = m.items.map(simplify);
     return {
@@ -134,14 +135,15 @@ const whereLines = (where: readonly Binding[], format: "text" | "latex" | "json"
 const whereJson = (where: readonly Binding[]): string =>
   where.length === 0 ? "" : `,"where":{${where.map((b) => `${JSON.stringify(toText(b.name))}:${showExpr(b.expr, "json")}`).join(",")}}`;
 
-function specsOf(kind: DerivativeKind, args: ParsedArgs, program: Program): DerivativeSpec[] {
+/** The specs, and the program with an undeclared tangent or cotangent declared (shaped as it must be). */
+function specsOf(kind: DerivativeKind, args: ParsedArgs, program: Program): { specs: DerivativeSpec[]; program: Program } {
   if (!single(args, "wrt")) throw new UsageError(`${kind} needs --wrt NAME`);
   const tangent = single(args, "tangent");
   const cotangent = single(args, "cotangent");
   if (kind === "jvp" && !tangent) throw new UsageError("jvp needs --tangent NAME (a value shaped like the --wrt value)");
   if (kind === "vjp" && !cotangent) throw new UsageError("vjp needs --cotangent NAME (a value shaped like the program's value)");
-  checkTangents(args, program);
-  return wrtNames(args, program, true).map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  const specs: DerivativeSpec[] = wrtNames(args, program, true).map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  return { specs, program: withDirections(args, program, specs) };
 }
 
 /** grad, jacobian or hessian by several scalars: one result, the names as one variable vector. */
@@ -154,8 +156,9 @@ function byScalars(program: Program, kind: ListKind, names: readonly string[]): 
 }
 
 function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
-  const program = loadProgram(args, io);
-  let specs = specsOf(kind, args, program);
+  const asked = specsOf(kind, args, loadProgram(args, io));
+  const program = asked.program;
+  let specs = asked.specs;
   const format = formatOf(args);
   const names = specs.map((s) => s.wrt);
   const together = (kind === "grad" || kind === "jacobian" || kind === "hessian") && names.length > 1 && allScalars(program, names);
@@ -183,7 +186,7 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
     ? [{ spec: specs[0]!, computed: byScalars(program, kind as ListKind, names) }]
     : joint
       ? joint.results.map((r, k) => ({ spec: r.spec, computed: computedOf(program, r, joint.display[k]!, io) }))
-      : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
+      : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io, !args.options.has("at")) }));
   const label = (s: DerivativeSpec): string => `d${program.subjectName ?? "f"}/d${s.wrt}`;
   if (args.options.has("at")) {
     const env = bindProgram(program, loadBindings(args), cliBinding(io));
