@@ -167,7 +167,8 @@ function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Ent
       return { rows: xr, cols: xc, items: d(value.items)[0]! };
     }
     case "jacobian": {
-      if (f.shape.cols !== 1 || xShape.cols !== 1) throw new JacobiError("shape", "jacobian is for vectors and scalars; use vjp, jvp or grad");
+      if (f.shape.cols !== 1 || xShape.cols !== 1)
+        throw new JacobiError("shape", "the element-wise jacobian is of vectors and scalars by vectors and scalars; without --elementwise, a matrix's is in index notation");
       return { rows: value.rows, cols: xr, items: d(value.items).flat() };
     }
     case "hessian": {

@@ -9,7 +9,8 @@ import { JacobiError } from "../core/errors.js";
 import type { Expr, Index } from "../core/expr.js";
 import { checkOutput, LIMITS } from "../core/limits.js";
 import type { Size } from "../core/shape.js";
-import { evaluateAt, type Env } from "./evaluate.js";
+import { checkDepth } from "../core/limits.js";
+import { Evaluator, unboundIndices, type Env } from "./evaluator.js";
 import { formatValue, jsonNullNote } from "./value.js";
 
 /** A value with any number of indices: its dimensions and its entries, row-major. */
@@ -21,11 +22,18 @@ export interface Tensor {
 /** Nested arrays of numbers, outermost index first. */
 export type Nested = number | Nested[];
 
+/** The dimensions at an environment's sizes. */
+export const tensorDims = (sizes: readonly Size[], env: Env): number[] => sizes.map((s) => (typeof s === "number" ? s : env.sizes.get(s)!));
+
 /** The value of an index-form expression at every combination of its free indices (1-based), in the order given. */
 export function tensorValue(e: Expr, indices: readonly Index[], sizes: readonly Size[], env: Env): Tensor {
-  const dims = sizes.map((s) => (typeof s === "number" ? s : env.sizes.get(s)!));
+  const dims = tensorDims(sizes, env);
   const count = dims.reduce((a, b) => a * b, 1);
   if (count > LIMITS.maxValueEntries) throw new JacobiError("limit", `a value of ${count} entries is too large to evaluate (the limit is ${LIMITS.maxValueEntries})`);
+  checkDepth(e.depth);
+  for (const i of unboundIndices(e)) if (!indices.includes(i)) throw new JacobiError("name", `index '${i}' has no value`);
+  // one evaluator for every entry: the parts without free indices (a Σ over the whole value) are computed once
+  const evaluator = new Evaluator(env);
   const data = new Float64Array(count);
   const at = new Map<Index, number>();
   for (let flat = 0; flat < count; flat++) {
@@ -35,7 +43,7 @@ export function tensorValue(e: Expr, indices: readonly Index[], sizes: readonly 
       at.set(indices[k]!, (rest % dims[k]!) + 1);
       rest = Math.floor(rest / dims[k]!);
     }
-    data[flat] = evaluateAt(e, env, at);
+    data[flat] = evaluator.scalar(e, new Map(at));
   }
   return { dims, data };
 }

@@ -255,4 +255,27 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     at: "--decl 1: 1:11",
     message: "'n' is both a size and a declared value",
   },
+  // --- results with more than two indices, undeclared tangents and cotangents (issue 13)
+  {
+    what: "the element-wise Jacobian of a matrix by a matrix (index notation without --elementwise)",
+    argv: ["jacobian", "A*X", "--wrt", "X", "--decl", "A: matrix(2,2); X: matrix(2,2)", "--elementwise"],
+    exit: 1,
+    kind: "shape",
+    message: "the element-wise jacobian is of vectors and scalars by vectors and scalars; without --elementwise, a matrix's is in index notation",
+  },
+  {
+    what: "an undeclared cotangent given a value of the wrong shape: the error points into its --at",
+    argv: ["vjp", "A*x", "--wrt", "x", "--cotangent", "c", "--decl", "x: vector(2); A: matrix(3,2)", "--at", "c=[1,2]", "--at", "A=[[1,2],[3,4],[5,6]]", "--at", "x=[0,0]"],
+    exit: 1,
+    kind: "shape",
+    at: "--at c: 1:1",
+    message: "c has 2 entries but its declaration says vector(3)",
+  },
+  {
+    what: "a 4-index Jacobian of 60^4 entries at values is refused before it is computed (it cannot print)",
+    argv: ["jacobian", "X.^2", "--wrt", "X", "--decl", "X: matrix(60,60)", "--at", `X=[${Array(60).fill(`[${Array(60).fill(0.5).join(",")}]`).join(",")}]`],
+    exit: 1,
+    kind: "limit",
+    message: "the result is too large to print (over 20000000 characters) for its entries",
+  },
 ];

@@ -24,7 +24,8 @@ import { withDirections, cliBinding, FORMAT_OPTION, type Format, formatOf, loadB
 import type { Io } from "../io.js";
 import { showExpr } from "../show.js";
 import { indexNotation } from "../../calculus/notation.js";
-import { formatTensor, tensorValue, type Tensor } from "../../eval/tensor.js";
+import { formatTensor, tensorDims, tensorValue, type Tensor } from "../../eval/tensor.js";
+import { checkOutput } from "../../core/limits.js";
 
 const WRT: OptionSpec = { name: "wrt", value: "NAME[,NAME…]", help: "the values to differentiate by" };
 const ELEMENTWISE: OptionSpec = { name: "elementwise", help: "write every entry out (concrete sizes): x1, x2, … and W1_2 for W[1,2]" };
@@ -57,14 +58,18 @@ function valueText(c: Computed, env: Env, format: Format, precision: number, io:
 /** A result with more than two indices: `∂f[i,j]/∂X[a,b] = …`; JSON adds its indices and their sizes (the nesting order of values). */
 function tensorResult(program: Program, r: DerivativeResult, io: Io): Computed {
   const dims = r.dims!;
-  io.err(`note: the ${r.spec.kind} by ${r.spec.wrt} has ${dims.length} indices; it is shown in index notation, and values nest as ${indexNotation(program, r, "text").lhs} (indices ${r.indices.join(", ")} of sizes ${dims.join(", ")})`);
+  io.err(`note: the ${r.spec.kind} by ${r.spec.wrt} has ${dims.length} indices: index notation, values nested as ${indexNotation(program, r, "text").lhs} (indices ${r.indices.join(", ")} of sizes ${dims.join(", ")})`);
   const show = (format: Format): string => {
     if (format !== "json") return indexNotation(program, r, format).equation;
     const text = indexNotation(program, r, "text").equation;
     const latex = indexNotation(program, r, "latex").equation;
     return JSON.stringify({ text, latex, indices: r.indices, sizes: dims });
   };
-  const valueAt = (env: Env): Tensor => tensorValue(r.index, r.indices, dims, env);
+  const valueAt = (env: Env): Tensor => {
+    // every entry prints a digit and a separator at least: a value that cannot print is refused before it is computed
+    checkOutput(2 * tensorDims(dims, env).reduce((a, b) => a * b, 1), " for its entries");
+    return tensorValue(r.index, r.indices, dims, env);
+  };
   // as a Value: the entries flattened row-major into one row
   const flat = (env: Env): Value => {
     const t = valueAt(env);
