@@ -87,7 +87,8 @@ export function symbolicBenchmarks(time: (s: number) => string, log: (s: string)
     const t0 = process.hrtime.bigint();
     const refused = refusal(() => elementwiseJacobian(n));
     if (refused !== undefined) {
-      // the element-wise form's term limit: jacobi refuses it (with its message) rather than write it out
+      // the element-wise view's work limit (its value's entries as one DAG, shared parts once, times the entries
+      // differentiated by; the entries are not printed here, so the printed-size estimate does not apply): refused with its message
       log(`element-wise softmax Jacobian n=${n}: refused (${refused})`);
       lines.push(`| ${n} | ${n * n} | refused: ${refused} | — | not run | not run |`);
       continue;

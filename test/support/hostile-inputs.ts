@@ -204,7 +204,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { what: "a missing value", argv: ["eval", "x: vector(n); sum(x)"], exit: 1, kind: "name", at: "1:19", message: "no value for 'x'; bind it with --at x=…" },
   // --- --wrt naming nothing, and other derivative requests that cannot be met
   { what: "--wrt a name that does not occur", argv: ["grad", "x^2", "--wrt", "y"], exit: 1, kind: "name", message: "--wrt 'y' does not occur in the program" },
-  { what: "--wrt a definition (jacobian; grad and vjp take one)", argv: ["jacobian", "s = x^2; s", "--wrt", "s"], exit: 1, kind: "name", message: "--wrt 's' is a definition; differentiate by a declared value" },
+  { what: "--wrt a definition (jacobian, as grad and vjp: the definition is the variable)", argv: ["jacobian", "s = x^2; s", "--wrt", "s"], exit: 0, output: "1" },
   { what: "--wrt a size", argv: ["grad", "x: vector(n); sum(x)", "--wrt", "n"], exit: 1, kind: "name", message: "--wrt 'n' does not occur in the program" },
   { what: "no --wrt", argv: ["grad", "x^2"], exit: 2, kind: "usage", message: "grad needs --wrt NAME" },
   { what: "an empty --wrt", argv: ["grad", "x^2", "--wrt", ""], exit: 2, kind: "usage", message: "grad needs --wrt NAME" },
@@ -212,7 +212,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { what: "--wrt with an empty item", argv: ["grad", "x^2", "--wrt", "x,,y"], exit: 2, kind: "usage", message: "--wrt: '' is not a name" },
   { what: "the gradient of a vector", argv: ["grad", "x: vector(n); x", "--wrt", "x"], exit: 1, kind: "shape", message: "grad needs a scalar value, not vector(n); use jacobian or vjp" },
   { what: "jvp without a tangent", argv: ["jvp", "x^2", "--wrt", "x"], exit: 2, kind: "usage", message: "jvp needs --tangent NAME (a value shaped like the --wrt value)" },
-  { what: "a tangent that does not occur", argv: ["jvp", "x: vector(n); x", "--wrt", "x", "--tangent", "q"], exit: 1, kind: "name", message: "--tangent 'q' does not occur in the program" },
+  { what: "a tangent that does not occur takes the --wrt value's shape", argv: ["jvp", "x: vector(n); x", "--wrt", "x", "--tangent", "q"], exit: 0, output: "q" },
   { what: "--elementwise at a symbolic size", argv: ["jacobian", "x: vector(n); exp(x)", "--wrt", "x", "--elementwise"], exit: 1, kind: "unsupported", message: "the element-wise view needs concrete sizes, but the value is vector(n)" },
   {
     what: "--elementwise names that collide with the program's: x[1] printed as x1 beside a scalar x1",

@@ -55,10 +55,12 @@ function valueText(c: Computed, env: Env, format: Format, precision: number, io:
   return showValue(c.valueAt(env), format, precision, io.err);
 }
 
-/** A result with more than two indices: `∂f[i,j]/∂X[a,b] = …`; JSON adds its indices and their sizes (the nesting order of values). */
-function tensorResult(program: Program, r: DerivativeResult, io: Io): Computed {
+/**
+ * A result with more than two indices: `∂f[i,j]/∂X[a,b] = …`, the left side naming the
+ * layout values nest in; JSON adds its indices and their sizes.
+ */
+function tensorResult(program: Program, r: DerivativeResult): Computed {
   const dims = r.dims!;
-  io.err(`note: the ${r.spec.kind} by ${r.spec.wrt} has ${dims.length} indices: index notation, values nested as ${indexNotation(program, r, "text").lhs} (indices ${r.indices.join(", ")} of sizes ${dims.join(", ")})`);
   const show = (format: Format): string => {
     if (format !== "json") return indexNotation(program, r, format).equation;
     const text = indexNotation(program, r, "text").equation;
@@ -113,7 +115,7 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
     };
   }
   const r = derive(program, f, spec);
-  if (r.dims) return tensorResult(program, r, io);
+  if (r.dims) return tensorResult(program, r);
   if (r.matrix) {
     const display = r.matrix;
     return { display, valueAt: (env) => evaluate(display, env) };
@@ -124,7 +126,7 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
 
 /** [reverse] A derivative's result as printed (possibly with named cotangents) and its value. */
 function computedOf(program: Program, r: DerivativeResult, display: Expr, io: Io): Computed {
-  if (r.dims) return tensorResult(program, r, io);
+  if (r.dims) return tensorResult(program, r);
   if (r.matrix) {
     const m = r.matrix;
     return { display, valueAt: (env) => evaluate(m, env) };
