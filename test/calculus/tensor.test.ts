@@ -173,6 +173,10 @@ describe("a Jacobian by a definition", () => {
     }
   });
 
+  it("the library's jacobian by a definition", () => {
+    expect(api.toText(api.jacobian("x: vector(n); A: matrix(n,n); z = A*x; s = exp(z)", "z"))).toBe("diag(s)");
+  });
+
   it("the CLI differentiates by a definition with jacobian and hessian", async () => {
     expect((await cli("jacobian", "x: vector(n); A: matrix(n,n); z = A*x; s = exp(z)", "--wrt", "z")).out).toBe("diag(s)");
     expect((await cli("hessian", "x: vector(n); z = 2*x; sum(exp(z))", "--wrt", "z")).out).toBe("diag(exp(z))");
