@@ -4,7 +4,7 @@
  * `vjp`, `hessian`, `diff`, `simplify`. Everything here runs in the browser as well as
  * in Node.
  */
-import { derive, type DerivativeSpec } from "./calculus/derive.js";
+import { declareDirection, derive, type DerivativeSpec } from "./calculus/derive.js";
 import * as codegen from "./codegen/index.js";
 import { deriveElementwise, entriesAsMatrix } from "./calculus/elementwise.js";
 import { JacobiError } from "./core/errors.js";
@@ -14,6 +14,7 @@ import { bindWithEvaluator } from "./eval/bind.js";
 import type { Binding } from "./eval/evaluate.js";
 import { valueOfLike } from "./eval/value-like.js";
 import type { Value } from "./eval/value.js";
+import { nested, tensorValue, type Nested } from "./eval/tensor.js";
 import { parseProgram, type ParseOptions } from "./parse/parse.js";
 import { cancel as polyCancel, expand as polyExpand } from "./simplify/poly.js";
 import { simplifier } from "./simplify/simplify.js";
@@ -49,7 +50,8 @@ export function parse(text: string, options?: ParseOptions): Program {
 const programOf = (p: ProgramLike): Program => (typeof p === "string" ? parseProgram(p) : p);
 
 function derivative(p: ProgramLike, spec: DerivativeSpec, options: DerivativeOptions): Expr {
-  const program = programOf(p);
+  // an undeclared tangent or cotangent takes the variable's or the value's shape
+  const program = declareDirection(programOf(p), subjectOf(programOf(p)), spec);
   const f = subjectOf(program);
   if (options.elementwise) {
     const m = deriveElementwise(program, f, spec);
@@ -104,9 +106,10 @@ export function grad(p: ProgramLike, wrt: string | readonly string[], options: D
 }
 
 /**
- * The Jacobian of a vector (or scalar) value by a vector (or scalar), or by a list of
- * scalars taken as one vector (SymPy's `Matrix.jacobian(f, [x, y])`); with `{ each: true }`,
- * one Jacobian per name of a list of any shapes.
+ * The Jacobian by a vector, a scalar, a matrix or a definition, or by a list of scalars
+ * taken as one vector (SymPy's `Matrix.jacobian(f, [x, y])`); with `{ each: true }`, one
+ * per name. With more than two indices (a matrix by a matrix) it is the index form
+ * `A[i,a]*delta(b,j)` = ∂F[i,j]/∂X[a,b]; {@link derivativeValue} gives its values, nested.
  * @example toText(jacobian(parse("x: vector(n); s = exp(x)/sum(exp(x))"), "x")) === "diag(s) - s*s'"
  * @example toText(jacobian("[x*y, x + y]", ["x", "y"])) === "[[y, x], [1, 1]]"
  */
@@ -117,8 +120,8 @@ export function jacobian(p: ProgramLike, wrt: string | readonly string[], option
 }
 
 /**
- * The Hessian of a scalar value by a vector, or by a list of scalars taken as one vector
- * (with `{ each: true }`, one Hessian per name).
+ * The Hessian of a scalar value by a vector (by a matrix: the index form of
+ * ∂²f/∂X[a,b]∂X[c,d]), or by a list of scalars taken as one vector (with `{ each: true }`, one per name).
  */
 export function hessian(p: ProgramLike, wrt: readonly string[], options: EachOptions): Derivatives;
 export function hessian(p: ProgramLike, wrt: string | readonly string[], options?: DerivativeOptions): Expr;
@@ -243,6 +246,35 @@ export function evaluate(p: ProgramLike, values: Readonly<Record<string, ValueLi
   for (const name of Object.keys(values)) bindings.set(name, { value: valueOfLike(name, values[name]) });
   const { evaluator } = bindWithEvaluator(program, bindings, { onUnused: () => {} });
   return fromValue(evaluator.value(expr ?? subjectOf(program), new Map()));
+}
+
+/** Nested arrays of numbers, the outermost index first: a derivative's value laid out as `--format json` prints it. */
+export type NestedValue = Nested;
+
+/** What {@link derivativeValue} differentiates: the kind, the name, and a jvp's tangent or a vjp's cotangent. */
+export interface DerivativeRequest {
+  readonly kind: "diff" | "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
+  readonly wrt: string;
+  readonly tangent?: string;
+  readonly cotangent?: string;
+}
+
+/**
+ * A derivative's value at the given values, as nested arrays in the layout every result
+ * of any number of indices has: the value's indices first, then the variable's, row-major —
+ * `J[i][j][a][b] = ∂F[i,j]/∂X[a,b]` for a Jacobian of a matrix by a matrix,
+ * `H[a][b][c][d] = ∂²f/∂X[a,b]∂X[c,d]` for a Hessian by a matrix (a result with one index
+ * is an array, with none a number). An undeclared tangent or cotangent takes its shape.
+ * @example derivativeValue("A: matrix(2,2); X: matrix(2,2); A*X", { kind: "jacobian", wrt: "X" }, { A: [[1, 2], [3, 4]], X: [[0, 0], [0, 0]] })[1][0][1][0] === 4
+ */
+export function derivativeValue(p: ProgramLike, request: DerivativeRequest, values: Readonly<Record<string, ValueLike>>): NestedValue {
+  const spec: DerivativeSpec = { kind: request.kind, wrt: request.wrt, ...(request.tangent ? { tangent: request.tangent } : {}), ...(request.cotangent ? { cotangent: request.cotangent } : {}) };
+  const program = declareDirection(programOf(p), subjectOf(programOf(p)), spec);
+  const r = derive(program, subjectOf(program), spec);
+  const bindings = new Map<string, Binding>();
+  for (const name of Object.keys(values)) bindings.set(name, { value: valueOfLike(name, values[name]) });
+  const { env } = bindWithEvaluator(program, bindings, { onUnused: () => {} });
+  return nested(tensorValue(r.index, r.indices, r.dims ?? r.indices.map((i) => r.sizes.get(i)!), env));
 }
 
 /** Options of {@link compile}: the element type, and which kernel of a text with several. */

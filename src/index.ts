@@ -9,11 +9,12 @@
  * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
  * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { cancel, check, compile, diff, evaluate, expand, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
+export { cancel, check, compile, derivativeValue, diff, evaluate, expand, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
 export type {
   CheckReport,
   CompileOptions,
   DerivativeOptions,
+  DerivativeRequest,
   Derivatives,
   Dtype,
   EachOptions,
@@ -25,6 +26,7 @@ export type {
   KernelInputs,
   KernelOutput,
   NamedCotangent,
+  NestedValue,
   PrintOptions,
   ProgramLike,
   ValueLike,

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import katex from "katex";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { compile, evaluate, grad, hessian, jacobian, JacobiError, parse, toLatex, toText, type Derivatives, type Expr, type KernelFunction, type KernelOutput } from "../src/index.js";
+import { compile, evaluate, grad, hessian, jacobian, JacobiError, parse, toLatex, toText, vjp, type Derivatives, type Expr, type KernelFunction, type KernelOutput } from "../src/index.js";
 
 const SOFTMAX = "x: vector(n); s = exp(x)/sum(exp(x))";
 const messageOf = (f: () => unknown): string => {
@@ -57,14 +57,14 @@ describe("errors in the library's words", () => {
       messageOf(() => evaluate("x + y", { x: 1 })),
       messageOf(() => evaluate("x: vector(n); sum(x)", {})),
       messageOf(() => grad("x^2", "y")),
-      messageOf(() => jacobian("x: vector(n); s = exp(x); s", "s")),
+      messageOf(() => vjp("x: vector(n); A: matrix(n,n); A*x", "x", "A")),
       messageOf(() => jacobian("x: vector(n); x", "x", { elementwise: true })),
     ];
     expect(messages.slice(0, 4)).toEqual([
       "no value for 'y'; include y in the values",
       "no value for 'x'; include x in the values",
       "the variable 'y' does not occur in the program",
-      "the variable 's' is a definition; differentiate by a declared value",
+      "the cotangent A is matrix(n,n) but the value is vector(n)",
     ]);
     for (const m of messages) expect(m).not.toMatch(/--[a-z]/);
   });

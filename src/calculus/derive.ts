@@ -58,6 +58,39 @@ export function shapeOfName(program: Program, name: string, what: string): Shape
   return SCALAR;
 }
 
+/** Is the name a definition (not also declared)? */
+export const isDefinitionName = (program: Program, name: string): boolean => program.defs.has(name) && !program.decls.has(name);
+
+/** The shape of a name differentiated by: a declared value, a definition, or an undeclared scalar. */
+export function variableShape(program: Program, name: string): Shape {
+  return isDefinitionName(program, name) ? program.defs.get(name)!.expr.shape : shapeOfName(program, name, "the variable");
+}
+
+/**
+ * The shape of a derivative laid out as value indices then variable indices: with at most
+ * one index on each side, the matrix ∂vec(F)/∂vec(X) (rows along F, columns along X; a
+ * scalar by a vector is a row); with one side empty, the other side's shape; with more
+ * than two indices, the value's shape (the outer shape: the result is an F-shaped array of
+ * X-shaped blocks; its `dims` say every index's size).
+ */
+function layoutShape(fShape: Shape, xShape: Shape, v: readonly Index[], x: readonly Index[], sizes: ReadonlyMap<Index, Size>): Shape {
+  if (v.length <= 1 && x.length <= 1) return makeShape(v.length ? sizes.get(v[0]!)! : 1, x.length ? sizes.get(x[0]!)! : 1);
+  if (x.length === 0) return fShape;
+  if (v.length === 0) return xShape;
+  return fShape;
+}
+
+/**
+ * The program with the spec's tangent (jvp) or cotangent (vjp) declared when the program
+ * does not mention that name: a tangent takes the variable's shape, a cotangent the value's.
+ */
+export function declareDirection(program: Program, f: Expr, spec: DerivativeSpec): Program {
+  const name = spec.kind === "jvp" ? spec.tangent : spec.kind === "vjp" ? spec.cotangent : undefined;
+  if (name === undefined || program.decls.has(name) || program.defs.has(name) || program.uses.has(name) || program.sizes.has(name)) return program;
+  const shape = spec.kind === "jvp" ? variableShape(program, spec.wrt) : f.shape;
+  return { ...program, decls: new Map(program.decls).set(name, { name, shape, span: undefined, source: undefined }) };
+}
+
 function targetFor(name: string, r: Index | null, c: Index | null): Target {
   const at = presentIndices([r, c]);
   return at.length === 0 ? symTarget(name) : entryTarget(name, at);
@@ -77,13 +110,16 @@ interface IndexDerivative {
   readonly roles: IndexRoles;
   readonly lowered: Expr;
   readonly pairing?: Expr;
+  /** More than two indices: each output index's size, in layout order. */
+  readonly dims?: readonly Size[];
 }
 
 /** The index-form derivative, before simplification, with its output indices. */
 function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names: IndexNames, trace?: Tracer): IndexDerivative {
   const sizes = new Map<Index, Size>();
-  const xShape = shapeOfName(program, spec.wrt, "the variable");
-  const lowerer = new Lowerer(program);
+  const xShape = variableShape(program, spec.wrt);
+  // by a definition: it stays an entry z[a] where the value uses it, and is differentiated as a variable
+  const lowerer = new Lowerer(program, isDefinitionName(program, spec.wrt) ? { keep: new Set([spec.wrt]) } : {});
   const [fr, fc] = dims(f.shape, names.row, names.col, sizes);
   const [xr, xc] = dims(xShape, names.wrtRow, names.wrtCol, sizes);
   const value = lowerer.lower(f, fr, fc);
@@ -91,7 +127,11 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
   const lowerArg = (a: Expr, r: Index, c: Index): Expr => lowerer.lower(a, r, c);
   const d = new Differentiator(targetFor(spec.wrt, xr, xc), trace, lowerArg).of(value);
   const roles = (v: (Index | null)[], x: (Index | null)[], second: (Index | null)[] = []): IndexRoles => ({ value: presentIndices(v), variable: presentIndices(x), second: presentIndices(second) });
-  const result = (expr: Expr, shape: Shape, r: IndexRoles, pairing?: Expr): IndexDerivative => ({ expr, shape, sizes, roles: r, lowered: value, ...(pairing ? { pairing } : {}) });
+  const result = (expr: Expr, shape: Shape, r: IndexRoles, pairing?: Expr): IndexDerivative => {
+    const out = outputIndices(spec.kind, r);
+    const tensor = out.length > 2 ? { dims: out.map((i) => sizes.get(i)!) } : {};
+    return { expr, shape, sizes, roles: r, lowered: value, ...(pairing ? { pairing } : {}), ...tensor };
+  };
   /** The JVP's or VJP's product with the derivative, reported as a step. */
   const product = (rule: string, out: Expr): Expr => {
     trace?.({ kind: "rewrite", rule, before: d, after: out, run: { ruleSet: rule, before: d, after: out }, whole: () => ({ before: d, after: out }) });
@@ -106,16 +146,17 @@ function indexDerivative(program: Program, f: Expr, spec: DerivativeSpec, names:
       if (f.shape !== SCALAR) throw new JacobiError("shape", `grad needs a scalar value, not ${describeShape(f.shape)}; use jacobian or vjp`);
       return result(d, xShape, roles([], [xr, xc]));
     case "jacobian": {
-      if (f.shape.cols !== 1 || xShape.cols !== 1)
-        throw new JacobiError("shape", `jacobian is for vectors and scalars; for ${describeShape(f.shape.cols !== 1 ? f.shape : xShape)} use vjp, jvp or grad`);
-      return result(d, makeShape(f.shape.rows, xShape.rows), roles([fr], [xr]));
+      // ∂F[i,j]/∂X[a,b]: the value's indices, then the variable's
+      const [v, x] = [presentIndices([fr, fc]), presentIndices([xr, xc])];
+      return result(d, layoutShape(f.shape, xShape, v, x, sizes), roles([fr, fc], [xr, xc]));
     }
     case "hessian": {
       if (f.shape !== SCALAR) throw new JacobiError("shape", `hessian needs a scalar value, not ${describeShape(f.shape)}`);
-      if (xShape.cols !== 1) throw new JacobiError("shape", `hessian is taken by a vector or a scalar, not ${describeShape(xShape)}`);
-      const [yr] = dims(xShape, names.wrtCol, names.wrtCol, sizes);
-      const second = new Differentiator(targetFor(spec.wrt, yr, null), trace, lowerArg).of(contract(d, trace));
-      return result(second, makeShape(xShape.rows, xShape.rows), roles([], [xr], [yr]));
+      // ∂²f/∂X[a,b]∂X[c,d]; by a vector, the second index is the column letter (H[a,b])
+      const [yr, yc] = xShape.cols === 1 ? dims(xShape, names.wrtCol, names.wrtCol, sizes) : dims(xShape, names.wrtRow2, names.wrtCol2, sizes);
+      const second = new Differentiator(targetFor(spec.wrt, yr, yc), trace, lowerArg).of(contract(d, trace));
+      const [x, y] = [presentIndices([xr, xc]), presentIndices([yr, yc])];
+      return result(second, layoutShape(xShape, xShape, x, y, sizes), roles([], [xr, xc], [yr, yc]));
     }
     case "jvp": {
       const v = spec.tangent;
@@ -155,9 +196,10 @@ function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, names: In
   const distributed = distributeToCancel(recognized, trace);
   const index = contract(distributed, trace);
   const indices = outputIndices(spec.kind, raw.roles);
-  const matrix = matrixForm(program, raw, index, indices, trace);
+  // more than two indices: index notation (no matrix form)
+  const matrix = raw.dims ? undefined : matrixForm(program, raw, index, indices, trace);
   const record = options.record ? { record: { lowered: raw.lowered, steps, ...(raw.pairing ? { pairing: raw.pairing } : {}) } } : {};
-  return { spec, shape: raw.shape, index, indices, sizes: raw.sizes, roles: raw.roles, matrix, ...record };
+  return { spec, shape: raw.shape, index, indices, sizes: raw.sizes, roles: raw.roles, matrix, ...(raw.dims ? { dims: raw.dims } : {}), ...record };
 }
 
 /** The result's free indices: rows, then columns. */

@@ -43,32 +43,80 @@ export function expandEntries(program: Program, e: Expr, lowerer = new Lowerer(p
   return { rows, cols, items: positions(rows, cols).map(([r, c]) => lowerer.lower(e, r, c)) };
 }
 
+/** Options of the element-wise view. */
+export interface ElementwiseOptions {
+  /** The entries will be printed (default): refused when they would write out too many terms. Off (values only), only the work counts. */
+  readonly printed?: boolean;
+}
+
 /** A derivative in the element-wise view: a matrix of scalar expressions in x1, x2, … */
-export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpec): Entries {
+export function deriveElementwise(program: Program, f: Expr, spec: DerivativeSpec, options: ElementwiseOptions = {}): Entries {
   // The derivative table has (value entries) × (variable entries) entries (× again for a Hessian).
   const [fr, fc] = concrete(f.shape, "the value");
   const [xr, xc] = concrete(shapeOfName(program, spec.wrt, "the variable"), spec.wrt);
-  const table = fr * fc * xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
+  const by = xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
+  const table = fr * fc * by;
   if (table > LIMITS.maxEntries)
     throw new JacobiError("limit", `the element-wise ${spec.kind} has ${table} entry derivatives (the limit is ${LIMITS.maxEntries}); use the matrix form`);
-  // estimated before any work: the value written out, times the entries it is differentiated by
-  const terms = termsPerEntry(program, f, new Map()) * fr * fc * xr * xc * (spec.kind === "hessian" ? xr * xc : 1);
-  if (terms > LIMITS.maxElementwiseTerms)
+  // estimated before any work. Printed: every entry written out as a tree (shared parts each time they occur)
+  if (options.printed ?? true) {
+    const perEntry = termsPerEntry(program, f, new Map());
+    const terms = perEntry * table;
+    if (terms > LIMITS.maxElementwiseTerms)
+      throw new JacobiError(
+        "limit",
+        `the element-wise ${spec.kind} would write out about ${terms.toPrecision(2)} terms (the value has ${fr * fc} entries of about ${perEntry.toPrecision(2)} terms each; the limit is ${LIMITS.maxElementwiseTerms}); use the matrix form`,
+      );
+  }
+  // the work: the value's entries as one DAG (a shared part once), differentiated by each variable entry
+  const distinct = distinctTerms(program, f);
+  if (distinct * by > LIMITS.maxElementwiseTerms)
     throw new JacobiError(
       "limit",
-      `the element-wise ${spec.kind} would write out about ${terms.toPrecision(2)} terms (the value has ${fr * fc} entries of about ${termsPerEntry(program, f, new Map()).toPrecision(2)} terms each; the limit is ${LIMITS.maxElementwiseTerms}); use the matrix form`,
+      `the element-wise ${spec.kind} would build about ${(distinct * by).toPrecision(2)} terms (the value's entries have about ${distinct.toPrecision(2)} distinct terms, differentiated by ${by} entries; the limit is ${LIMITS.maxElementwiseTerms}); use the matrix form`,
     );
   const work = LIMITS.maxWork + LIMITS.workPerEntry * table;
   return withWorkBudget(work, `the element-wise ${spec.kind} by ${spec.wrt}`, () => elementwiseWithin(program, f, spec));
 }
 
 /**
- * About how many distinct terms one entry of a matrix-level value has when written out at
- * concrete sizes: each distinct node once (shared parts are shared), a matrix product and a
- * `sum` repeat their operands once per index value, definitions are written in.
+ * About how many distinct terms all entries of a matrix-level value have together when
+ * written out at concrete sizes, each shared part once (the lowering builds a DAG): every
+ * distinct node contributes its entries, a `sum` an addend per entry of its operand, a
+ * matrix product a term per combination of its inner indices. Saturates far beyond any limit.
+ */
+export function distinctTerms(program: Program, e: Expr): number {
+  const size = (n: Size): number => (typeof n === "number" ? n : Infinity);
+  const entries = (s: Shape): number => size(s.rows) * size(s.cols);
+  const seen = new Set<Expr>();
+  const stack = [e];
+  let total = 0;
+  while (stack.length > 0 && total < 1e15) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    let local = 1;
+    if (x.kind === "sym") {
+      const def = program.defs.get(x.name);
+      if (def) stack.push(def.expr);
+    } else if (x.kind === "matmul") {
+      // (F1 F2 … Fk)[i,j] = Σ_{p1…p(k-1)} F1[i,p1] … Fk[p(k-1),j]: a product and a sum per inner combination
+      for (let k = 0; k < x.factors.length - 1; k++) local *= size(x.factors[k]!.shape.cols);
+      local *= 2;
+    } else if (x.kind === "sum") local = entries(x.arg.shape);
+    total += entries(x.shape) * local;
+    for (const c of children(x)) stack.push(c);
+  }
+  return Math.min(total, 1e15);
+}
+
+/**
+ * About how many terms one entry of a matrix-level value has when printed at concrete
+ * sizes (a printed entry repeats what the DAG shares): a matrix product and a `sum` repeat
+ * their operands once per index value, definitions are written in.
  * Saturates far beyond any limit.
  */
-function termsPerEntry(program: Program, e: Expr, fresh: Map<Expr, number>): number {
+export function termsPerEntry(program: Program, e: Expr, fresh: Map<Expr, number> = new Map()): number {
   const size = (n: Size): number => (typeof n === "number" ? n : Infinity);
   /** The terms of `x` unrolled on their own (the copies of a sum's body are distinct). */
   const alone = (x: Expr): number => {
@@ -119,7 +167,8 @@ function elementwiseWithin(program: Program, f: Expr, spec: DerivativeSpec): Ent
       return { rows: xr, cols: xc, items: d(value.items)[0]! };
     }
     case "jacobian": {
-      if (f.shape.cols !== 1 || xShape.cols !== 1) throw new JacobiError("shape", "jacobian is for vectors and scalars; use vjp, jvp or grad");
+      if (f.shape.cols !== 1 || xShape.cols !== 1)
+        throw new JacobiError("shape", "the element-wise jacobian is of vectors and scalars by vectors and scalars; without --elementwise, a matrix's is in index notation");
       return { rows: value.rows, cols: xr, items: d(value.items).flat() };
     }
     case "hessian": {

@@ -21,6 +21,9 @@ export interface IndexNames {
   readonly col: Index;
   readonly wrtRow: Index;
   readonly wrtCol: Index;
+  /** A Hessian by a matrix: the second variable's row and column (∂²f/∂X[a,b]∂X[c,d]). */
+  readonly wrtRow2: Index;
+  readonly wrtCol2: Index;
   /** Bound indices are this letter and their nesting level: k1, k2, … */
   readonly bound: string;
 }
@@ -44,7 +47,7 @@ export function indexNamesFor(program: Program): IndexNames {
     used.add(pick);
     return pick;
   };
-  const names = { row: fresh(VALUE_LETTERS), col: fresh(VALUE_LETTERS), wrtRow: fresh(VARIABLE_LETTERS), wrtCol: fresh(VARIABLE_LETTERS) };
+  const names = { row: fresh(VALUE_LETTERS), col: fresh(VALUE_LETTERS), wrtRow: fresh(VARIABLE_LETTERS), wrtCol: fresh(VARIABLE_LETTERS), wrtRow2: fresh(VARIABLE_LETTERS), wrtCol2: fresh(VARIABLE_LETTERS) };
   const levelled = (p: string): boolean => [...taken].some((n) => n.startsWith(p) && /^\d+$/.test(n.slice(p.length)));
   const bound = ["k", "m", "p", "q", "r", "t", "u", "v", "w"].find((p) => !levelled(p)) ?? "k_";
   return { ...names, bound };

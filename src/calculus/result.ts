@@ -34,8 +34,18 @@ export interface DerivativeRecord {
 
 export interface DerivativeResult {
   readonly spec: DerivativeSpec;
-  /** The result's shape. */
+  /**
+   * The result's shape; for a result with more than two indices (`dims`), the outer shape
+   * (the value's for a Jacobian, the variable's for a Hessian: an array of blocks shaped like the variable).
+   */
   readonly shape: Shape;
+  /**
+   * Present when the result has more than two indices (a Jacobian of a matrix by a matrix,
+   * of a vector by a matrix, a Hessian by a matrix): the size of each of `indices`, in
+   * order. The layout is row-major and nested, the value's indices first, then the
+   * variable's: J[i][j][a][b] = ∂F[i,j]/∂X[a,b] (H[a][b][c][d] = ∂²f/∂X[a,b]∂X[c,d]).
+   */
+  readonly dims?: readonly Size[];
   /** The index-form result after contraction and recognition, with its free indices. */
   readonly index: Expr;
   readonly indices: readonly Index[];

@@ -2,9 +2,9 @@
  * Pieces every command shares: reading the program (argument or -f FILE), `--decl`,
  * `--at` bindings, output format and precision.
  */
-import { shapeOfName } from "../calculus/derive.js";
+import { declareDirection, shapeOfName, type DerivativeSpec } from "../calculus/derive.js";
 import { JacobiError } from "../core/errors.js";
-import type { Program } from "../core/program.js";
+import { subjectOf, type Program } from "../core/program.js";
 import type { BindOptions } from "../eval/bind.js";
 import type { Bindings, Binding } from "../eval/evaluate.js";
 import { formatValue, jsonNullNote, parseBinding, type Value } from "../eval/value.js";
@@ -58,12 +58,19 @@ export function wrtNames(args: ParsedArgs, program: Program, definitions = false
   return names;
 }
 
-/** --tangent and --cotangent, when given, must each be a value of the program. */
-export function checkTangents(args: ParsedArgs, program: Program): void {
+/**
+ * --tangent and --cotangent, when given, must each be a value of the program or a name it
+ * does not mention: that is declared, a tangent shaped like the --wrt value, a cotangent
+ * like the program's value (the program returned).
+ */
+export function withDirections(args: ParsedArgs, program: Program, specs: readonly DerivativeSpec[]): Program {
+  let out = program;
+  for (const spec of specs) out = declareDirection(out, subjectOf(out), spec);
   for (const option of ["tangent", "cotangent"]) {
     const v = single(args, option);
-    if (v !== undefined) shapeOfName(program, v, `--${option}`);
+    if (v !== undefined) shapeOfName(out, v, `--${option}`);
   }
+  return out;
 }
 
 /** The --at bindings by name. */

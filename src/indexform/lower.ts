@@ -30,6 +30,8 @@ export interface LowerOptions {
   readonly unroll?: boolean;
   /** Replace definitions by their bodies (default); off, a definition stays an entry `s[i]`. */
   readonly inline?: boolean;
+  /** Definitions not inlined even so: they stay entries `z[i]` (a definition differentiated by). */
+  readonly keep?: ReadonlySet<string>;
 }
 
 /** Placeholder indices of a lowered definition (renamed at each use). */
@@ -48,6 +50,7 @@ export class Lowerer {
   private fresh = 0;
   private readonly unroll: boolean;
   private readonly inline: boolean;
+  private readonly keep: ReadonlySet<string>;
 
   constructor(
     readonly program: Program,
@@ -55,6 +58,7 @@ export class Lowerer {
   ) {
     this.unroll = options.unroll ?? false;
     this.inline = options.inline ?? true;
+    this.keep = options.keep ?? new Set();
   }
 
   /** Each definition, lowered once at the placeholder indices, and its nesting depth. */
@@ -174,7 +178,7 @@ export class Lowerer {
 
   /** A named value: a declared entry, an inlined definition, or a scalar name. */
   private name(name: string, e: Expr, r: Index | null, c: Index | null): Expr {
-    const def = this.inline ? this.program.defs.get(name) : undefined;
+    const def = this.inline && !this.keep.has(name) ? this.program.defs.get(name) : undefined;
     if (def) {
       // The definition's entry at the placeholder indices, renamed to the ones asked for.
       const [body, depth] = this.definition(name);

@@ -83,10 +83,9 @@ describe("the gradient by a definition", () => {
     expect(out).toBe(["dL/dnet1 = (W2'*(s*sum(y) - y)) .* z1 .* (1 - z1)", "dL/dW1 = ((W2'*(s*sum(y) - y)) .* z1 .* (1 - z1))*x'", "dL/db1 = (W2'*(s*sum(y) - y)) .* z1 .* (1 - z1)"].join("\n"));
   });
 
-  it("jacobian by a definition is still refused", async () => {
-    const r = await cli("jacobian", WITH_NET1.replace("L = -sum(y .* log(s))", "s"), "--wrt", "net1");
-    expect(r.code).toBe(1);
-    expect(r.err).toContain("is a definition");
+  it("jacobian by a definition: the definition is the variable (∂s/∂net1 = (diag(s) - s*s')*W2*diag(σ'(net1)))", async () => {
+    const out = await cliOut("jacobian", WITH_NET1.replace("L = -sum(y .* log(s))", "s"), "--wrt", "net1");
+    expect(out).toBe("diag(s)*W2*diag(z1 .* (1 - z1)) - s*((s'*W2) .* z1' .* (1 - z1'))");
   });
 });
 

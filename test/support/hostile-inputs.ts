@@ -204,7 +204,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { what: "a missing value", argv: ["eval", "x: vector(n); sum(x)"], exit: 1, kind: "name", at: "1:19", message: "no value for 'x'; bind it with --at x=…" },
   // --- --wrt naming nothing, and other derivative requests that cannot be met
   { what: "--wrt a name that does not occur", argv: ["grad", "x^2", "--wrt", "y"], exit: 1, kind: "name", message: "--wrt 'y' does not occur in the program" },
-  { what: "--wrt a definition (jacobian; grad and vjp take one)", argv: ["jacobian", "s = x^2; s", "--wrt", "s"], exit: 1, kind: "name", message: "--wrt 's' is a definition; differentiate by a declared value" },
+  { what: "--wrt a definition (jacobian, as grad and vjp: the definition is the variable)", argv: ["jacobian", "s = x^2; s", "--wrt", "s"], exit: 0, output: "1" },
   { what: "--wrt a size", argv: ["grad", "x: vector(n); sum(x)", "--wrt", "n"], exit: 1, kind: "name", message: "--wrt 'n' does not occur in the program" },
   { what: "no --wrt", argv: ["grad", "x^2"], exit: 2, kind: "usage", message: "grad needs --wrt NAME" },
   { what: "an empty --wrt", argv: ["grad", "x^2", "--wrt", ""], exit: 2, kind: "usage", message: "grad needs --wrt NAME" },
@@ -212,7 +212,7 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { what: "--wrt with an empty item", argv: ["grad", "x^2", "--wrt", "x,,y"], exit: 2, kind: "usage", message: "--wrt: '' is not a name" },
   { what: "the gradient of a vector", argv: ["grad", "x: vector(n); x", "--wrt", "x"], exit: 1, kind: "shape", message: "grad needs a scalar value, not vector(n); use jacobian or vjp" },
   { what: "jvp without a tangent", argv: ["jvp", "x^2", "--wrt", "x"], exit: 2, kind: "usage", message: "jvp needs --tangent NAME (a value shaped like the --wrt value)" },
-  { what: "a tangent that does not occur", argv: ["jvp", "x: vector(n); x", "--wrt", "x", "--tangent", "q"], exit: 1, kind: "name", message: "--tangent 'q' does not occur in the program" },
+  { what: "a tangent that does not occur takes the --wrt value's shape", argv: ["jvp", "x: vector(n); x", "--wrt", "x", "--tangent", "q"], exit: 0, output: "q" },
   { what: "--elementwise at a symbolic size", argv: ["jacobian", "x: vector(n); exp(x)", "--wrt", "x", "--elementwise"], exit: 1, kind: "unsupported", message: "the element-wise view needs concrete sizes, but the value is vector(n)" },
   {
     what: "--elementwise names that collide with the program's: x[1] printed as x1 beside a scalar x1",
@@ -292,5 +292,28 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     exit: 1,
     kind: "unsupported",
     message: "the element-wise view does not expand det (a function of a whole matrix); without --elementwise the derivative has its matrix form",
+  },
+  // --- results with more than two indices, undeclared tangents and cotangents (issue 13)
+  {
+    what: "the element-wise Jacobian of a matrix by a matrix (index notation without --elementwise)",
+    argv: ["jacobian", "A*X", "--wrt", "X", "--decl", "A: matrix(2,2); X: matrix(2,2)", "--elementwise"],
+    exit: 1,
+    kind: "shape",
+    message: "the element-wise jacobian is of vectors and scalars by vectors and scalars; without --elementwise, a matrix's is in index notation",
+  },
+  {
+    what: "an undeclared cotangent given a value of the wrong shape: the error points into its --at",
+    argv: ["vjp", "A*x", "--wrt", "x", "--cotangent", "c", "--decl", "x: vector(2); A: matrix(3,2)", "--at", "c=[1,2]", "--at", "A=[[1,2],[3,4],[5,6]]", "--at", "x=[0,0]"],
+    exit: 1,
+    kind: "shape",
+    at: "--at c: 1:1",
+    message: "c has 2 entries but its declaration says vector(3)",
+  },
+  {
+    what: "a 4-index Jacobian of 60^4 entries at values is refused before it is computed (it cannot print)",
+    argv: ["jacobian", "X.^2", "--wrt", "X", "--decl", "X: matrix(60,60)", "--at", `X=[${Array(60).fill(`[${Array(60).fill(0.5).join(",")}]`).join(",")}]`],
+    exit: 1,
+    kind: "limit",
+    message: "the result is too large to print (over 20000000 characters) for its entries",
   },
 ];

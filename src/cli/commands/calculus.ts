@@ -20,9 +20,12 @@ import type { Value } from "../../eval/value.js";
 import { simplifier } from "../../simplify/simplify.js";
 import { flag, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { checkTangents, cliBinding, FORMAT_OPTION, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS, wrtNames } from "../common.js";
+import { withDirections, cliBinding, FORMAT_OPTION, type Format, formatOf, loadBindings, loadProgram, precisionOf, PROGRAM_OPTIONS, showValue, VALUE_OPTIONS, wrtNames } from "../common.js";
 import type { Io } from "../io.js";
 import { showExpr } from "../show.js";
+import { indexNotation } from "../../calculus/notation.js";
+import { formatTensor, tensorDims, tensorValue, type Tensor } from "../../eval/tensor.js";
+import { checkOutput } from "../../core/limits.js";
 
 const WRT: OptionSpec = { name: "wrt", value: "NAME[,NAME…]", help: "the values to differentiate by" };
 const ELEMENTWISE: OptionSpec = { name: "elementwise", help: "write every entry out (concrete sizes): x1, x2, … and W1_2 for W[1,2]" };
@@ -34,6 +37,47 @@ interface Computed {
   readonly display: Expr;
   /** Its value at an environment. */
   readonly valueAt: (env: Env) => Value;
+  /** A result with more than two indices: printed in index notation (`show`), its value as nested arrays (`valueAt`). */
+  readonly tensor?: TensorResult;
+}
+
+interface TensorResult {
+  readonly show: (format: Format) => string;
+  readonly valueAt: (env: Env) => Tensor;
+}
+
+/** How a computed result prints: matrix form, or index notation with its indices named. */
+const shownOf = (c: Computed, format: Format): string => (c.tensor ? c.tensor.show(format) : showExpr(c.display, format));
+
+/** A computed result's value at an environment, printed. */
+function valueText(c: Computed, env: Env, format: Format, precision: number, io: Io): string {
+  if (c.tensor) return formatTensor(c.tensor.valueAt(env), format, precision, io.err);
+  return showValue(c.valueAt(env), format, precision, io.err);
+}
+
+/**
+ * A result with more than two indices: `∂f[i,j]/∂X[a,b] = …`, the left side naming the
+ * layout values nest in; JSON adds its indices and their sizes.
+ */
+function tensorResult(program: Program, r: DerivativeResult): Computed {
+  const dims = r.dims!;
+  const show = (format: Format): string => {
+    if (format !== "json") return indexNotation(program, r, format).equation;
+    const text = indexNotation(program, r, "text").equation;
+    const latex = indexNotation(program, r, "latex").equation;
+    return JSON.stringify({ text, latex, indices: r.indices, sizes: dims });
+  };
+  const valueAt = (env: Env): Tensor => {
+    // every entry prints a digit and a separator at least: a value that cannot print is refused before it is computed
+    checkOutput(2 * tensorDims(dims, env).reduce((a, b) => a * b, 1), " for its entries");
+    return tensorValue(r.index, r.indices, dims, env);
+  };
+  // as a Value: the entries flattened row-major into one row
+  const flat = (env: Env): Value => {
+    const t = valueAt(env);
+    return { rows: 1, cols: t.data.length, data: t.data };
+  };
+  return { display: r.index, valueAt: flat, tensor: { show, valueAt } };
 }
 
 /** The value of an index-form result, entry by entry. */
@@ -58,10 +102,11 @@ function indexValue(e: Expr, shape: Shape, out: readonly Index[], sizes: Readonl
   return { rows, cols, data };
 }
 
-function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, io: Io): Computed {
+/** `printed`: the result will be printed (not only evaluated with --at), so the element-wise view also counts what it writes out. */
+function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, io: Io, printed = true): Computed {
   const f = subjectOf(program);
   if (elementwise) {
-    const m = deriveElementwise(program, f, spec);
+    const m = deriveElementwise(program, f, spec, { printed });
     const simplify = simplifier({ expected: m.items.length });
     const items = m.items.map(simplify);
     return {
@@ -70,6 +115,7 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
     };
   }
   const r = derive(program, f, spec);
+  if (r.dims) return tensorResult(program, r);
   if (r.matrix) {
     const display = r.matrix;
     return { display, valueAt: (env) => evaluate(display, env) };
@@ -79,7 +125,8 @@ function compute(program: Program, spec: DerivativeSpec, elementwise: boolean, i
 }
 
 /** [reverse] A derivative's result as printed (possibly with named cotangents) and its value. */
-function computedOf(r: DerivativeResult, display: Expr, io: Io): Computed {
+function computedOf(program: Program, r: DerivativeResult, display: Expr, io: Io): Computed {
+  if (r.dims) return tensorResult(program, r);
   if (r.matrix) {
     const m = r.matrix;
     return { display, valueAt: (env) => evaluate(m, env) };
@@ -95,14 +142,15 @@ const whereLines = (where: readonly Binding[], format: "text" | "latex" | "json"
 const whereJson = (where: readonly Binding[]): string =>
   where.length === 0 ? "" : `,"where":{${where.map((b) => `${JSON.stringify(toText(b.name))}:${showExpr(b.expr, "json")}`).join(",")}}`;
 
-function specsOf(kind: DerivativeKind, args: ParsedArgs, program: Program): DerivativeSpec[] {
+/** The specs, and the program with an undeclared tangent or cotangent declared (shaped as it must be). */
+function specsOf(kind: DerivativeKind, args: ParsedArgs, program: Program): { specs: DerivativeSpec[]; program: Program } {
   if (!single(args, "wrt")) throw new UsageError(`${kind} needs --wrt NAME`);
   const tangent = single(args, "tangent");
   const cotangent = single(args, "cotangent");
   if (kind === "jvp" && !tangent) throw new UsageError("jvp needs --tangent NAME (a value shaped like the --wrt value)");
   if (kind === "vjp" && !cotangent) throw new UsageError("vjp needs --cotangent NAME (a value shaped like the program's value)");
-  checkTangents(args, program);
-  return wrtNames(args, program, kind === "grad" || kind === "vjp").map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  const specs: DerivativeSpec[] = wrtNames(args, program, true).map((w) => ({ kind, wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
+  return { specs, program: withDirections(args, program, specs) };
 }
 
 /** grad, jacobian or hessian by several scalars: one result, the names as one variable vector. */
@@ -115,8 +163,9 @@ function byScalars(program: Program, kind: ListKind, names: readonly string[]): 
 }
 
 function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
-  const program = loadProgram(args, io);
-  let specs = specsOf(kind, args, program);
+  const asked = specsOf(kind, args, loadProgram(args, io));
+  const program = asked.program;
+  let specs = asked.specs;
   const format = formatOf(args);
   const names = specs.map((s) => s.wrt);
   const together = (kind === "grad" || kind === "jacobian" || kind === "hessian") && names.length > 1 && allScalars(program, names);
@@ -124,16 +173,16 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   // [reverse] hessian by several names (not all scalars): the full block matrix, labelled by block
   if (kind === "hessian" && names.length > 1 && !together) {
     const f = subjectOf(program);
-    const blocks = hessianBlocks(program, f, names, derive).map((b) => ({ ...b, computed: computedOf(b.result, b.result.matrix ?? b.result.index, io) }));
+    const blocks = hessianBlocks(program, f, names, derive).map((b) => ({ ...b, computed: computedOf(program, b.result, b.result.matrix ?? b.result.index, io) }));
     const blockLabel = (b: { row: string; col: string }): string => `d2${program.subjectName ?? "f"}/d${b.row}d${b.col}`;
     if (args.options.has("at")) {
       const env = bindProgram(program, loadBindings(args), cliBinding(io));
-      const values = blocks.map((b) => showValue(b.computed.valueAt(env), format, precisionOf(args), io.err));
+      const values = blocks.map((b) => valueText(b.computed, env, format, precisionOf(args), io));
       if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${values[k]}`).join(",")}}`);
       else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${values[k]}`).join("\n"));
       return;
     }
-    const shown = blocks.map((b) => showExpr(b.computed.display, format));
+    const shown = blocks.map((b) => shownOf(b.computed, format));
     if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${shown[k]}`).join(",")}}`);
     else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${shown[k]}`).join("\n"));
     return;
@@ -143,19 +192,19 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   const results = together
     ? [{ spec: specs[0]!, computed: byScalars(program, kind as ListKind, names) }]
     : joint
-      ? joint.results.map((r, k) => ({ spec: r.spec, computed: computedOf(r, joint.display[k]!, io) }))
-      : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io) }));
+      ? joint.results.map((r, k) => ({ spec: r.spec, computed: computedOf(program, r, joint.display[k]!, io) }))
+      : specs.map((s) => ({ spec: s, computed: compute(program, s, flag(args, "elementwise"), io, !args.options.has("at")) }));
   const label = (s: DerivativeSpec): string => `d${program.subjectName ?? "f"}/d${s.wrt}`;
   if (args.options.has("at")) {
     const env = bindProgram(program, loadBindings(args), cliBinding(io));
     const precision = precisionOf(args);
-    const values = results.map((r) => showValue(r.computed.valueAt(env), format, precision, io.err));
+    const values = results.map((r) => valueText(r.computed, env, format, precision, io));
     if (results.length === 1) io.out(values[0]!);
     else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${values[k]}`).join(",")}}`);
     else io.out(results.map((r, k) => `${label(r.spec)} = ${values[k]}`).join("\n"));
     return;
   }
-  const shown = results.map((r) => showExpr(r.computed.display, format));
+  const shown = results.map((r) => shownOf(r.computed, format));
   const where = joint?.where ?? [];
   if (results.length === 1 && where.length === 0) io.out(shown[0]!);
   else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${shown[k]}`).join(",")}${whereJson(where)}}`);

@@ -14,7 +14,7 @@ import { derivationDocument } from "../../derive/tex.js";
 import { derivationLatex, derivationText } from "../../derive/text.js";
 import { all, choice, single, UsageError, type OptionSpec, type ParsedArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { checkTangents, loadProgram, PROGRAM_OPTIONS, wrtNames } from "../common.js";
+import { withDirections, loadProgram, PROGRAM_OPTIONS, wrtNames } from "../common.js";
 
 const OPTIONS: readonly OptionSpec[] = [
   ...PROGRAM_OPTIONS,
@@ -51,15 +51,15 @@ function kindOf(args: ParsedArgs, program: Program, wrt: string): DerivativeKind
   );
 }
 
-function specsOf(args: ParsedArgs, program: Program): DerivativeSpec[] {
+/** The specs, and the program with an undeclared tangent or cotangent declared. */
+function specsOf(args: ParsedArgs, program: Program): { specs: DerivativeSpec[]; program: Program } {
   const wrt = single(args, "wrt");
   if (!wrt) throw new UsageError("derive needs --wrt NAME");
   const names = wrtNames(args, program);
   const tangent = single(args, "tangent");
   const cotangent = single(args, "cotangent");
   const specs = names.map((w) => ({ kind: kindOf(args, program, w), wrt: w, ...(tangent ? { tangent } : {}), ...(cotangent ? { cotangent } : {}) }));
-  checkTangents(args, program);
-  return specs;
+  return { specs, program: withDirections(args, program, specs) };
 }
 
 export const deriveCommand: Command = {
@@ -76,8 +76,7 @@ export const deriveCommand: Command = {
   details:
     "Steps: the definitions and the index form, each differentiation rule that teaches something (the first ∂x[i]/∂x[a] = δ(i,a), the chain, product and quotient rules, linearity of Σ), each δ contraction with the identity it uses, the definitions recognized again (recognize s), and the matrix form. With --tex or --html the files are written and their paths printed.",
   run(args, io) {
-    const program = loadProgram(args, io);
-    const specs = specsOf(args, program);
+    const { specs, program } = specsOf(args, loadProgram(args, io));
     const format = choice(args, "format", ["text", "latex"] as const, "text");
     const source = [...all(args, "decl"), program.source.text].join("\n");
     const derivation = recordDerivation(program, specs, { source });
