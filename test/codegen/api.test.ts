@@ -255,11 +255,12 @@ describe("the gen command", () => {
   });
 
   it("reports usage errors and spec errors with positions", async () => {
-    const m = memoryIo({ "a.jacobi": "x: vector(n)\nkernel k = jacobian(x'*W, x)" });
+    // a Jacobian with four indices (X' by X) has no matrix form, so no kernel yet
+    const m = memoryIo({ "a.jacobi": "X: matrix(n,k)\nkernel k = jacobian(X', X)" });
     expect(await runCli(["gen", "a.jacobi"], m.io)).toBe(2);
     expect(await runCli(["gen", "--out", "o"], m.io)).toBe(2);
     expect(await runCli(["gen", "a.jacobi", "--out", "o"], m.io)).toBe(1);
-    expect(m.err.join("\n")).toMatch(/a\.jacobi: 2:1: jacobian is for vectors and scalars/);
+    expect(m.err.join("\n")).toMatch(/a\.jacobi: 2:1: kernel k: the jacobian of f by X has no matrix form/);
   });
 });
 
