@@ -10,8 +10,24 @@ import { SCALAR } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
 import * as B from "../core/build.js";
 import { cancel, expand } from "./poly.js";
-import { Rewriter, type Step } from "./rewrite.js";
+import { Rewriter, type Rule, type Step } from "./rewrite.js";
 import { SIMPLIFY_RULES } from "./rules.js";
+import { ALGEBRAIC_RULES, FORM_RULES } from "./rules-forms.js";
+import { EXPANSION_RULES, TRIG_RULES } from "./rules-trig.js";
+import { formSize } from "../print/size.js";
+
+/** Every rule of simplification: the identities of rules.ts, the trigonometric ones, the textbook forms. */
+const RULES = [...SIMPLIFY_RULES, ...TRIG_RULES, ...FORM_RULES];
+
+/**
+ * Rule sets that make a part larger but may make the whole smaller (cos(asin(u)) is
+ * sqrt(1 - u^2), and so cos(asin(u))^2 is 1 - u^2): tried on a whole scalar result, each
+ * followed by the rules, and kept only when the result is smaller (src/print/size.ts).
+ */
+const TRIALS = [
+  { name: "inverse functions written algebraically", rules: ALGEBRAIC_RULES },
+  { name: "addition theorems", rules: EXPANSION_RULES },
+];
 
 export interface SimplifyOptions {
   /** Receives each rewrite step with its rule's name. */
@@ -83,15 +99,35 @@ function refactor(c: Expr, original: ReadonlySet<Expr>): Expr {
   });
 }
 
+/** Does some rule of `rules` apply somewhere in `e`? */
+function applies(e: Expr, rules: readonly Rule[]): boolean {
+  let found = false;
+  forEachNode(e, (x) => !(found ||= rules.some((r) => r.apply(x, (p) => p) !== undefined)));
+  return found;
+}
+
 export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
   const budget = LIMITS.maxRewriteSteps * Math.max(1, options.expected ?? 1);
-  const r = new Rewriter(SIMPLIFY_RULES, options.onStep ? { name: "simplify", budget, onStep: options.onStep } : { name: "simplify", budget });
+  const withSteps = (name: string) => (options.onStep ? { name, budget, onStep: options.onStep } : { name, budget });
+  const r = new Rewriter(RULES, withSteps("simplify"));
+  // trials run without steps; one that is kept is reported as one step
+  const quiet = new Rewriter(RULES, { name: "simplify", budget });
+  const trials = TRIALS.map((t) => ({ ...t, rewriter: new Rewriter(t.rules, { name: t.name, budget }) }));
   return (e) => {
     // the rules assume finite values (u/u = 1, 0*u = 0): a constant without one (0^(-1), log(0)) is left as it is
     if (B.hasPole(e)) return e;
-    const out = r.run(e);
+    let out = r.run(e);
     const c = cancelIfSmaller(out, options.onStep);
-    return c === out ? out : r.run(c);
+    if (c !== out) out = r.run(c);
+    if (out.shape !== SCALAR || treeSize(out, CANCEL_MAX_NODES) === Infinity) return out;
+    for (const t of trials) {
+      if (!applies(out, t.rules)) continue;
+      const tried = quiet.run(t.rewriter.run(out));
+      if (formSize(tried) >= formSize(out)) continue;
+      options.onStep?.({ kind: "rewrite", rule: t.name, before: out, after: tried, run: { ruleSet: "simplify", before: out, after: tried }, whole: () => ({ before: out, after: tried }) });
+      out = tried;
+    }
+    return out;
   };
 }
 
