@@ -22,7 +22,7 @@ const inverse = (f: FnName, g: FnName) => (e: Expr) => (isCall(e, f) && isCall(e
 const sq = (e: Expr): Expr => B.pow(e, B.num(2));
 const fn = (f: FnName, u: Expr, k = 1): Expr => B.pow(B.call(f, u), B.num(k));
 
-/** A sum with term `rest*q(u)` and term `rest*p(u)` -> the sum with `rest*r(u)` for both. */
+/** A sum with term `rest*q(u)` and term `rest*p(u)` -> the sum with `rest*r(u)` for both, when that is smaller. */
 function pairInSum(e: Expr, q: { fn: FnName; k: number; sign: 1 | -1 }, p: (u: Expr) => Expr, r: (u: Expr) => Expr): Expr | undefined {
   if (e.kind !== "add" || e.terms.length > 200) return undefined;
   for (const t of e.terms) {
@@ -32,7 +32,8 @@ function pairInSum(e: Expr, q: { fn: FnName; k: number; sign: 1 | -1 }, p: (u: E
       const rest = B.mul(B.num(q.sign), t, B.pow(x, B.MINUS_ONE));
       const partner = B.mul(rest, p(base.arg));
       if (partner === t || !e.terms.includes(partner)) continue;
-      return B.addAll([...e.terms.filter((y) => y !== t && y !== partner), B.mul(rest, r(base.arg))]);
+      const out = B.addAll([...e.terms.filter((y) => y !== t && y !== partner), B.mul(rest, r(base.arg))]);
+      return formSize(out) < formSize(e) ? out : undefined;
     }
   }
   return undefined;
@@ -82,6 +83,9 @@ function expPair(e: Expr): Expr | undefined {
 const CIRCULAR: Partial<Record<FnName, readonly [number, number]>> = { sin: [1, 0], cos: [0, 1], tan: [1, -1], cot: [-1, 1], sec: [0, -1], csc: [-1, 0] };
 const HYPERBOLIC: Partial<Record<FnName, readonly [number, number]>> = { sinh: [1, 0], cosh: [0, 1], tanh: [1, -1] };
 
+const RATIO_NAMES: ReadonlySet<string> = new Set(["tan", "cot", "sec", "csc", "tanh"]);
+const ratioName = (e: Expr): boolean => e.kind === "call" && RATIO_NAMES.has(e.fn);
+
 /** The ways to write sin^s*cos^c (or sinh, cosh): as it is, or with tan/cot (tanh) taking the shared part. */
 function ratioForms(u: Expr, s: number, c: number, hyperbolic: boolean): Expr[] {
   const [sin, cos, tan] = hyperbolic ? (["sinh", "cosh", "tanh"] as const) : (["sin", "cos", "tan"] as const);
@@ -117,7 +121,7 @@ function trigRatios(e: Expr): Expr | undefined {
     const g = groups.get(key) ?? { u: base.arg, hyperbolic: table === HYPERBOLIC, s: 0, c: 0, count: 0 };
     groups.set(key, { ...g, s: g.s + n * ds, c: g.c + n * dc, count: g.count + 1 });
   }
-  if (![...groups.values()].some((g) => g.count > 1)) return undefined;
+  if (![...groups.values()].some((g) => g.count > 1) && !e.factors.some((f) => ratioName(B.powerOf(f)[0]))) return undefined;
   const parts = [...groups.values()].map((g) => ratioForms(g.u, g.s, g.c, g.hyperbolic).reduce((a, b) => (formSize(b) < formSize(a) ? b : a)));
   const out = B.mulAll([...others, ...parts]);
   return formSize(out) < formSize(e) ? out : undefined;
@@ -165,6 +169,12 @@ export const TRIG_RULES: readonly Rule[] = [
   rule("tanh2+sech2", (e) => pairInSum(e, { fn: "cosh", k: -2, sign: 1 }, (u) => sq(B.call("tanh", u)), () => B.ONE)),
   // a/sinh(u)^2 + a -> a/tanh(u)^2
   rule("csch2+1", (e) => pairInSum(e, { fn: "sinh", k: -2, sign: 1 }, () => B.ONE, (u) => fn("tanh", u, -2))),
+  // a + a*tan(u)^2 -> a/cos(u)^2
+  rule("1+tan2", (e) => pairInSum(e, { fn: "tan", k: 2, sign: 1 }, () => B.ONE, (u) => fn("cos", u, -2))),
+  // a + a*cot(u)^2 -> a/sin(u)^2
+  rule("1+cot2", (e) => pairInSum(e, { fn: "cot", k: 2, sign: 1 }, () => B.ONE, (u) => fn("sin", u, -2))),
+  // a - a*tanh(u)^2 -> a/cosh(u)^2
+  rule("1-tanh2", (e) => pairInSum(e, { fn: "tanh", k: 2, sign: -1 }, () => B.ONE, (u) => fn("cosh", u, -2))),
   // a*cosh(u) + a*sinh(u) -> a*exp(u)
   rule("cosh+sinh", (e) => pairInSum(e, { fn: "sinh", k: 1, sign: 1 }, (u) => B.call("cosh", u), (u) => B.call("exp", u))),
   // a*cosh(u) - a*sinh(u) -> a*exp(-u)
@@ -201,7 +211,13 @@ function addition(f: FnName, e: Expr): Expr | undefined {
  * The addition theorems forwards, for the simplifier to try on a whole result and keep
  * only when what follows is smaller: sin(x + y) + sin(x - y) is 2*sin(x)*cos(y).
  */
+const odd = (f: FnName) => (e: Expr) => (isCall(e, f) && Q.isNegative(B.splitCoefficient(e.arg)[0]) ? B.neg(B.call(f, B.neg(e.arg))) : undefined);
+
 export const EXPANSION_RULES: readonly Rule[] = [
+  // sin(-u) -> -sin(u)
+  rule("sin-odd", odd("sin")),
+  // sinh(-u) -> -sinh(u)
+  rule("sinh-odd", odd("sinh")),
   // sin(a + b) -> sin(a)*cos(b) + cos(a)*sin(b), sin(2*u) -> 2*sin(u)*cos(u)
   rule("sin-addition", (e) => addition("sin", e)),
   // cos(a + b) -> cos(a)*cos(b) - sin(a)*sin(b), cos(2*u) -> cos(u)^2 - sin(u)^2
@@ -210,4 +226,26 @@ export const EXPANSION_RULES: readonly Rule[] = [
   rule("sinh-addition", (e) => addition("sinh", e)),
   // cosh(a + b) -> cosh(a)*cosh(b) + sinh(a)*sinh(b)
   rule("cosh-addition", (e) => addition("cosh", e)),
+];
+
+/** sin(u)^(2k) -> (1 - cos(u)^2)^k, or cos for sin (hyperbolic: cosh^2 = 1 + sinh^2). */
+function square(f: FnName, g: FnName, sign: 1 | -1, e: Expr): Expr | undefined {
+  if (e.kind !== "pow" || !isCall(e.base, f) || e.exponent.kind !== "num" || !Q.isInteger(e.exponent.value) || e.exponent.value.num % 2n !== 0n || e.exponent.value.num <= 0n) return undefined;
+  // sign -1: 1 - g(u)^2; sign 1: c + g(u)^2 with c = -1 for sinh (cosh² - 1), 1 for cosh (1 + sinh²)
+  const c = sign === -1 ? 1 : f === "sinh" ? -1 : 1;
+  return B.pow(B.add(B.num(c), B.mul(B.num(sign), sq(B.call(g, e.base.arg)))), B.num(Q.rat(e.exponent.value.num / 2n)));
+}
+
+/** Pythagorean substitutions, for the simplifier to try on a whole result (then expanded) and keep only when smaller: -4*sin(x)^4 + 4*cos(x)^4 - 8*cos(x)^2 is -4. */
+export const SINE_SQUARES: readonly Rule[] = [
+  // sin(u)^2 -> 1 - cos(u)^2
+  rule("sin2-as-cos2", (e) => square("sin", "cos", -1, e)),
+  // sinh(u)^2 -> cosh(u)^2 - 1
+  rule("sinh2-as-cosh2", (e) => square("sinh", "cosh", 1, e)),
+];
+export const COSINE_SQUARES: readonly Rule[] = [
+  // cos(u)^2 -> 1 - sin(u)^2
+  rule("cos2-as-sin2", (e) => square("cos", "sin", -1, e)),
+  // cosh(u)^2 -> 1 + sinh(u)^2
+  rule("cosh2-as-sinh2", (e) => square("cosh", "sinh", 1, e)),
 ];

@@ -13,7 +13,7 @@ import { cancel, expand } from "./poly.js";
 import { Rewriter, type Rule, type Step } from "./rewrite.js";
 import { SIMPLIFY_RULES } from "./rules.js";
 import { ALGEBRAIC_RULES, FORM_RULES } from "./rules-forms.js";
-import { EXPANSION_RULES, TRIG_RULES } from "./rules-trig.js";
+import { COSINE_SQUARES, EXPANSION_RULES, SINE_SQUARES, TRIG_RULES } from "./rules-trig.js";
 import { formSize } from "../print/size.js";
 
 /** Every rule of simplification: the identities of rules.ts, the trigonometric ones, the textbook forms. */
@@ -24,9 +24,11 @@ const RULES = [...SIMPLIFY_RULES, ...TRIG_RULES, ...FORM_RULES];
  * sqrt(1 - u^2), and so cos(asin(u))^2 is 1 - u^2): tried on a whole scalar result, each
  * followed by the rules, and kept only when the result is smaller (src/print/size.ts).
  */
-const TRIALS = [
+const TRIALS: readonly { name: string; rules: readonly Rule[]; expand?: true }[] = [
   { name: "inverse functions written algebraically", rules: ALGEBRAIC_RULES },
-  { name: "addition theorems", rules: EXPANSION_RULES },
+  { name: "addition theorems", rules: EXPANSION_RULES, expand: true },
+  { name: "sin(u)^2 = 1 - cos(u)^2", rules: SINE_SQUARES, expand: true },
+  { name: "cos(u)^2 = 1 - sin(u)^2", rules: COSINE_SQUARES, expand: true },
 ];
 
 export interface SimplifyOptions {
@@ -81,7 +83,8 @@ function cancelIfSmaller(e: Expr, onStep?: (step: Step) => void): Expr {
   const before = denominators(e);
   if (size === Infinity || before.size === 0) return e;
   const c = refactor(cancel(e), before);
-  if (c === e || treeSize(c, size) >= size || [...denominators(c)].some((d) => !before.has(d))) return e;
+  // a new denominator that is a sum reads worse (expanded); a new monomial one (y in -1/(2*y)) is fine
+  if (c === e || treeSize(c, size) >= size || [...denominators(c)].some((d) => !before.has(d) && d.kind === "add")) return e;
   onStep?.({ kind: "rewrite", rule: "cancel common factors", before: e, after: c, run: { ruleSet: "simplify", before: e, after: c }, whole: () => ({ before: e, after: c }) });
   return c;
 }
@@ -122,7 +125,8 @@ export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
     if (out.shape !== SCALAR || treeSize(out, CANCEL_MAX_NODES) === Infinity) return out;
     for (const t of trials) {
       if (!applies(out, t.rules)) continue;
-      const tried = quiet.run(t.rewriter.run(out));
+      const rewritten = t.rewriter.run(out);
+      const tried = quiet.run(t.expand ? expand(rewritten) : rewritten);
       if (formSize(tried) >= formSize(out)) continue;
       options.onStep?.({ kind: "rewrite", rule: t.name, before: out, after: tried, run: { ruleSet: "simplify", before: out, after: tried }, whole: () => ({ before: out, after: tried }) });
       out = tried;
