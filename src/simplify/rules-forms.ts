@@ -50,6 +50,21 @@ function commonFactorOut(e: Expr): Expr | undefined {
   return out.kind === "mul" && formSize(out) + 2 <= formSize(e) ? out : undefined;
 }
 
+/** (a*b + a*c)*r -> a*(b + c)*r, simplified, when that is smaller: (exp(x) + y*exp(x))/exp(x) is y + 1. */
+function factorInProduct(e: Expr, inner: (part: Expr) => Expr): Expr | undefined {
+  if (e.kind !== "mul" || e.shape !== SCALAR || e.factors.length > 20 || B.hasPole(e)) return undefined;
+  for (const s of e.factors) {
+    if (s.kind !== "add" || s.terms.length > 50) continue;
+    const common = commonFactors(s.terms);
+    if (common.length === 0) continue;
+    const c = B.mulAll(common);
+    const factored = B.mul(c, B.addAll(s.terms.map((t) => B.mul(t, B.pow(c, B.MINUS_ONE)))));
+    const out = inner(B.mulAll([...e.factors.filter((f) => f !== s), factored]));
+    if (formSize(out) < formSize(e)) return out;
+  }
+  return undefined;
+}
+
 /** (1/q)^u -> q^(-u) for an integer q > 1 and a symbolic u: (1/2)^x is 2^(-x). */
 function reciprocalBase(e: Expr): Expr | undefined {
   if (e.kind !== "pow" || e.base.kind !== "num" || e.exponent.kind === "num" || e.shape !== SCALAR) return undefined;
@@ -78,6 +93,8 @@ export const FORM_RULES: readonly Rule[] = [
   rule("sign-abs", (e) => (e.kind === "mul" && e.factors.length === 2 && isCall(e.factors[0]!, "abs") && isCall(e.factors[1]!, "sign") && e.factors[0].arg === e.factors[1].arg ? e.factors[0].arg : undefined)),
   // a*b + a*c -> a*(b + c), when two or more operations are saved
   rule("common-factor", commonFactorOut),
+  // (a*b + a*c)*r -> a*(b + c)*r, when the product is then smaller
+  { name: "common-factor-in-product", apply: factorInProduct },
 ];
 
 const oneMinusSquare = (u: Expr): Expr => B.sub(B.ONE, B.pow(u, B.num(2)));
