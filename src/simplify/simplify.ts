@@ -1,8 +1,12 @@
 /**
- * `simplify`: the rules of rules.ts to a fixpoint, then division by common factors
- * (`cancel`, for rational functions) when that makes the expression smaller:
- * `(x^2 - 1)/(x - 1)` is `x + 1`. One simplifier may be reused for many expressions
- * that share parts (its memo spans calls).
+ * `simplify`: the rules (rules.ts, rules-trig.ts, rules-forms.ts) to a fixpoint, then
+ * division by common factors (`cancel`, for rational functions) when that makes the
+ * expression smaller: `(x^2 - 1)/(x - 1)` is `x + 1`. A scalar result is then offered
+ * the trials (rule sets that make a part larger: cos(asin(u)) = sqrt(1 - u^2), the
+ * addition theorems, Pythagorean substitutions), each kept only when the result gets
+ * smaller, and a scalar result is never larger than the input by the one measure
+ * (src/print/size.ts). One simplifier may be reused for many expressions that share
+ * parts (its memo spans calls).
  */
 import { children, type Expr } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
@@ -122,7 +126,7 @@ export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
     let out = r.run(e);
     const c = cancelIfSmaller(out, options.onStep);
     if (c !== out) out = r.run(c);
-    if (out.shape !== SCALAR || treeSize(out, CANCEL_MAX_NODES) === Infinity) return out;
+    if (out.shape !== SCALAR || treeSize(out, CANCEL_MAX_NODES) === Infinity || treeSize(e, CANCEL_MAX_NODES) === Infinity) return out;
     for (const t of trials) {
       if (!applies(out, t.rules)) continue;
       const rewritten = t.rewriter.run(out);
@@ -131,7 +135,11 @@ export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
       options.onStep?.({ kind: "rewrite", rule: t.name, before: out, after: tried, run: { ruleSet: "simplify", before: out, after: tried }, whole: () => ({ before: out, after: tried }) });
       out = tried;
     }
-    return out;
+    // never larger than what came in (exp(u)^(1/2) = exp(u/2) is, when u is a sum)
+    if (formSize(out) <= formSize(e)) return out;
+    const back = out;
+    options.onStep?.({ kind: "rewrite", rule: "the input, which is smaller", before: back, after: e, run: { ruleSet: "simplify", before: back, after: e }, whole: () => ({ before: back, after: e }) });
+    return e;
   };
 }
 
