@@ -80,6 +80,27 @@ function powerOfPositivePower(e: Expr): Expr | undefined {
   return B.pow(c, B.mul(e.base.exponent, e.exponent));
 }
 
+/** log(p) + log(q) -> log(p*q) for positive numbers p, q: log(2) + log(3) is log(6). */
+function logOfNumbers(e: Expr): Expr | undefined {
+  if (e.kind !== "add") return undefined;
+  const logs = e.terms.filter((t): t is Call => isCall(t, "log") && t.arg.kind === "num" && !Q.isNegative(t.arg.value) && !Q.isZero(t.arg.value));
+  if (logs.length < 2) return undefined;
+  return B.addAll([...e.terms.filter((t) => !logs.includes(t as Call)), B.call("log", B.mulAll(logs.map((l) => l.arg)))]);
+}
+
+/** k*c^(u + n) -> (k*c^n)*c^u for numbers k, c > 0 and an integer n, when smaller: 2^(x + 2)/4 is 2^x. */
+function numericPowerShift(e: Expr): Expr | undefined {
+  if (e.kind !== "mul" || e.shape !== SCALAR || e.factors[0]!.kind !== "num") return undefined;
+  for (const f of e.factors) {
+    if (f.kind !== "pow" || f.base.kind !== "num" || Q.isNegative(f.base.value) || Q.isZero(f.base.value) || f.exponent.kind !== "add") continue;
+    const n = f.exponent.terms.find((t) => t.kind === "num" && Q.isInteger(t.value) && Q.abs(t.value).num <= 64n);
+    if (!n) continue;
+    const out = B.mulAll([...e.factors.filter((g) => g !== f), B.pow(f.base, n), B.pow(f.base, B.sub(f.exponent, n))]);
+    if (formSize(out) < formSize(e)) return out;
+  }
+  return undefined;
+}
+
 export const FORM_RULES: readonly Rule[] = [
   // (-s)^k -> (-1)^k*s^k, every term of s negative, k an integer
   rule("negative-sum", negativeSumPower),
@@ -89,6 +110,12 @@ export const FORM_RULES: readonly Rule[] = [
   rule("reciprocal-base", reciprocalBase),
   // (c^u)^k -> c^(u*k), c > 0
   rule("positive-power", powerOfPositivePower),
+  // |u^(2k)| -> u^(2k)
+  rule("abs-even-power", (e) => (isCall(e, "abs") && e.arg.kind === "pow" && e.arg.exponent.kind === "num" && Q.isInteger(e.arg.exponent.value) && e.arg.exponent.value.num % 2n === 0n ? e.arg : undefined)),
+  // log(p) + log(q) -> log(p*q), p, q > 0 numbers
+  rule("log-numbers", logOfNumbers),
+  // k*c^(u + n) -> (k*c^n)*c^u, when smaller
+  rule("power-shift", numericPowerShift),
   // sign(u)*|u| -> u
   rule("sign-abs", (e) => (e.kind === "mul" && e.factors.length === 2 && isCall(e.factors[0]!, "abs") && isCall(e.factors[1]!, "sign") && e.factors[0].arg === e.factors[1].arg ? e.factors[0].arg : undefined)),
   // a*b + a*c -> a*(b + c), when two or more operations are saved
