@@ -27,5 +27,11 @@ export function operationCount(text: string): number {
   return count;
 }
 
-/** The size of an expression as printed: operators and function calls in `toText(e)`. */
-export const formSize = (e: Expr): number => operationCount(toText(e));
+const sizes = new WeakMap<Expr, number>();
+
+/** The size of an expression as printed: operators and function calls in `toText(e)` (nodes are interned, so it is kept per node). */
+export function formSize(e: Expr): number {
+  let n = sizes.get(e);
+  if (n === undefined) sizes.set(e, (n = operationCount(toText(e))));
+  return n;
+}

@@ -12,6 +12,7 @@
 import * as B from "../core/build.js";
 import type { Call, Expr, FnName } from "../core/expr.js";
 import { factorsOf } from "../core/expr.js";
+import { forEachNode } from "../core/traverse.js";
 import * as Q from "../core/rational.js";
 import { formSize } from "../print/size.js";
 import type { Rule } from "./rewrite.js";
@@ -65,9 +66,12 @@ function angleSum(e: Expr, f: FnName, g: FnName, h: FnName, k: FnName, out: FnNa
 /** `rest*exp(u) ± rest*exp(-u)` -> `2*rest*cosh(u)` or `2*rest*sinh(u)` (u with a positive coefficient). */
 function expPair(e: Expr): Expr | undefined {
   if (e.kind !== "add" || e.terms.length > 200) return undefined;
+  const args = new Set<Expr>();
+  for (const t of e.terms) for (const x of factorsOf(t)) if (isCall(x, "exp")) args.add(x.arg);
+  if (args.size < 2) return undefined;
   for (const t of e.terms) {
     for (const x of factorsOf(t)) {
-      if (!isCall(x, "exp") || Q.isNegative(B.splitCoefficient(x.arg)[0])) continue;
+      if (!isCall(x, "exp") || Q.isNegative(B.splitCoefficient(x.arg)[0]) || !args.has(B.neg(x.arg))) continue;
       const rest = B.mul(t, B.pow(x, B.MINUS_ONE));
       const plus = B.mul(rest, B.call("exp", B.neg(x.arg)));
       const minus = B.neg(plus);
@@ -193,9 +197,16 @@ export const TRIG_RULES: readonly Rule[] = [
   rule("trig-ratio", trigRatios),
 ];
 
+const hasCall = (e: Expr): boolean => {
+  let found = false;
+  forEachNode(e, (x) => !(found ||= x.kind === "call"));
+  return found;
+};
+
 /** f(a + b + …) by the addition theorem on its first term: sin(a + r) = sin(a)*cos(r) + cos(a)*sin(r). */
 function addition(f: FnName, e: Expr): Expr | undefined {
-  if (!isCall(e, f)) return undefined;
+  // only of arguments without calls: sin(w + sin(z + sin(x + y))) would grow with every level
+  if (!isCall(e, f) || hasCall(e.arg)) return undefined;
   const [hyperbolic, sin, cos] = f === "sin" || f === "cos" ? [false, "sin", "cos"] as const : [true, "sinh", "cosh"] as const;
   let a: Expr;
   let r: Expr;

@@ -8,7 +8,9 @@
  * (src/print/size.ts). One simplifier may be reused for many expressions that share
  * parts (its memo spans calls).
  */
-import { children, type Expr } from "../core/expr.js";
+import { JacobiError } from "../core/errors.js";
+import { children, type Expr, type FnName } from "../core/expr.js";
+import * as Q from "../core/rational.js";
 import { LIMITS } from "../core/limits.js";
 import { SCALAR } from "../core/shape.js";
 import { forEachNode } from "../core/traverse.js";
@@ -28,11 +30,11 @@ const RULES = [...SIMPLIFY_RULES, ...TRIG_RULES, ...FORM_RULES];
  * sqrt(1 - u^2), and so cos(asin(u))^2 is 1 - u^2): tried on a whole scalar result, each
  * followed by the rules, and kept only when the result is smaller (src/print/size.ts).
  */
-const TRIALS: readonly { name: string; rules: readonly Rule[]; expand?: true }[] = [
-  { name: "inverse functions written algebraically", rules: ALGEBRAIC_RULES },
-  { name: "addition theorems", rules: EXPANSION_RULES, expand: true },
-  { name: "sin(u)^2 = 1 - cos(u)^2", rules: SINE_SQUARES, expand: true },
-  { name: "cos(u)^2 = 1 - sin(u)^2", rules: COSINE_SQUARES, expand: true },
+const TRIALS: readonly { name: string; rules: readonly Rule[]; needs: readonly FnName[]; expand?: true }[] = [
+  { name: "inverse functions written algebraically", rules: ALGEBRAIC_RULES, needs: ["asin", "acos", "atan", "asinh"] },
+  { name: "addition theorems", rules: EXPANSION_RULES, needs: ["sin", "cos", "sinh", "cosh"], expand: true },
+  { name: "sin(u)^2 = 1 - cos(u)^2", rules: SINE_SQUARES, needs: ["sin", "sinh"], expand: true },
+  { name: "cos(u)^2 = 1 - sin(u)^2", rules: COSINE_SQUARES, needs: ["cos", "cosh"], expand: true },
 ];
 
 export interface SimplifyOptions {
@@ -106,6 +108,49 @@ function refactor(c: Expr, original: ReadonlySet<Expr>): Expr {
   });
 }
 
+/** Integer powers up to this are expanded in a trial; an expression with a larger one is not tried. */
+const TRIAL_MAX_POWER = 12n;
+
+const smallPowers = (e: Expr): boolean => {
+  let small = true;
+  forEachNode(e, (x) => (small &&= !(x.kind === "pow" && x.exponent.kind === "num" && Q.abs(x.exponent.value).num > TRIAL_MAX_POWER * x.exponent.value.den)));
+  return small;
+};
+
+/** Terms an expanding trial may write out (estimated before expanding); past it the trial is not taken. */
+const TRIAL_MAX_TERMS = 200;
+
+/** An upper estimate of the terms `expand(e)` writes (capped past the limit). */
+function expandedTerms(e: Expr, memo: Map<Expr, number>): number {
+  const known = memo.get(e);
+  if (known !== undefined) return known;
+  const cap = (n: number): number => Math.min(n, TRIAL_MAX_TERMS + 1);
+  let n = 1;
+  if (e.kind === "add") n = cap(e.terms.reduce((a, t) => a + expandedTerms(t, memo), 0));
+  else if (e.kind === "mul") n = cap(e.factors.reduce((a, f) => a * expandedTerms(f, memo), 1));
+  else if (e.kind === "pow" && e.exponent.kind === "num" && Q.isInteger(e.exponent.value) && !Q.isNegative(e.exponent.value))
+    n = cap(expandedTerms(e.base, memo) ** Number(e.exponent.value.num));
+  memo.set(e, n);
+  return n;
+}
+
+/** A trial's result, or undefined when it runs into a limit (the trial is then not taken). */
+function attempt(f: () => Expr | undefined): Expr | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof JacobiError && err.kind === "limit") return undefined;
+    throw err;
+  }
+}
+
+/** The functions called in `e`. */
+function functionsIn(e: Expr): Set<FnName> {
+  const out = new Set<FnName>();
+  forEachNode(e, (x) => void (x.kind === "call" && out.add(x.fn)));
+  return out;
+}
+
 /** Does some rule of `rules` apply somewhere in `e`? */
 function applies(e: Expr, rules: readonly Rule[]): boolean {
   let found = false;
@@ -127,11 +172,15 @@ export function simplifier(options: SimplifyOptions = {}): (e: Expr) => Expr {
     const c = cancelIfSmaller(out, options.onStep);
     if (c !== out) out = r.run(c);
     if (out.shape !== SCALAR || treeSize(out, CANCEL_MAX_NODES) === Infinity || treeSize(e, CANCEL_MAX_NODES) === Infinity) return out;
+    const fns = functionsIn(out);
     for (const t of trials) {
-      if (!applies(out, t.rules)) continue;
-      const rewritten = t.rewriter.run(out);
-      const tried = quiet.run(t.expand ? expand(rewritten) : rewritten);
-      if (formSize(tried) >= formSize(out)) continue;
+      if (!t.needs.some((f) => fns.has(f)) || !applies(out, t.rules) || (t.expand && !smallPowers(out))) continue;
+      const tried = attempt(() => {
+        const rewritten = t.rewriter.run(out);
+        if (!t.expand) return quiet.run(rewritten);
+        return expandedTerms(rewritten, new Map()) > TRIAL_MAX_TERMS ? undefined : quiet.run(expand(rewritten));
+      });
+      if (!tried || formSize(tried) >= formSize(out)) continue;
       options.onStep?.({ kind: "rewrite", rule: t.name, before: out, after: tried, run: { ruleSet: "simplify", before: out, after: tried }, whole: () => ({ before: out, after: tried }) });
       out = tried;
     }
