@@ -22,6 +22,7 @@ import { deriveByScalars, type ListKind } from "./calculus/scalars.js";
 import * as B from "./core/build.js";
 import { toLatex as printLatex } from "./print/latex.js";
 import { toText as printText } from "./print/text.js";
+import { formSize as exprFormSize, operationCount } from "./print/size.js";
 import { jointDerivatives } from "./calculus/choose.js"; // [reverse]
 import { hessianBlocks as blocksOf } from "./calculus/hessian-blocks.js"; // [reverse]
 import { checkProgram, withClaims, type CheckReport as Report } from "./check/judge.js";
@@ -189,6 +190,15 @@ export function hessianBlocks(p: ProgramLike, wrt: readonly string[]): HessianBl
  */
 export function expand(e: Expr | ProgramLike): Expr {
   return polyExpand(exprOf(e));
+}
+
+/**
+ * The size of an expression as printed: its operators and function calls, the measure
+ * `simplify` makes results smaller by (a text of the language is measured as written).
+ * @example formSize("x^2*(y + 2)") === 3
+ */
+export function formSize(e: Expr | string): number {
+  return typeof e === "string" ? operationCount(e) : exprFormSize(e);
 }
 
 /**

@@ -9,7 +9,7 @@
  * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
  * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { cancel, check, compile, derivativeValue, diff, evaluate, expand, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
+export { cancel, check, compile, derivativeValue, diff, evaluate, expand, formSize, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
 export type {
   CheckReport,
   CompileOptions,

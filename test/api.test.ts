@@ -1,6 +1,6 @@
 /** The library API: the examples in its TSDoc, and values through evaluate. */
 import { describe, expect, it } from "vitest";
-import { cancel, diff, evaluate, expand, grad, hessian, jacobian, jvp, JacobiError, parse, simplify, toLatex, toText, vjp } from "../src/index.js";
+import { cancel, diff, evaluate, expand, formSize, grad, hessian, jacobian, jvp, JacobiError, parse, simplify, toLatex, toText, vjp } from "../src/index.js";
 
 describe("library API", () => {
   it("gives the matrix forms of the README", () => {
@@ -43,6 +43,13 @@ describe("library API", () => {
   it("expands and cancels polynomials and rational functions", () => {
     expect(toText(expand("(x + 1)^2"))).toBe("2*x + x^2 + 1");
     expect(toText(cancel("(x^2 - 1)/(x - 1)"))).toBe("x + 1");
+  });
+
+  it("measures forms and simplifies to textbook ones", () => {
+    expect(formSize("x^2*(y + 2)")).toBe(3);
+    expect(formSize(parse("-1/(2*y)").subject!)).toBe(formSize("-1/(2*y)"));
+    expect(toText(simplify("(x + y)^2/(-2*x^2*y - 4*x*y^2 - 2*y^3)"))).toBe("-1/(2*y)");
+    expect(formSize(simplify("y*x^2 + 2*x^2"))).toBeLessThan(formSize(parse("y*x^2 + 2*x^2").subject!));
   });
 
   it("gives the element-wise view", () => {

@@ -85,7 +85,9 @@ function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope, want
     left = left.left;
   }
   rights.reverse();
-  const items = [{ op: "*", node: left, opSpan: left.span }, ...rights];
+  // -(x + 1)/y is -1 times (x + 1)/y, not (-x - 1)/y: the sign of a leading factor is the product's
+  const sign = left.type === "unary" && left.op === "-";
+  const items = [{ op: "*", node: sign && left.type === "unary" ? left.arg : left, opSpan: left.span }, ...rights];
   // known factors are read in order (their errors come in order), and ahead only where a context-sized factor looks ahead
   const read: (Expr | undefined)[] = [];
   const known = (j: number): Expr | undefined => (needsContext(items[j]!.node, scope) ? undefined : (read[j] ??= elab(items[j]!.node, scope)));
@@ -94,7 +96,7 @@ function elabProduct(e: Extract<AstExpr, { type: "binary" }>, scope: Scope, want
   items.forEach((r, k) => {
     const f = known(k) ?? elab(r.node, scope, factorWant(items.length, (j) => items[j]!.op, known, k, shape, want));
     if (k === 0) {
-      group = [f];
+      group = sign ? [B.MINUS_ONE, f] : [f];
       shape = f.shape;
       return;
     }

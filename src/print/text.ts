@@ -156,10 +156,8 @@ class TextPrinter {
       if (!p.negative) return only;
       return { text: `-${wrap(only, PREC.unary)}`, prec: PREC.unary };
     }
-    // `-(a + b)*c` would negate the sum first (the builders distribute a number over a
-    // sum), so a product that leads with a sum carries its sign as `-1*`
-    const leadsWithSum = p.numerator.length > 0 && p.numerator[0]!.kind === "add" && top.length === p.numerator.length;
-    let text = (p.negative ? (leadsWithSum ? "-1*" : "-") : "") + joinFactors(top);
+    // `-(a + b)*c` is -1 times the product (the parser gives a product's leading sign to the product)
+    let text = (p.negative ? "-" : "") + joinFactors(top);
     if (below.length > 0) {
       const elementwise = below.some((b) => !b.scalar);
       const op = elementwise ? " ./ " : "/";

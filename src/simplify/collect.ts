@@ -24,7 +24,7 @@ function smaller(a: Expr, b: Expr): Expr | undefined {
 }
 
 /** Factors (as powers) that every term holds. */
-function commonFactors(terms: readonly Expr[]): Expr[] {
+export function commonFactors(terms: readonly Expr[]): Expr[] {
   let common = B.powerMap(terms[0]!);
   for (const t of terms.slice(1)) {
     const have = B.powerMap(t);
