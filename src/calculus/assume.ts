@@ -6,6 +6,7 @@
 import * as B from "../core/build.js";
 import type { Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
+import type { Step } from "../core/trace.js";
 import type { Binding } from "../reverse/backprop.js";
 import { textbookForms } from "../simplify/collect.js";
 import type { DerivativeResult } from "./result.js";
@@ -26,6 +27,13 @@ export function resultUnderAssumptions(program: Program, r: DerivativeResult): D
   // the descriptors copied, so that a lazily lowered index form stays lazy
   const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(r)) as { -readonly [K in keyof DerivativeResult]: DerivativeResult[K] };
   if (r.matrix) out.matrix = underAssumptions(program, r.matrix);
+  if (r.record && r.matrix && out.matrix !== r.matrix) {
+    // a derivation page shows the step, named by the assumptions
+    const [before, after] = [r.matrix, out.matrix!];
+    const rule = `assume ${assumptionTexts(program).join(", ")}`;
+    const step: Step = { kind: "rewrite", rule, before, after, run: { ruleSet: rule, before, after }, whole: () => ({ before, after }) };
+    out.record = { ...r.record, steps: [...r.record.steps, step] };
+  }
   if (r.backprop) out.backprop = { named: underAssumptions(program, r.backprop.named), where: bindingsUnderAssumptions(program, r.backprop.where) };
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import katex from "katex";
 import { describe, expect, it } from "vitest";
-import { evaluate, gradients, grad, parse, toText } from "../../src/index.js";
+import { compile, evaluate, generate, gradients, grad, parse, toText } from "../../src/index.js";
 import { cli, cliOut } from "../support/cli.js";
 
 const SOFTMAX = "z: vector(n); y: vector(n); assume sum(y) = 1; s = exp(z)/sum(exp(z)); -sum(y .* log(s))";
@@ -73,6 +73,22 @@ describe("assume", () => {
     expect(r.err).toContain("the assumption sum(y) = 1 does not hold at the given values: the left side is 1.1, the right 1");
     expect(() => evaluate("y: vector(n); assume sum(y) = 1; 2*y", { y: [0.5, 0.6] })).toThrow(/does not hold/);
     expect(evaluate("y: vector(n); assume sum(y) = 1; 2*y", { y: [0.25, 0.75] })).toEqual([0.5, 1.5]);
+  });
+
+  it("kernels compute the form written under it, and their documentation says so", async () => {
+    const spec = "z: vector(n)\ny: vector(n)\nassume sum(y) = 1\ns = exp(z)/sum(exp(z))\nL = -sum(y .* log(s))\nkernel g = grad(L, z)";
+    const source = await generate(spec);
+    expect(source).toContain("Assuming sum(y) = 1 (the outputs are written under it; the kernel does not check it).");
+    const g = compile(spec) as (inputs: Record<string, Float64Array>) => Float64Array;
+    const z = Float64Array.of(0.3, -1, 2);
+    const y = Float64Array.of(0.2, 0.3, 0.5);
+    const want = evaluate("z: vector(n); y: vector(n); s = exp(z)/sum(exp(z)); s*sum(y) - y", { z, y }) as number[];
+    Array.from(g({ z, y })).forEach((v, k) => expect(Math.abs(v - want[k]!)).toBeLessThan(1e-12));
+  });
+
+  it("a derivation names the step that uses it", async () => {
+    const lines = (await cliOut("derive", SOFTMAX, "--wrt", "z")).split("\n");
+    expect(lines.slice(-2)).toEqual(["matrix form: ∂f/∂z = s*sum(y) - y", "assume sum(y) = 1: ∂f/∂z = s - y"]);
   });
 
   it("rounding in the values given is within the tolerance (1e-9 relative)", () => {
