@@ -121,17 +121,17 @@ function factorSum(sum: Expr): Expr {
     return B.mul(c, factorSum(inner));
   }
   const chains = terms.map(chainOf);
-  let partial: Expr | undefined;
-  for (const side of ["right", "left"] as const) {
-    const group = largestGroup(terms, chains, side, sum.shape);
-    if (!group) continue;
-    const factored = factorGroup(group.chains, side);
-    if (group.members.length === terms.length) return factored;
-    // a part of the sum shares the factor: factored there when that makes the sum smaller
-    const whole = B.addAll([...terms.filter((_, k) => !group.members.includes(k)), factored]);
-    if (!partial && treeSize(whole) < treeSize(sum)) partial = whole;
-  }
-  return partial ?? sum;
+  const right = largestGroup(terms, chains, "right", sum.shape);
+  const left = largestGroup(terms, chains, "left", sum.shape);
+  if (right && right.members.length === terms.length) return factorGroup(right.chains, "right");
+  if (left && left.members.length === terms.length) return factorGroup(left.chains, "left");
+  // a part of the sum shares a factor and the rest are not products (A*x/2 + A'*x/2 - b):
+  // the larger part factored, when that makes the sum smaller (products left out would
+  // nest the factoring term by term, Horner's way, where the flat sum reads better)
+  const [group, side] = right && (!left || right.members.length >= left.members.length) ? [right, "right" as const] : [left, "left" as const];
+  if (!group || chains.some((c, k) => c.chain.length >= 2 && !group.members.includes(k))) return sum;
+  const whole = B.addAll([...terms.filter((_, k) => !group.members.includes(k)), factorGroup(group.chains, side)]);
+  return treeSize(whole) < treeSize(sum) ? whole : sum;
 }
 
 export const COLLECTION = "factor";
