@@ -4,8 +4,10 @@
  *   a/c + b/c            -> (a + b)/c
  *   A*C + B*C            -> (A + B)*C           common right factor
  *   C*A + k*C*B          -> C*(A + k*B)         common left factor
+ *   P*(x - mu) - Q*(mu - x) -> (P - Q)*(x - mu)  a sum factor matching its negation
+ *   A*x/2 + A'*x/2 - b   -> (A + A')*x/2 - b    part of a sum, where the rest are not products
  * Applied bottom-up, once per node (a rule set of the rewrite engine), so
- * W2'*s*sum(y) - W2'*y becomes W2'*(s*sum(y) - y).
+ * W2'*s*sum(y) - W2'*y becomes W2'*(s*sum(y) - y); then the textbook forms of forms.ts.
  */
 import * as B from "../core/build.js";
 import type { Expr } from "../core/expr.js";
