@@ -4,6 +4,7 @@
  * tree), and it has the old form's value and finite differences' at random points and
  * sizes. The old forms are the ones main printed before these rules (kept here as text).
  */
+import katex from "katex";
 import { describe, expect, it } from "vitest";
 import { derive, type DerivativeSpec } from "../../src/calculus/derive.js";
 import { printedLength } from "../../src/calculus/choose.js";
@@ -11,6 +12,7 @@ import { subjectOf } from "../../src/core/program.js";
 import { evaluate } from "../../src/eval/evaluate.js";
 import type { Value } from "../../src/eval/value.js";
 import { parseProgram } from "../../src/parse/parse.js";
+import { toLatex } from "../../src/print/latex.js";
 import { toText } from "../../src/print/text.js";
 import { envOf, expectedByFd, judgeValue } from "../support/derivatives.js";
 import { randomBindings, randomSizes, rngFrom, type ValueRanges } from "../support/random.js";
@@ -115,4 +117,22 @@ describe("textbook matrix forms (issue 18)", () => {
       expect(compared).toBeGreaterThanOrEqual(6);
     });
   }
+});
+
+describe("a vector sum's common number is written outside it (the printers)", () => {
+  const decls = "W: matrix(m,n); x: vector(n); y: vector(m)";
+  it("squared error's cotangent: 2*(W*x - y)*x', the same node as (2*(W*x) - 2*y)*x', and its LaTeX renders", () => {
+    const program = parseProgram(`${decls}; sum((W*x - y).^2)`);
+    const g = derive(program, subjectOf(program), { kind: "grad", wrt: "W" }).matrix!;
+    expect(toText(g)).toBe("2*(W*x - y)*x'");
+    expect(parseProgram(`${decls}; (2*(W*x) - 2*y)*x'`).subject).toBe(g);
+    expect(parseProgram(`${decls}; ${toText(g)}`).subject).toBe(g);
+    expect(toLatex(g)).toBe("2 \\left(W x - y\\right) x^{\\top}");
+    expect(() => katex.renderToString(toLatex(g), { throwOnError: true })).not.toThrow();
+  });
+
+  it("every term negative: -2*(W*x + y); scalar sums as they are: 2*(x'*x) + 2", () => {
+    expect(toText(parseProgram(`${decls}; -2*(W*x) - 2*y`).subject!)).toBe("-2*(W*x + y)");
+    expect(toText(parseProgram(`${decls}; 2*x'*x + 2`).subject!)).toBe("2*(x'*x) + 2");
+  });
 });
