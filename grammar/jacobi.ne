@@ -42,11 +42,14 @@ statement   -> %name ":" expr                 {% ([n, , t]) => ({ type: "decl", 
              | %name "=" expr                 {% ([n, , v]) => ({ type: "def", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(n, v) }) %}
              | kernelWord %name "=" expr      {% ([k, n, , v]) => ({ type: isBatch(v) ? "batch" : "kernel", name: n.text, nameSpan: tokSpan(n), value: v, span: spanOf(k, v) }) %}
              | claimWord expr "=" expr        {% ([k, lhs, , rhs]) => ({ type: "claim", lhs, rhs, span: spanOf(k, rhs) }) %}
+             | assumeWord expr "=" expr       {% ([k, lhs, , rhs]) => ({ type: "assume", lhs, rhs, span: spanOf(k, rhs) }) %}
              | expr                           {% ([v]) => ({ type: "expr", value: v, span: v.span }) %}
 
 kernelWord  -> %name                          {% ([t], _, reject) => (t.text === "kernel" ? t : reject) %}
 # `claim LHS = RHS`: a step of a hand derivation, for `jacobi check` (src/check).
 claimWord   -> %name                          {% ([t], _, reject) => (t.text === "claim" ? t : reject) %}
+# `assume LHS = RHS`: a fact about the values that results may use (`assume sum(y) = 1`).
+assumeWord  -> %name                          {% ([t], _, reject) => (t.text === "assume" ? t : reject) %}
 
 expr        -> sum                            {% id %}
 

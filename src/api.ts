@@ -144,6 +144,8 @@ export interface Gradients {
   readonly results: Readonly<Record<string, Expr>>;
   /** The named cotangents the results use, in the order they are computed (empty when written out). */
   readonly where: readonly NamedCotangent[];
+  /** The program's assumptions the results were written under, as text (`["sum(y) = 1"]` for `assume sum(y) = 1`). */
+  readonly assuming: readonly string[];
 }
 
 /**
@@ -161,7 +163,7 @@ export function gradients(p: ProgramLike, wrt: readonly string[], options: { rea
   const joint = jointDerivatives(program, f, specs, (s) => derive(program, f, s));
   const results: Record<string, Expr> = Object.create(null) as Record<string, Expr>;
   wrt.forEach((w, k) => (results[w] = joint.display[k]!));
-  return { results, where: joint.where.map((b) => ({ name: b.name.kind === "sym" ? b.name.name : "", expr: b.expr })) };
+  return { results, where: joint.where.map((b) => ({ name: b.name.kind === "sym" ? b.name.name : "", expr: b.expr })), assuming: program.assumptions.map((a) => a.text) };
 }
 
 /** One block of {@link hessianBlocks}: ∂²f/∂row∂col. */

@@ -33,4 +33,4 @@ export type {
 } from "./api.js";
 export { JacobiError } from "./core/errors.js";
 export type { Expr } from "./core/expr.js";
-export type { Program } from "./core/program.js";
+export type { Assumption, Program } from "./core/program.js";

@@ -17,6 +17,7 @@ import { Lowerer, NoIndexForm } from "../indexform/lower.js";
 import { backprop, type Backprop, type Binding } from "../reverse/backprop.js";
 import { pushForward } from "../reverse/forward.js";
 import { NoReverseRule } from "../reverse/view.js";
+import { bindingsUnderAssumptions, resultUnderAssumptions, underAssumptions } from "./assume.js";
 import { dimensionIndices, indexNamesFor, presentIndices, withIndexNames } from "./forms.js";
 
 /**
@@ -149,6 +150,14 @@ const LINE = 35;
  * naming makes the whole shorter.
  */
 export function jointDerivatives(program: Program, f: Expr, specs: readonly DerivativeSpec[], each: (spec: DerivativeSpec) => DerivativeResult): Joint {
+  const joint = jointForms(program, f, specs, each);
+  if (program.assumptions.length === 0) return joint;
+  // the program's assumptions used in what is printed (the results are derive()'s, already under them)
+  const results = joint.results.map((r) => resultUnderAssumptions(program, r));
+  return { results, display: joint.display.map((e) => underAssumptions(program, e)), where: bindingsUnderAssumptions(program, joint.where) };
+}
+
+function jointForms(program: Program, f: Expr, specs: readonly DerivativeSpec[], each: (spec: DerivativeSpec) => DerivativeResult): Joint {
   const bp = specs.length > 0 && specs.every((s) => s.kind === specs[0]!.kind && s.cotangent === specs[0]!.cotangent) ? sweepFor(program, f, specs) : undefined;
   if (!bp) {
     const results = specs.map(each);

@@ -27,9 +27,10 @@ import { distributeToCancel } from "../indexform/distribute.js";
 import { Lowerer } from "../indexform/lower.js";
 import { Matricizer, NotMatrixForm } from "../indexform/matricize.js";
 import { recognize } from "../indexform/recognize.js";
-import { collect } from "../simplify/collect.js";
+import { collect, textbookForms } from "../simplify/collect.js";
 import { simplify } from "../simplify/simplify.js";
 import { dimensionIndices, indexNamesFor, presentIndices, withIndexNames, type IndexNames } from "./forms.js";
+import { resultUnderAssumptions } from "./assume.js";
 import { preferReverse } from "./choose.js"; // [reverse]
 import type { DerivativeResult, DerivativeSpec, IndexRoles } from "./result.js";
 
@@ -185,7 +186,8 @@ export function derive(program: Program, f: Expr, spec: DerivativeSpec, options:
   const names = indexNamesFor(program);
   const viaIndex = (): DerivativeResult => withWorkBudget(LIMITS.maxWork, `the ${spec.kind} by ${spec.wrt}`, () => withIndexNames(names, () => deriveWithin(program, f, spec, names, options)));
   // [reverse] grad and vjp: the backward sweep's matrix form where it is smaller (src/reverse); a record is the index path's
-  return options.record ? viaIndex() : preferReverse(program, f, spec, viaIndex);
+  // the program's assumptions (`assume sum(y) = 1`) used in the result
+  return resultUnderAssumptions(program, options.record ? viaIndex() : preferReverse(program, f, spec, viaIndex));
 }
 
 function deriveWithin(program: Program, f: Expr, spec: DerivativeSpec, names: IndexNames, options: DeriveOptions): DerivativeResult {
@@ -226,7 +228,8 @@ function matrixForm(program: Program, raw: IndexDerivative, index: Expr, indices
     const shaped = m.shape === raw.shape ? m : liftTo(m, raw.shape);
     trace?.({ kind: "rewrite", rule: "matrix form", before: index, after: shaped });
     const factored = collect(shaped, trace);
-    return simplify(factored, trace ? { onStep: trace } : {});
+    const simplified = simplify(factored, trace ? { onStep: trace } : {});
+    return simplified === factored ? simplified : textbookForms(simplified, trace);
   } catch (e) {
     // No matrix form: the index form stands (a shape mismatch in matricizing means the same).
     if (!(e instanceof NotMatrixForm) && !(e instanceof ShapeError)) throw e;

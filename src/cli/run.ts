@@ -48,6 +48,7 @@ function mainHelp(): string {
     "  s = exp(x)/sum(exp(x))                         definitions",
     "  W*x + b                                        the last statement is the value",
     "  claim grad(L, W) = g*x'                        a step of a hand derivation (jacobi check)",
+    "  assume sum(y) = 1                              a fact results may use (printed with them, checked at --at values)",
     "Operators: + - * / ^, elementwise .* ./ .^, transpose ' (or ^T); functions apply elementwise.",
   ].join("\n");
 }

@@ -93,6 +93,11 @@ export function kernelDoc(spec: KernelSpec, o: DocOptions): string[] {
       add(`  LaTeX: ${toLatex(def.expr)}`);
     }
   }
+  // the program's `assume` statements: the outputs are written under them, and the kernel does not check them
+  if (program.assumptions.length > 0) {
+    add("");
+    add(`Assuming ${program.assumptions.map((a) => `${toText(a.lhs)} = ${toText(a.rhs)}`).join(", ")} (the outputs are written under it; the kernel does not check it).`);
+  }
   add("");
   const inputs = o.inputs.map((i) => `${i.key}: ${shapeText(i.shape)}${i.batched ? " per sample" : ""}`);
   add(`Sizes: ${inputs.length > 0 ? inputs.join(", ") : "no inputs"}${o.givenSizes.length > 0 ? `; sizes given by name: ${o.givenSizes.join(", ")}` : ""}.`);

@@ -73,6 +73,19 @@ export interface Claim {
 }
 
 /**
+ * `assume LHS = RHS`: a fact about the values (`assume sum(y) = 1`, y a probability
+ * vector) that derivatives may use: results are written with LHS replaced by RHS, print
+ * the assumption with them, and evaluation at given values checks that it holds.
+ */
+export interface Assumption {
+  /** The statement as written, without `assume` (`sum(y) = 1`). */
+  readonly text: string;
+  readonly span: Span;
+  readonly lhs: Expr;
+  readonly rhs: Expr;
+}
+
+/**
  * A parsed and checked program: its declarations, definitions in order, kernel
  * statements, and its subject (the value of the last statement).
  */
@@ -91,6 +104,8 @@ export interface Program {
   readonly kernels: readonly KernelStatement[];
   /** The `claim` statements, in order; each sees the definitions before it. */
   readonly claims: readonly Claim[];
+  /** The `assume` statements, in order. */
+  readonly assumptions: readonly Assumption[];
   /**
    * The last statement's value; a definition there makes its name the subject.
    * Undefined only for a file of kernel statements.

@@ -4,7 +4,7 @@
  */
 import { JacobiError, type Source, type Span } from "../core/errors.js";
 import { checkDepth } from "../core/limits.js";
-import type { Program } from "../core/program.js";
+import type { Assumption, Program } from "../core/program.js";
 import { describeShape, SCALAR, type Shape, type Size } from "../core/shape.js";
 import { Evaluator, type Env } from "./evaluator.js";
 import { describeValue, type Value } from "./value.js";
@@ -132,7 +132,27 @@ export function bindWithEvaluator(program: Program, bindings: Bindings, options:
     checkDepth(def.expr.depth);
     values.set(name, evaluator.value(def.expr, new Map()));
   }
+  for (const a of program.assumptions) checkAssumption(program, a, evaluator);
   return { env, evaluator };
+}
+
+/** How far the sides of an assumption may be apart at given values, relative to their size (rounding in the values given). */
+export const ASSUMPTION_TOLERANCE = 1e-9;
+
+/**
+ * An assumption that does not hold at the given values is an error: the results were
+ * written using it (`s - y` for `s*sum(y) - y`), so their values would be wrong.
+ */
+function checkAssumption(program: Program, a: Assumption, evaluator: Evaluator): void {
+  const lhs = evaluator.value(a.lhs, new Map());
+  const rhs = evaluator.value(a.rhs, new Map());
+  for (let k = 0; k < lhs.data.length; k++) {
+    const l = lhs.data[k]!;
+    const r = rhs.data[k]!;
+    if (Math.abs(l - r) <= ASSUMPTION_TOLERANCE * Math.max(1, Math.abs(l), Math.abs(r))) continue;
+    const at = lhs.data.length === 1 ? "" : ` (entry ${k + 1})`;
+    throw new JacobiError("value", `the assumption ${a.text} does not hold at the given values: the left side is ${l}, the right ${r}${at}`, a.span, program.source);
+  }
 }
 
 /** The values a program's expressions read: given values, sizes, and definitions evaluated in order. */

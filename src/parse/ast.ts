@@ -16,6 +16,7 @@ export type Statement =
   | { readonly type: "kernel"; readonly name: string; readonly nameSpan: Span; readonly value: AstExpr; readonly span: Span }
   | { readonly type: "batch"; readonly name: string; readonly nameSpan: Span; readonly value: Extract<AstExpr, { type: "call" }>; readonly span: Span }
   | { readonly type: "claim"; readonly lhs: AstExpr; readonly rhs: AstExpr; readonly span: Span }
+  | { readonly type: "assume"; readonly lhs: AstExpr; readonly rhs: AstExpr; readonly span: Span }
   | { readonly type: "expr"; readonly value: AstExpr; readonly span: Span };
 
 /** Direct sub-expressions of a syntax node. */

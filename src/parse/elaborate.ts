@@ -7,8 +7,9 @@
 import * as B from "../core/build.js";
 import type { Source, Span } from "../core/errors.js";
 import type { Expr } from "../core/expr.js";
-import type { Claim, KernelStatement, Program } from "../core/program.js";
+import type { Assumption, Claim, KernelStatement, Program } from "../core/program.js";
 import type { Statement } from "./ast.js";
+import { elabAssumption } from "./assumptions.js";
 import { elabClaim } from "./claims.js";
 import { declare } from "./declarations.js";
 import { elab } from "./expressions.js";
@@ -59,6 +60,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
   }
   const kernels: KernelStatement[] = [];
   const claims: Claim[] = [];
+  const assumptions: Assumption[] = [];
   let subject: { expr: Expr; name: string | undefined; span: Span } | undefined;
   for (const g of groups) {
     scope.source = g.source;
@@ -71,6 +73,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
       } else if (s.type === "expr") subject = { expr: elab(s.value, scope), name: undefined, span: s.span };
       else if (s.type === "kernel" || s.type === "batch") kernels.push(elabKernelStatement(s, scope, kernels, kernelNames));
       else if (s.type === "claim") claims.push(elabClaim(s, scope));
+      else if (s.type === "assume") assumptions.push(elabAssumption(s, scope));
     }
   }
   if (!subject && kernels.length === 0 && claims.length === 0)
@@ -83,6 +86,7 @@ export function elaborate(groups: readonly StatementGroup[]): Program {
     uses: scope.uses,
     kernels,
     claims,
+    assumptions,
     subject: subject?.expr,
     subjectName: subject?.name,
     subjectSpan: subject?.span,

@@ -118,7 +118,7 @@ export function parseStatements(source: Source): Statement[] {
  * operator (`a + b + c …`, `a * b * c …`) are walked iteratively and count once.
  */
 function checkNesting(s: Statement, source: Source): void {
-  const roots = s.type === "decl" ? [s.typeExpr] : s.type === "claim" ? [s.lhs, s.rhs] : [s.value];
+  const roots = s.type === "decl" ? [s.typeExpr] : s.type === "claim" || s.type === "assume" ? [s.lhs, s.rhs] : [s.value];
   const stack: [AstExpr, number][] = roots.map((r) => [r, 1]);
   while (stack.length > 0) {
     const [e, depth] = stack.pop()!;

@@ -137,6 +137,28 @@ export function sumDisplayOrder(e: Extract<Expr, { kind: "add" }>): DisplayTerm[
   return groups.flat();
 }
 
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+
+/**
+ * A vector or matrix sum whose terms' numbers are whole with a common divisor above 1,
+ * shown as that number times the sum divided by it: `2*(W1*z2) - 2*y` is written
+ * `2*(W1*z2 - y)`, which the parser reads back as the same sum (the builders multiply a
+ * number into a sum); with every term negative, the number is negative: `-2*(u + v)`.
+ * Scalar sums are shown as they are.
+ */
+export function sumContent(e: Extract<Expr, { kind: "add" }>): { readonly factor: bigint; readonly terms: DisplayTerm[] } | undefined {
+  if (e.shape === SCALAR) return undefined;
+  const shown = sumDisplayOrder(e);
+  let g = 0n;
+  for (const t of shown) {
+    if (t.parts.coefficient.den !== 1n) return undefined;
+    g = gcd(t.parts.coefficient.num, g);
+  }
+  if (g < 2n) return undefined;
+  const flip = shown.every((t) => t.negative);
+  return { factor: flip ? -g : g, terms: shown.map((t) => ({ negative: t.negative !== flip, parts: { ...t.parts, coefficient: Q.rat(t.parts.coefficient.num / g) } })) };
+}
+
 /**
  * How each factor of a written product joins the ones before it, left to right:
  * elementwise (`.*`, `\odot`) when the product so far and the factor are both

@@ -17,7 +17,7 @@ import { checkDepth, checkOutput } from "../core/limits.js";
 import * as Q from "../core/rational.js";
 import type { Rational } from "../core/rational.js";
 import { SCALAR, type Shape, type Size } from "../core/shape.js";
-import { elementwiseJoins, isBareFactor, isScalarPower, isSquareRoot, namedReduction, PREC, splitProduct, sumDisplayOrder, type Prec, type ProductParts } from "./display.js";
+import { elementwiseJoins, isBareFactor, isScalarPower, isSquareRoot, namedReduction, PREC, splitProduct, sumContent, sumDisplayOrder, type DisplayTerm, type Prec, type ProductParts } from "./display.js";
 
 /** The LaTeX of an expression (math mode, without delimiters). */
 export function toLatex(e: Expr): string {
@@ -149,7 +149,8 @@ class LatexPrinter {
         return this.call(e.fn, e.arg);
       case "matmul": {
         // A B x: operands bind tighter than the product; elementwise products get parentheses
-        const pieces = e.factors.map((f, k) => wrap(this.print(f), PREC.unary, k < e.factors.length - 1));
+        // (a leading 2 (u - v) needs none: 2 (u - v) x^T)
+        const pieces = e.factors.map((f, k) => (k === 0 && f.kind === "add" && sumContent(f) ? this.print(f).text : wrap(this.print(f), PREC.unary, k < e.factors.length - 1)));
         return { text: pieces.join(" "), prec: PREC.product, openRight: this.print(e.factors[e.factors.length - 1]!).openRight };
       }
       case "transpose":
@@ -193,7 +194,12 @@ class LatexPrinter {
 
   /** `a + b - 2 c`, in the shared display order. */
   private sum(e: Extract<Expr, { kind: "add" }>): Piece {
-    const shown = sumDisplayOrder(e);
+    const content = sumContent(e);
+    if (content) return { text: `${content.factor} ${paren(this.terms(content.terms).text)}`, prec: PREC.product };
+    return this.terms(sumDisplayOrder(e));
+  }
+
+  private terms(shown: readonly DisplayTerm[]): Piece {
     let text = "";
     let openRight = false;
     shown.forEach((t, k) => {

@@ -20,6 +20,7 @@ import {
   namedReduction,
   PREC,
   splitProduct,
+  sumContent,
   sumDisplayOrder,
   type Prec,
   type ProductParts,
@@ -100,7 +101,8 @@ class TextPrinter {
         return atom(`${e.fn}(${this.print(e.arg).text})`);
       case "matmul":
         // A*B*x: operands bind tighter than `*`; sums and elementwise products get parentheses
-        return { text: e.factors.map((f) => this.at(f, PREC.unary)).join("*"), prec: PREC.product };
+        // (but a leading 2*(u - v): `2*(u - v)*x'` reads as (2*(u - v))*x', the same product)
+        return { text: e.factors.map((f, k) => (k === 0 && f.kind === "add" && sumContent(f) ? this.print(f).text : this.at(f, PREC.unary))).join("*"), prec: PREC.product };
       case "transpose":
         return { text: `${this.at(e.arg, PREC.postfix)}'`, prec: PREC.postfix };
       case "sum": {
@@ -129,15 +131,16 @@ class TextPrinter {
     }
   }
 
-  /** `a + b - 2*c`: signs come from the terms; see sumDisplayOrder. */
+  /** `a + b - 2*c`: signs come from the terms; see sumDisplayOrder (and sumContent: `2*(u - v)`). */
   private sum(e: Extract<Expr, { kind: "add" }>): Printed {
-    const shown = sumDisplayOrder(e);
+    const content = sumContent(e);
+    const shown = content ? content.terms : sumDisplayOrder(e);
     const out: string[] = [];
     shown.forEach((t, k) => {
       if (k === 0) out.push(this.product(t.negative ? { ...t.parts, negative: true } : t.parts).text);
       else out.push(` ${t.negative ? "-" : "+"} ${wrap(this.product(t.parts), PREC.product)}`);
     });
-    return { text: out.join(""), prec: PREC.sum };
+    return content ? { text: `${content.factor}*(${out.join("")})`, prec: PREC.product } : { text: out.join(""), prec: PREC.sum };
   }
 
   /** `-3*a*x/(2*b)`, `x ./ y`, `1/x`: the written form of split product parts. */

@@ -103,16 +103,6 @@ function treeSizeOver(e: Expr, limit: number): boolean {
   return false;
 }
 
-/** Sums factored (collect); as they are where factoring trips over a scalar chain's shapes. */
-function factored(e: Expr): Expr {
-  try {
-    return collect(e);
-  } catch (err) {
-    if (err instanceof B.ShapeError) return e;
-    throw err;
-  }
-}
-
 /** A bound intermediate's name until the names d1, d2, … are given. */
 export const placeholder = (k: number, shape: Shape): Expr => B.sym(`$cotangent${k}`, shape);
 
@@ -121,8 +111,8 @@ export const placeholder = (k: number, shape: Shape): Expr => B.sym(`$cotangent$
  * written in place, the rest numbered d1, d2, … from the inputs, and the written-out forms.
  */
 export function finish(program: Program, keys: readonly string[], raw: readonly Expr[], rawBindings: readonly Binding[], keepAll = false): Backprop {
-  let bindings: Binding[] = rawBindings.map((b) => ({ ...b, expr: factored(b.expr) }));
-  let results = raw.map(factored);
+  let bindings: Binding[] = rawBindings.map((b) => ({ ...b, expr: collect(b.expr) }));
+  let results = raw.map((e) => collect(e));
   const uses = readers([...results, ...bindings.map((b) => b.expr)], new Set(bindings.map((b) => b.name)));
   const substitution = new Map<Expr, Expr>();
   const substitute = (e: Expr): Expr => (substitution.size === 0 ? e : B.mapBottomUp(e, (x) => substitution.get(x) ?? x));

@@ -21,6 +21,7 @@ import { Lowerer } from "../../src/indexform/lower.js";
 import { recognize } from "../../src/indexform/recognize.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { toText } from "../../src/print/text.js";
+import { printedLength } from "../../src/calculus/choose.js";
 import { collect } from "../../src/simplify/collect.js";
 import { Rewriter } from "../../src/simplify/rewrite.js";
 import { SIMPLIFY_RULES } from "../../src/simplify/rules.js";
@@ -93,13 +94,26 @@ const cancellable = fc
   .tuple(indexExpr({ maxDepth: 2 }), entryArb, indexExpr({ maxDepth: 2 }), indexExpr({ maxDepth: 2 }))
   .map(([w, e, u, v]) => B.mulAll([w, B.pow(e, B.MINUS_ONE), B.add(B.mul(e, u), v)]));
 
-/** A*C + D*C, C*A + C*D and u .* w + v .* w for random parts: collection applies. */
+/**
+ * A*C + D*C, C*A + C*D and u .* w + v .* w for random parts: collection applies; and the
+ * left-hand sides of the textbook forms (src/simplify/forms.ts) and of partial factoring.
+ */
 const square = exprOfShape(shape("n", "n"), { maxDepth: 2 });
 const column = exprOfShape(shape("n", 1), { maxDepth: 2 });
 const factorable = fc.oneof(
   fc.tuple(square, square, square).map(([a, d, c]) => B.add(B.matmul(a, c), B.matmul(d, c))),
   fc.tuple(square, square, square).map(([a, d, c]) => B.add(B.matmul(c, a), B.matmul(c, d))),
   fc.tuple(column, column, column).map(([u, v, w]) => B.add(B.mul(u, w), B.mul(v, w))),
+  // expand to cancel: u .* (1 - w) - w .* (1 - u) + v
+  fc.tuple(column, column, column).map(([u, v, w]) => B.addAll([B.mul(u, B.sub(B.ONE, w)), B.neg(B.mul(w, B.sub(B.ONE, u))), v])),
+  // diag of a sum: diag(u) + diag(v)*k (k a scalar part) + A
+  fc.tuple(column, column, square).map(([u, v, a]) => B.addAll([B.diag(u), B.mul(B.sym("a"), B.diag(v)), a])),
+  // exp-sigmoid: exp(-u) .* sigmoid(u) .* v
+  fc.tuple(column, column).map(([u, v]) => B.mulAll([B.call("exp", B.neg(u)), B.call("sigmoid", u), v])),
+  // partial factoring, a sign taken out: A*(u - v) + D*(v - u) + w
+  fc.tuple(square, square, column, column, column).map(([a, d, u, v, w]) => B.addAll([B.matmul(a, B.sub(u, v)), B.matmul(d, B.sub(v, u)), w])),
+  // a broadcast scalar sharing a last factor (no factoring: A + u' has no shape): A*v + u'*v
+  fc.tuple(square, column, column).map(([a, u, v]) => B.add(B.matmul(a, v), B.matmul(B.transpose(u), v))),
 );
 
 /** Random scalars inside the simplification rules' left-hand sides: simplification applies. */
@@ -180,6 +194,8 @@ describe("each rule set preserves values and terminates under its budget (seeded
     fc.assert(
       fc.property(fc.oneof(matrixExpr({ maxDepth: 3 }), factorable), fc.integer({ min: 1, max: 1e6 }), (e, seed) => {
         const out = collect(e);
+        // no rule makes an expression larger
+        if (printedLength(out) > printedLength(e)) throw new Error(`larger: ${toText(e)} -> ${toText(out)}`);
         const env = envOf(program, randomBindings(program, new Map([["n", 3], ["m", 2]]), rngFrom(seed)));
         count.changed += out === e ? 0 : 1;
         const problem = compare(matrixValues(e, env), matrixValues(out, env), magnitude(e, (part) => Array.from(evaluate(part, env).data)), count, () => `${toText(e)} -> ${toText(out)}`);

@@ -126,6 +126,54 @@ describe("collection", () => {
   });
 });
 
+describe("textbook forms (src/simplify/forms.ts, run by collect after factoring)", () => {
+  const decls = "A: matrix(n,n); P: matrix(n,n); X: matrix(m,n); p: vector(n); y: vector(n); u: vector(n); v: vector(n); x: vector(n); mu: vector(n); k: scalar";
+  const m = (t: string): Expr => parseProgram(`${decls}; ${t}`).subject!;
+  const rules = (e: Expr): string[] => traced((t) => collect(e, t)).steps.map((s) => s.rule);
+
+  it("expand to cancel: p .* (1 - y) - y .* (1 - p) = p - y", () => {
+    const e = m("p .* (1 - y) - y .* (1 - p)");
+    expect(text(collect(e))).toBe("p - y");
+    expect(rules(e)).toContain("expand to cancel");
+  });
+
+  it("expands nothing that would grow: (u + v) .* (p + y) + x stays", () => {
+    const e = m("(u + v) .* (p + y) + x");
+    expect(collect(e)).toBe(e);
+  });
+
+  it("diag of a sum, then factoring: diag(p .* y .* (1 - p)) + diag(p .* (1 - p) .* (1 - y)) = diag(p .* (1 - p))", () => {
+    const e = m("diag(p .* y .* (1 - p)) + diag(p .* (1 - p) .* (1 - y))");
+    expect(text(collect(e))).toBe("diag(p .* (1 - p))");
+    expect(rules(e)).toContain("diag of a sum");
+  });
+
+  it("exp-sigmoid: exp(-u) .* sigmoid(u) = sigmoid(-u), exp(u) .* sigmoid(-u) .* v = sigmoid(u) .* v", () => {
+    expect(text(collect(m("exp(-u) .* sigmoid(u)")))).toBe("sigmoid(-u)");
+    expect(text(collect(m("exp(u) .* sigmoid(-u) .* v")))).toBe("v .* sigmoid(u)");
+    expect(rules(m("exp(-u) .* sigmoid(u)"))).toEqual(["exp-sigmoid"]);
+  });
+
+  it("literal product: ([[0, 1]]*[0, 1])*k = k", () => {
+    expect(text(collect(m("([[0, 1]]*[0, 1])*k")))).toBe("k");
+    expect(rules(m("([[0, 1]]*[0, 1])*k + k"))).toContain("literal product");
+  });
+
+  it("partial factoring: A*x/2 + A'*x/2 - u = ((A + A')*x)/2 - u", () => {
+    const e = m("A*x/2 + A'*x/2 - u");
+    expect(text(collect(e))).toBe("((A + A')*x)/2 - u");
+  });
+
+  it("a sum factor matches its negation: P*(x - mu)/2 - P'*(mu - x)/2 = ((P + P')*(x - mu))/2", () => {
+    expect(text(collect(m("P*(x - mu)/2 - P'*(mu - x)/2")))).toBe("((P + P')*(x - mu))/2");
+  });
+
+  it("a broadcast scalar shares no factor with the sum's vectors: A*v + u'*v stays (A + u' has no shape)", () => {
+    const e = m("A*v + u'*v");
+    expect(collect(e)).toBe(e);
+  });
+});
+
 describe("simplification rules", () => {
   const u = B.sym("u");
   const v = B.sym("v");

@@ -316,4 +316,37 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     kind: "limit",
     message: "the result is too large to print (over 20000000 characters) for its entries",
   },
+  // --- assume (issue 18)
+  {
+    what: "an assumption with no value on its left",
+    argv: ["grad", "x: vector(n); assume 1 = sum(x); sum(x)", "--wrt", "x"],
+    exit: 1,
+    kind: "syntax",
+    at: "1:22",
+    message: "an assumption's left side must be an expression of the program's values, like sum(y)",
+  },
+  {
+    what: "an assumption whose sides differ in shape",
+    argv: ["grad", "x: vector(n); assume sum(x) = x; sum(x)", "--wrt", "x"],
+    exit: 1,
+    kind: "shape",
+    at: "1:31",
+    message: "an assumption's sides must have one shape: the left is scalar, the right vector(n)",
+  },
+  {
+    what: "values at which an assumption does not hold",
+    argv: ["eval", "y: vector(n); assume sum(y) = 1; 2*y", "--at", "y=[0.5,0.6]"],
+    exit: 1,
+    kind: "value",
+    at: "1:15",
+    message: "the assumption sum(y) = 1 does not hold at the given values: the left side is 1.1, the right 1",
+  },
+  {
+    what: "an assumption with nothing after '='",
+    argv: ["grad", "y: vector(n); assume sum(y) =; sum(y)", "--wrt", "y"],
+    exit: 1,
+    kind: "syntax",
+    at: "1:30",
+    message: `unexpected ';'; ${EXPECTED}`,
+  },
 ];

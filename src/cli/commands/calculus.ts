@@ -13,6 +13,7 @@ import { jointDerivatives } from "../../calculus/choose.js"; // [reverse]
 import { hessianBlocks } from "../../calculus/hessian-blocks.js"; // [reverse]
 import { toText } from "../../print/text.js";
 import { deriveElementwise, entriesAsMatrix } from "../../calculus/elementwise.js";
+import { assumptionTexts } from "../../calculus/assume.js";
 import { allScalars, deriveByScalars, type ListKind } from "../../calculus/scalars.js";
 import { bindProgram } from "../../eval/bind.js";
 import { evaluate, evaluateAt, type Env } from "../../eval/evaluate.js";
@@ -183,8 +184,8 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
       return;
     }
     const shown = blocks.map((b) => shownOf(b.computed, format));
-    if (format === "json") io.out(`{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${shown[k]}`).join(",")}}`);
-    else io.out(blocks.map((b, k) => `${blockLabel(b)} = ${shown[k]}`).join("\n"));
+    if (format === "json") io.out(withAssuming(program, `{${blocks.map((b, k) => `${JSON.stringify(`${b.row},${b.col}`)}:${shown[k]}`).join(",")}}`, format));
+    else io.out(withAssuming(program, blocks.map((b, k) => `${blockLabel(b)} = ${shown[k]}`).join("\n"), format));
     return;
   }
   // [reverse] grad and vjp: one backward sweep for every name, shared cotangents named (src/reverse)
@@ -206,9 +207,22 @@ function runDerivative(kind: DerivativeKind, args: ParsedArgs, io: Io): void {
   }
   const shown = results.map((r) => shownOf(r.computed, format));
   const where = joint?.where ?? [];
-  if (results.length === 1 && where.length === 0) io.out(shown[0]!);
-  else if (format === "json") io.out(`{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${shown[k]}`).join(",")}${whereJson(where)}}`);
-  else io.out([...results.map((r, k) => (results.length === 1 ? shown[k]! : `${label(r.spec)} = ${shown[k]}`)), ...whereLines(where, format)].join("\n"));
+  if (results.length === 1 && where.length === 0) io.out(withAssuming(program, shown[0]!, format));
+  else if (format === "json") io.out(withAssuming(program, `{${results.map((r, k) => `${JSON.stringify(r.spec.wrt)}:${shown[k]}`).join(",")}${whereJson(where)}}`, format));
+  else io.out(withAssuming(program, [...results.map((r, k) => (results.length === 1 ? shown[k]! : `${label(r.spec)} = ${shown[k]}`)), ...whereLines(where, format)].join("\n"), format));
+}
+
+/**
+ * A symbolic result with the program's assumptions it was written under: a last line
+ * `assuming sum(y) = 1` (LaTeX: `\text{assuming } …`), or in JSON an `"assuming"` list of
+ * their texts in the result's object.
+ */
+function withAssuming(program: Program, out: string, format: "text" | "latex" | "json"): string {
+  const as = program.assumptions;
+  if (as.length === 0) return out;
+  if (format === "json") return `${out.slice(0, -1)},"assuming":${JSON.stringify(assumptionTexts(program))}}`;
+  if (format === "latex") return `${out}\n\\text{assuming } ${as.map((a) => `${showExpr(a.lhs, format)} = ${showExpr(a.rhs, format)}`).join(",\\ ")}`;
+  return `${out}\nassuming ${as.map((a) => `${toText(a.lhs)} = ${toText(a.rhs)}`).join(", ")}`;
 }
 
 const COMMON: readonly OptionSpec[] = [...PROGRAM_OPTIONS, WRT, ELEMENTWISE, ...VALUE_OPTIONS, FORMAT_OPTION];
