@@ -80,6 +80,10 @@ export function kernelDoc(spec: KernelSpec, o: DocOptions): string[] {
     const label = spec.multi ? `${out.key} (${out.title}) = ` : "";
     add(`${label}${toText(out.expr)}`);
     add(`LaTeX: ${toLatex(out.expr)}`);
+    if (out.index && out.index.indices.length > 0) {
+      const ix = out.index.indices;
+      add(`In index notation (no matrix form), computed by loop nests: entry [${ix.join("][")}] of the output, row-major in the order ${ix.join(", ")}.`);
+    }
   }
   const defs = definitionsUsed(program, spec.outputs.map((x) => x.expr));
   if (defs.length > 0) {

@@ -11,6 +11,7 @@
  */
 import type { Size } from "../core/shape.js";
 import { Nest } from "./emit-el.js";
+import { nestLines } from "./emit-loops.js";
 import { ProductEmitter } from "./emit-products.js";
 import type { Buf, El, Step } from "./ir.js";
 
@@ -50,6 +51,9 @@ export class StepEmitter extends ProductEmitter {
         return;
       case "gemm":
         this.gemm(s.target, s.a, s.b, s.accumulate);
+        return;
+      case "nest":
+        this.emit(...nestLines(s, this.naming));
         return;
       default: {
         const never: never = s;

@@ -67,6 +67,8 @@ function stepGap(s: Step): string | undefined {
       return "a norm (the scaled sum of squares of the JS target)";
     case "softmax":
       return elGap(s.u);
+    case "nest":
+      return "a loop nest over index notation (a derivative without a matrix form)";
   }
 }
 

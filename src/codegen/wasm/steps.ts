@@ -32,6 +32,7 @@ export function stepCode(fn: Fn, s: Step): Ref[] {
       return softmax(fn, s);
     case "literal":
     case "norm2":
+    case "nest":
       throw new Error(`internal: step ${s.k} on the wasm target (acceptWasm refuses it)`);
   }
 }
