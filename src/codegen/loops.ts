@@ -19,6 +19,7 @@ import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
 import type { Size } from "../core/shape.js";
 import type { Buf, BufView, El, NEl, NIx, Scal, Step } from "./ir.js";
+import { orderSums } from "./sum-order.js";
 
 /** What the matrix-level lowering provides. */
 export interface LoopHost {
@@ -62,7 +63,7 @@ export class LoopLowering {
   /** Fills `target` (a buffer over `free`, row-major, or a scalar) with the index-form value `e`. */
   into(target: Buf | Scal, e: Expr, free: readonly Index[]): void {
     const groups = new Map<string, { places: Places; loops: Size[]; skip: boolean; terms: Expr[] }>();
-    for (const term of e.kind === "add" ? e.terms : [e]) {
+    for (const term of expandTerms(orderSums(e))) {
       const { deltas, rest } = pullDeltas(term);
       const g = this.placesOf(free, deltas);
       if (!g) continue; // δ of two different fixed positions: the term is 0
@@ -240,6 +241,17 @@ function fromEl(e: El): NEl {
     default:
       throw new Error(`internal: a constant reads ${e.k}`);
   }
+}
+
+/** The terms of a sum, with products of sums that hold δ terms multiplied out (so each δ becomes an index equality). */
+function expandTerms(e: Expr): Expr[] {
+  if (e.kind === "add") return e.terms.flatMap(expandTerms);
+  if (e.kind !== "mul") return [e];
+  const k = e.factors.findIndex((f) => f.kind === "add" && f.terms.some((t) => pullDeltas(t).deltas.length > 0));
+  if (k < 0) return [e];
+  const sum = e.factors[k]! as Extract<Expr, { kind: "add" }>;
+  const rest = e.factors.filter((_, j) => j !== k);
+  return sum.terms.flatMap((t) => expandTerms(B.mulAll([t, ...rest])));
 }
 
 /**

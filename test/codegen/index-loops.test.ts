@@ -15,6 +15,12 @@ import { randomBindings, randomSizes, rngFrom } from "../support/random.js";
 import { corpusDerivatives, type CorpusDerivative } from "./derivative-corpus.js";
 import { relativeError } from "./support.js";
 import { derive } from "../../src/calculus/derive.js";
+import * as B from "../../src/core/build.js";
+import { shape } from "../../src/core/shape.js";
+import { evaluateAt } from "../../src/eval/evaluate.js";
+import { Lowering } from "../../src/codegen/lower.js";
+import type { NEl, Step } from "../../src/codegen/ir.js";
+import type { KernelSpec } from "../../src/codegen/spec.js";
 
 const ALL = corpusDerivatives();
 const INDEX_ONLY = ALL.filter((d) => !d.result.matrix);
@@ -78,7 +84,63 @@ describe("every derivative that prints generates a kernel", () => {
   for (const [k, d] of ALL.filter((x, k) => x.result.matrix && k % 97 === 0).entries()) it(`${lastLine(d)} agrees with the evaluator, f64 and f32`, () => agrees(d, 5000 + k));
 });
 
+/** The loop nests of a kernel's lowering. */
+function nestsOf(spec: KernelSpec): Extract<Step, { k: "nest" }>[] {
+  const lowered = new Lowering(spec.program, { outputsHoldShared: true, narrowOutputs: false }).lower(spec.outputs.map((o) => ({ key: o.key, expr: o.expr, index: o.index })));
+  return lowered.steps.filter((s): s is Extract<Step, { k: "nest" }> => s.k === "nest");
+}
+
+const hasEq = (e: NEl): boolean =>
+  e.k === "eq" || (e.k === "add" ? e.terms.some(hasEq) : e.k === "mul" ? e.factors.some(hasEq) : e.k === "pow" ? hasEq(e.base) || hasEq(e.exponent) : e.k === "fn" ? hasEq(e.arg) : false);
+
+describe("the cost of loop nests", () => {
+  for (const d of INDEX_ONLY) {
+    const spec = parseSpec(d.spec).kernels[0]!;
+    const free = spec.outputs[0]!.index!.indices.length;
+    it(`${lastLine(d)}: no loop nest runs over more than the ${free} free indices and one summed index, and every δ is an index equality`, () => {
+      const nests = nestsOf(spec);
+      expect(nests.length).toBeGreaterThan(0);
+      for (const n of nests) {
+        expect(n.loops.length + (n.sum === undefined ? 0 : 1)).toBeLessThanOrEqual(free + 1);
+        expect(hasEq(n.body)).toBe(false);
+      }
+    });
+  }
+
+  it("a δ(a,b) term of a Hessian runs on the diagonal only (one loop, not two)", () => {
+    const d = INDEX_ONLY.find((x) => lastLine(x) === "kernel k = hessian(L, b1)")!;
+    const diagonal = nestsOf(parseSpec(d.spec).kernels[0]!).filter((n) => n.out.length === 2 && JSON.stringify(n.out[0]) === JSON.stringify(n.out[1]));
+    expect(diagonal.length).toBeGreaterThan(0);
+    for (const n of diagonal) expect(n.loops.length).toBe(1);
+  });
+});
+
 describe("loop nests from index notation", () => {
+  it("any number of free indices: a 4-index result is row-major over its indices, as the evaluator gives it", () => {
+    // T[i,j,k,l] = A[i,k] δ(j,l) + Σ_p A[i,p] C[p,l] x[j] x[k]  (the shape of ∂(A*X)/∂X-like results)
+    const base = parseSpec("A: matrix(m,n); C: matrix(n,q); x: vector(q); kernel k = A").kernels[0]!;
+    const expr = B.add(B.mul(B.entry("A", ["i", "k"]), B.delta("j", "l")), B.mul(B.series("p", "n", B.mul(B.entry("A", ["i", "p"]), B.entry("C", ["p", "l"]))), B.entry("x", ["j"]), B.entry("x", ["k"])));
+    const sizes = new Map([["i", "m"], ["j", "q"], ["k", "n"], ["l", "q"]] as const);
+    const index = { expr, indices: ["i", "j", "k", "l"], sizes, shape: shape("m", "n") };
+    const spec: KernelSpec = { ...base, outputs: [{ key: "k", expr, shape: index.shape, title: "T", reverse: false, wrt: undefined, index }] };
+    const k = (new Function(compiledSource([spec], "f64"))() as Record<string, (i: object) => Float64Array>).k!;
+    const [m, n, q] = [2, 3, 4];
+    const rng = rngFrom(44);
+    const A = Float64Array.from({ length: m * n }, () => rng() - 0.5);
+    const C = Float64Array.from({ length: n * q }, () => rng() - 0.5);
+    const x = Float64Array.from({ length: q }, () => rng() - 0.5);
+    const got = k({ A, C, x, q });
+    const env = envOf(base.program, new Map([["A", { value: { rows: m, cols: n, data: A } }], ["C", { value: { rows: n, cols: q, data: C } }], ["x", { value: { rows: q, cols: 1, data: x } }]]));
+    const expected: number[] = [];
+    for (let i = 1; i <= m; i++)
+      for (let j = 1; j <= q; j++)
+        for (let kk = 1; kk <= n; kk++)
+          for (let l = 1; l <= q; l++)
+            expected.push(evaluateAt(expr, env, new Map([["i", i], ["j", j], ["k", kk], ["l", l]])));
+    expect(got.length).toBe(m * q * n * q);
+    expect(relativeError(got, expected)).toBeLessThan(1e-12);
+  });
+
   const MLP = "x: vector(n); y: vector(n); W1: matrix(n,n); b1: vector(n); W2: matrix(n,n); b2: vector(n); z1 = tanh(W1*x + b1); z2 = z1 + tanh(W2*z1 + b2); L = sum((W1*z2 - y).^2)";
 
   it("a Hessian without a matrix form agrees with finite differences", () => {
