@@ -82,7 +82,7 @@ export function kernelDoc(spec: KernelSpec, o: DocOptions): string[] {
     add(`LaTeX: ${toLatex(out.expr)}`);
     if (out.index && out.index.indices.length > 0) {
       const ix = out.index.indices;
-      add(`In index notation (no matrix form), computed by loop nests: entry [${ix.join("][")}] of the output, row-major in the order ${ix.join(", ")}.`);
+      add(`No matrix form: computed from the index notation by loop nests; the output is row-major over the free indices ${ix.join(", ")} (entry [${ix.join("][")}]).`);
     }
   }
   const defs = definitionsUsed(program, spec.outputs.map((x) => x.expr));

@@ -18,17 +18,20 @@ import type { Expr, Index } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import * as Q from "../core/rational.js";
 import type { Size } from "../core/shape.js";
+import type { ElFactory } from "./elements.js";
 import type { Buf, BufView, El, NEl, NIx, Scal, Step } from "./ir.js";
+import type { LoweredOutput, OutputRequest } from "./lowered.js";
 import { orderSums } from "./sum-order.js";
 
 /** What the matrix-level lowering provides. */
 export interface LoopHost {
   readonly program: Program;
+  readonly f: ElFactory;
   push(step: Step): void;
   scratch(rows: Size, cols: Size, hint: string, dims?: readonly Size[]): Buf;
   newScal(hint: string): Scal;
   /** A scalar that depends on no index (a matrix-level expression), as a constant. */
-  scalar(e: Expr): El;
+  constant(e: Expr): El;
   /** Where a declared value or a definition is stored. */
   named(name: string): BufView;
 }
@@ -48,6 +51,19 @@ function inside(places: Places, e: Extract<Expr, { kind: "series" }>, loop: numb
 }
 
 const INDEX_KINDS = new Set(["entry", "delta", "series"]);
+
+/** An output in index notation (`o.index`), lowered to loop nests into its buffer (or a scalar). */
+export function lowerIndexOutput(host: LoopHost, o: OutputRequest, buf: Buf | undefined): LoweredOutput {
+  const index = o.index!;
+  const loops = new LoopLowering(host, index.sizes);
+  if (buf) {
+    loops.into(buf, index.expr, index.indices);
+    return { key: o.key, shape: index.shape, buf, value: undefined };
+  }
+  const s = host.newScal(o.key);
+  loops.into(s, index.expr, index.indices);
+  return { key: o.key, shape: index.shape, buf: undefined, value: host.f.scal(s) };
+}
 
 export class LoopLowering {
   private readonly temps = new Map<string, { target: Buf | Scal; free: readonly Index[] }>();
@@ -138,7 +154,7 @@ export class LoopLowering {
   }
 
   private fresh(e: Expr, places: Places, depth: number): NEl {
-    if (!this.isIndexLevel(e)) return fromEl(this.host.scalar(e));
+    if (!this.isIndexLevel(e)) return fromEl(this.host.constant(e));
     const free = e.indices.filter((i) => !isFixedIndex(i));
     // a sum, or a function call over fewer indices than the loops around it: a temporary of its own
     const hoist = e.kind === "series" || ((e.kind === "call" || (e.kind === "pow" && !isSmallInteger(e.exponent))) && free.length < depth);

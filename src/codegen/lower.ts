@@ -22,7 +22,7 @@ import { Stabilizer } from "./stable.js";
 import { Analysis } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
 import * as B from "../core/build.js";
-import { LoopLowering, type LoopHost } from "./loops.js";
+import { lowerIndexOutput, type LoopHost } from "./loops.js";
 
 /** Loop indices and context of a loop over a value of this shape. */
 function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
@@ -30,7 +30,7 @@ function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
   return cols === 1 ? ["r", "z", CTX_1D] : ["z", "c", CTX_1D];
 }
 
-export class Lowering implements SoftmaxHost {
+export class Lowering implements SoftmaxHost, LoopHost {
   readonly f = new ElFactory();
   private readonly steps: Step[] = [];
   private readonly stable: Stabilizer;
@@ -126,7 +126,7 @@ export class Lowering implements SoftmaxHost {
     const outputs = requests.map((o, k): LoweredOutput => {
       const root = roots[k];
       const buf = bufs[k];
-      if (!root) return this.indexOutput(o, buf);
+      if (!root) return lowerIndexOutput(this, o, buf);
       if (!buf) return { key: o.key, shape: root.shape, buf: undefined, value: this.scalar(root) };
       const have = this.stored.get(root);
       if (have && have.buf === buf && !have.t) return { key: o.key, shape: root.shape, buf, value: undefined };
@@ -140,27 +140,16 @@ export class Lowering implements SoftmaxHost {
     return { steps, outputs, inputBufs: this.inputBufs, inputScals: this.inputScals, scratch, stableForms: this.a.usedForms };
   }
 
-  /** An output in index notation, lowered to loop nests (loops.ts). */
-  private indexOutput(o: OutputRequest, buf: Buf | undefined): LoweredOutput {
-    const host: LoopHost = {
-      program: this.program,
-      push: (s) => this.push(s),
-      scratch: (rows, cols, hint, dims) => this.scratch(rows, cols, hint, dims),
-      newScal: (hint) => this.newScal(hint),
-      scalar: (e) => this.scalar(this.stable.run(e)),
-      named: (name) => {
-        const def = this.program.defs.get(name);
-        return def ? this.store(this.a.node(B.sym(name, def.expr.shape))) : { buf: this.inputBuf(name), t: false };
-      },
-    };
-    const loops = new LoopLowering(host, o.index!.sizes);
-    if (buf) {
-      loops.into(buf, o.index!.expr, o.index!.indices);
-      return { key: o.key, shape: o.index!.shape, buf, value: undefined };
-    }
-    const s = this.newScal(o.key);
-    loops.into(s, o.index!.expr, o.index!.indices);
-    return { key: o.key, shape: o.index!.shape, buf: undefined, value: this.f.scal(s) };
+  // -------------------------------------------------------------------------
+  // LoopHost (loop nests over index notation, loops.ts)
+
+  constant(e: Expr): El {
+    return this.scalar(this.stable.run(e));
+  }
+
+  named(name: string): BufView {
+    const def = this.program.defs.get(name);
+    return def ? this.store(this.a.node(B.sym(name, def.expr.shape))) : { buf: this.inputBuf(name), t: false };
   }
 
   private isLeaf(n: Expr): boolean {

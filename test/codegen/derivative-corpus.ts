@@ -64,6 +64,7 @@ export function corpusPrograms(): string[] {
     "x: vector(n); W: matrix(m,n); tanh(W*x)",
     "x: vector(n); y: vector(n); (x'*y)*exp(x)",
     "X: matrix(m,n); w: vector(n); sum(log(1 + exp(X*w)))",
+    "x: vector(n); W1: matrix(n,n); W2: matrix(n,n); z = tanh(W1*x); L = sum(tanh(W2*z).^2)",
   );
   // random kernel specs' programs (the property tests' language)
   const random = rng(20261207);
