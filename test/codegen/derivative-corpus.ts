@@ -92,9 +92,9 @@ export interface CorpusDerivative {
 
 const KINDS: readonly DerivativeKind[] = ["grad", "jacobian", "hessian", "jvp", "vjp"];
 
-/** The names a program can be differentiated by: its declared values and undeclared scalars. */
+/** The names a program can be differentiated by: the declared values it uses and its undeclared scalars. */
 function variablesOf(p: Program): string[] {
-  const out = [...p.decls.keys()].filter((n) => n !== TANGENT && n !== COTANGENT);
+  const out = [...p.decls.keys()].filter((n) => n !== TANGENT && n !== COTANGENT && p.uses.has(n));
   for (const n of p.uses.keys()) if (!p.decls.has(n) && !p.defs.has(n) && !p.sizes.has(n) && !out.includes(n)) out.push(n);
   return out;
 }
