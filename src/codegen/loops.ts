@@ -66,7 +66,7 @@ export function lowerIndexOutput(host: LoopHost, o: OutputRequest, buf: Buf | un
 }
 
 export class LoopLowering {
-  private readonly temps = new Map<string, { target: Buf | Scal; free: readonly Index[] }>();
+  private readonly temps = new Map<string, { target: Buf | Scal }>();
   private readonly indexLevel = new Map<Expr, boolean>();
   /** The element expression of each node in each nest (one object per node, so the emitter sees what is shared). */
   private readonly memo = new Map<Places, Map<Expr, NEl>>();
@@ -190,7 +190,9 @@ export class LoopLowering {
   private temp(e: Expr, free: readonly Index[], places: Places): NEl {
     // the same value over the same indices is the same temporary (free indices are names)
     const dims = free.map((i) => places.sizes.get(i)!);
-    const key = `${e.id}:${dims.join(",")}`;
+    // the same value over other index names is the same temporary (Σ_k W[k,a] u[k] and Σ_k W[k,b] u[k])
+    const canonical = free.reduce((x, i, k) => B.renameIndex(x, i, `#${k}`), e);
+    const key = `${canonical.id}:${dims.join(",")}`;
     let t = this.temps.get(key);
     if (!t) {
       const target = free.length === 0 ? this.host.newScal("sum") : this.host.scratch(dims[0]!, dims.length === 2 ? dims[1]! : 1, "t", dims.length > 2 || dims.length === 1 ? dims : undefined);
@@ -203,11 +205,11 @@ export class LoopLowering {
         const inner = inside(own, e, loops.length);
         this.host.push({ k: "nest", target, loops, out: free.map((_, k) => ({ loop: k })), sum: e.size, body: this.el(e.body, inner, loops.length + 1), accumulate: false });
       } else this.host.push({ k: "nest", target, loops, out: free.map((_, k) => ({ loop: k })), sum: undefined, body: this.own(e, own, loops.length), accumulate: false });
-      t = { target, free };
+      t = { target };
       this.temps.set(key, t);
     }
     if (!("role" in t.target)) return { k: "scal", s: t.target };
-    return { k: "read", buf: t.target, at: t.free.map((i) => places.get(i)!) };
+    return { k: "read", buf: t.target, at: free.map((i) => place(i, places)) };
   }
 }
 
