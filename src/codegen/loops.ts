@@ -20,13 +20,14 @@ import * as Q from "../core/rational.js";
 import type { Size } from "../core/shape.js";
 import type { ElFactory } from "./elements.js";
 import type { Buf, BufView, El, NEl, NIx, Scal, Step } from "./ir.js";
-import type { LoweredOutput, OutputRequest } from "./lowered.js";
+import type { LoweredOutput, LowerOptions, OutputRequest } from "./lowered.js";
 import { orderSums } from "./sum-order.js";
 
 /** What the matrix-level lowering provides. */
 export interface LoopHost {
   readonly program: Program;
   readonly f: ElFactory;
+  readonly options: LowerOptions;
   push(step: Step): void;
   scratch(rows: Size, cols: Size, hint: string, dims?: readonly Size[]): Buf;
   newScal(hint: string): Scal;
@@ -57,7 +58,14 @@ export function lowerIndexOutput(host: LoopHost, o: OutputRequest, buf: Buf | un
   const index = o.index!;
   const loops = new LoopLowering(host, index.sizes);
   if (buf) {
-    loops.into(buf, index.expr, index.indices);
+    // Float32Array outputs: the terms add up in f64 scratch, written to the output once
+    const home = host.options.narrowOutputs ? host.scratch(buf.rows, buf.cols, `${o.key}Sum`, buf.dims) : buf;
+    loops.into(home, index.expr, index.indices);
+    if (home !== buf) {
+      const dims = buf.dims ?? [];
+      const at = dims.map((_, k): NIx => ({ loop: k }));
+      host.push({ k: "nest", target: buf, loops: dims, out: at, sum: undefined, body: { k: "read", buf: home, at }, accumulate: false });
+    }
     return { key: o.key, shape: index.shape, buf, value: undefined };
   }
   const s = host.newScal(o.key);

@@ -47,7 +47,7 @@ export class Lowering implements SoftmaxHost, LoopHost {
 
   constructor(
     readonly program: Program,
-    private readonly options: LowerOptions,
+    readonly options: LowerOptions,
   ) {
     this.stable = new Stabilizer(program);
     this.a = new Analysis(this.stable);
