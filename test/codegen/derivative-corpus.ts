@@ -106,12 +106,14 @@ export function corpusDerivatives(): CorpusDerivative[] {
     const base = parseProgram(text);
     const value = subjectOf(base);
     const subject = toText(value);
-    for (const w of variablesOf(base)) {
-      const wShape = base.decls.get(w)?.shape;
+    // grad and vjp also by a definition (the derivative by that intermediate value), as the CLI takes them
+    for (const w of [...variablesOf(base), ...base.defs.keys()]) {
+      const isDefinition = base.defs.has(w);
+      const wShape = base.decls.get(w)?.shape ?? base.defs.get(w)?.expr.shape;
       const decls = `${TANGENT}: ${wShape ? shapeText(wShape) : "scalar"}; ${COTANGENT}: ${shapeText(value.shape)}`;
       const full = `${decls}\n${text}`;
       const program = parseProgram(full);
-      for (const kind of KINDS) {
+      for (const kind of isDefinition ? (["grad", "vjp"] as const) : KINDS) {
         const derivative: DerivativeSpec = { kind, wrt: w, ...(kind === "jvp" ? { tangent: TANGENT } : {}), ...(kind === "vjp" ? { cotangent: COTANGENT } : {}) };
         let result: DerivativeResult;
         try {

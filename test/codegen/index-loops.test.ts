@@ -193,6 +193,24 @@ describe("loop nests from index notation", () => {
     expect(() => parseSpec(`${MLP}\nkernel h = hessian(L, x)\nkernel hb = batch(h, x, y)`)).toThrow(/3:1.*not batched yet|not batched yet/s);
   });
 
+  it("grad and vjp kernels differentiate by a definition, as the CLI does (agreeing with derive's value)", () => {
+    const text = "x: vector(n); y: vector(m); W: matrix(m,n); g: vector(m); net = W*x; s = exp(net)/sum(exp(net)); L = -sum(y .* log(s))";
+    const program = parseProgram(text);
+    const rng = rngFrom(9);
+    const sizes = randomSizes(program, rng, 2, 5);
+    const bindings = randomBindings(program, sizes, rng);
+    const inputs: Record<string, Float64Array> = {};
+    for (const [name, b] of bindings) inputs[name] = Float64Array.from(b.value.data);
+    for (const [kernel, of, spec] of [
+      ["grad(L, net)", program.defs.get("L")!.expr, { kind: "grad", wrt: "net" }],
+      ["vjp(s, net, g)", program.defs.get("s")!.expr, { kind: "vjp", wrt: "net", cotangent: "g" }],
+    ] as const) {
+      const got = asArray(compile(`${text}\nkernel k = ${kernel}`)(inputs));
+      const expected = resultValue(derive(program, of, spec), envOf(program, bindings)).value.data;
+      expect(relativeError(got, expected), kernel).toBeLessThan(1e-12);
+    }
+  });
+
   it("kernels differentiate by undeclared scalars, as the CLI does", () => {
     const k = compile("kernel g = grad(x^3*y, x, y)");
     const out = k({ x: 2, y: 5 }) as Record<string, number>;
