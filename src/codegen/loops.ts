@@ -87,8 +87,12 @@ export class LoopLowering {
   /** Fills `target` (a buffer over `free`, row-major, or a scalar) with the index-form value `e`. */
   into(target: Buf | Scal, e: Expr, free: readonly Index[]): void {
     const groups = new Map<string, { places: Places; loops: Size[]; skip: boolean; terms: Expr[] }>();
+    const known = (i: Index): boolean => isFixedIndex(i) || free.includes(i);
     for (const term of expandTerms(orderSums(e))) {
-      const { deltas, rest } = pullDeltas(term);
+      const pulled = pullDeltas(term);
+      // δs between output indices (or fixed positions) become index equalities; any other stays a factor
+      const deltas = pulled.deltas.filter((d) => d.kind === "delta" && known(d.a) && known(d.b));
+      const rest = B.mulAll([...pulled.deltas.filter((d) => !deltas.includes(d)), pulled.rest]);
       const g = this.placesOf(free, deltas);
       if (!g) continue; // δ of two different fixed positions: the term is 0
       const key = free.map((i) => JSON.stringify(g.places.get(i))).join(";");
