@@ -86,7 +86,7 @@ export class LoopLowering {
 
   /** Fills `target` (a buffer over `free`, row-major, or a scalar) with the index-form value `e`. */
   into(target: Buf | Scal, e: Expr, free: readonly Index[]): void {
-    const groups = new Map<string, { places: Places; loops: Size[]; skip: boolean; terms: Expr[] }>();
+    const groups = new Map<string, { places: Places; loops: Size[]; terms: Expr[] }>();
     const known = (i: Index): boolean => isFixedIndex(i) || free.includes(i);
     for (const term of expandTerms(orderSums(e))) {
       const pulled = pullDeltas(term);
@@ -98,14 +98,15 @@ export class LoopLowering {
       const key = free.map((i) => JSON.stringify(g.places.get(i))).join(";");
       const have = groups.get(key);
       if (have) have.terms.push(rest);
-      else groups.set(key, { ...g, skip: false, terms: [rest] });
+      else groups.set(key, { ...g, terms: [rest] });
     }
     const all = [...groups.values()];
     const full = all.find((g) => g.loops.length === free.length && free.every((i, k) => (g.places.get(i) as { loop?: number }).loop === k));
     const ordered = full ? [full, ...all.filter((g) => g !== full)] : all;
     // without a term over every entry, the others add into zeros
     if (!full) this.host.push({ k: "nest", target, loops: free.map((i) => this.sizes.get(i)!), out: free.map((_, k) => ({ loop: k })), sum: undefined, body: { k: "num", value: 0 }, accumulate: false });
-    ordered.forEach((g, k) => this.nest(target, g.places, g.loops, free, B.addAll(g.terms), !!full && k === 0 ? false : true));
+    // the nest over every entry assigns; the diagonal and fixed ones add to it
+    ordered.forEach((g, k) => this.nest(target, g.places, g.loops, free, B.addAll(g.terms), !(full && k === 0)));
   }
 
   /** The loops of a term whose δs say which free indices agree (or are fixed); undefined for a zero term. */
