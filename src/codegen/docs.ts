@@ -82,6 +82,10 @@ export function kernelDoc(spec: KernelSpec, o: DocOptions): string[] {
     const label = spec.multi ? `${out.key} (${out.title}) = ` : "";
     add(`${label}${toText(out.expr)}`);
     add(`LaTeX: ${toLatex(out.expr)}`);
+    if (out.index && out.index.indices.length > 0) {
+      const ix = out.index.indices;
+      add(`No matrix form: computed from the index notation by loop nests; the output is row-major over the free indices ${ix.join(", ")} (entry [${ix.join("][")}]).`);
+    }
   }
   const defs = definitionsUsed(program, spec.outputs.map((x) => x.expr));
   if (defs.length > 0) {

@@ -14,6 +14,7 @@
 import type { Size } from "../core/shape.js";
 import { Nest } from "./emit-el.js";
 import { LinalgEmitter } from "./emit-linalg.js";
+import { nestLines } from "./emit-loops.js";
 import type { Buf, El, Step } from "./ir.js";
 
 export type { LoopNames } from "./emit-base.js";
@@ -64,6 +65,9 @@ export class StepEmitter extends LinalgEmitter {
         return;
       case "solve":
         this.solve(s);
+        return;
+      case "nest":
+        this.emit(...nestLines(s, this.naming));
         return;
       default: {
         const never: never = s;

@@ -26,6 +26,8 @@ export interface Buf {
   readonly key: string | undefined;
   /** Batched kernels: one such value per sample (stored B × rows × cols). */
   batched: boolean;
+  /** A buffer over index notation's free indices (loop nests): their sizes, row-major in this order (rows × cols entries in all). */
+  readonly dims?: readonly Size[];
 }
 
 export interface Scal {
@@ -69,7 +71,39 @@ export type El =
   /** 1 on the diagonal (r = c), else 0. */
   | (ElBase & { readonly k: "delta" });
 
+/** An index in a loop nest's element expression: loop number `loop` (0 the outermost), or a fixed 0-based position. */
+export type NIx = { readonly loop: number } | { readonly at: number };
+
+/** What one iteration of a loop nest computes (index notation's scalars; `eq` is δ). */
+export type NEl =
+  | { readonly k: "num"; readonly value: number }
+  | { readonly k: "scal"; readonly s: Scal }
+  | { readonly k: "size"; readonly size: string }
+  /** buf at the indices: one for a vector, row and column for a matrix, every dimension for a `dims` buffer. */
+  | { readonly k: "read"; readonly buf: Buf; readonly at: readonly NIx[] }
+  | { readonly k: "add"; readonly terms: readonly NEl[] }
+  | { readonly k: "mul"; readonly factors: readonly NEl[] }
+  | { readonly k: "pow"; readonly base: NEl; readonly exponent: NEl }
+  | { readonly k: "fn"; readonly fn: ElFn; readonly arg: NEl }
+  /** 1 where the two indices agree, else 0 (a δ that could not become an index equality). */
+  | { readonly k: "eq"; readonly a: NIx; readonly b: NIx };
+
 export type Step =
+  /**
+   * A loop nest over index notation: one loop per size in `loops` (outermost first), then
+   * (with `sum`) a reduction loop innermost; target at `out` (one index per dimension of the
+   * target, row-major) = (or += with accumulate) body, summed over the reduction loop.
+   * A scalar target has no loops.
+   */
+  | {
+      readonly k: "nest";
+      readonly target: Buf | Scal;
+      readonly loops: readonly Size[];
+      readonly out: readonly NIx[];
+      readonly sum: Size | undefined;
+      readonly body: NEl;
+      readonly accumulate: boolean;
+    }
   /** const target = value (no loop). */
   | { readonly k: "scalar"; readonly target: Scal; readonly value: El }
   /** target = Σ over rows × cols of body. */

@@ -30,7 +30,7 @@ export interface Context {
 
 /** Entries of a buffer: rows × cols (times the batch for buffers holding every sample). */
 export function lengthCode(b: Buf, naming: Naming, schedule: Schedule | undefined): string {
-  const parts = [b.rows, b.cols].filter((s) => s !== 1).map((s) => naming.size(s));
+  const parts = (b.dims ?? [b.rows, b.cols]).filter((s) => s !== 1).map((s) => naming.size(s));
   if (schedule?.full.has(b)) parts.unshift(naming.size(BATCH));
   if (parts.length === 0) return "1";
   return parts.every((p) => /^\d+$/.test(p)) ? `${parts.reduce((a, p) => a * Number(p), 1)}` : parts.join(" * ");

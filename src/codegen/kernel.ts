@@ -85,7 +85,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
 function lowerKernel(spec: KernelSpec, options: EmitOptions): { lowered: Lowered; schedule: Schedule | undefined } {
   const batched = spec.batch !== undefined;
   const lowering = new Lowering(spec.program, { outputsHoldShared: options.dtype === "f64" && !batched, narrowOutputs: options.dtype === "f32" });
-  const lowered = lowering.lower(spec.outputs.map((o) => ({ key: o.key, expr: o.expr })));
+  const lowered = lowering.lower(spec.outputs.map((o) => ({ key: o.key, expr: o.expr, index: o.index })));
   const schedule = batched ? scheduleBatch(lowered, spec, lowering.f, options.dtype === "f32") : undefined;
   return { lowered, schedule };
 }
@@ -159,7 +159,7 @@ function sizeInputs(ctx: Context, inputs: KernelInputs, scratch: readonly Buf[])
   for (const s of inputs.scalars) if (isBatchedInput(spec, s.hint)) sized.push({ key: safeName(s.hint), local: naming.scal(s), rows: BATCH, cols: 1 });
   const needed = new Set<string>(naming.usedSizes);
   for (const o of lowered.outputs) for (const s of sizeNamesOf(o.shape.rows, o.shape.cols)) needed.add(s);
-  for (const b of scratch) for (const s of sizeNamesOf(b.rows, b.cols)) needed.add(s);
+  for (const b of [...scratch, ...lowered.outputs.flatMap((o) => (o.buf ? [o.buf] : []))]) for (const s of b.dims ?? [b.rows, b.cols]) if (typeof s === "string") needed.add(s);
   if (spec.batch !== undefined) needed.add(BATCH);
   addSizeInputs(spec, sized, needed);
   const scalars = inputs.scalars.filter((s) => !isBatchedInput(spec, s.hint)).map((s) => naming.scal(s));

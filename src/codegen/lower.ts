@@ -22,6 +22,8 @@ import { Stabilizer } from "./stable.js";
 import { Analysis } from "./analysis.js";
 import { splitDiagonal } from "./diagonal.js";
 import { hasInverse, Linalg } from "./linalg.js";
+import * as B from "../core/build.js";
+import { lowerIndexOutput, type LoopHost } from "./loops.js";
 
 /** Loop indices and context of a loop over a value of this shape. */
 function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
@@ -29,7 +31,7 @@ function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
   return cols === 1 ? ["r", "z", CTX_1D] : ["z", "c", CTX_1D];
 }
 
-export class Lowering implements SoftmaxHost {
+export class Lowering implements SoftmaxHost, LoopHost {
   readonly f = new ElFactory();
   private readonly steps: Step[] = [];
   private readonly stable: Stabilizer;
@@ -48,7 +50,7 @@ export class Lowering implements SoftmaxHost {
 
   constructor(
     readonly program: Program,
-    private readonly options: LowerOptions,
+    readonly options: LowerOptions,
   ) {
     this.stable = new Stabilizer(program);
     this.a = new Analysis(this.stable);
@@ -65,8 +67,8 @@ export class Lowering implements SoftmaxHost {
     this.steps.push(step);
   }
 
-  scratch(rows: Size, cols: Size, hint: string): Buf {
-    const buf: Buf = { id: this.nextId++, rows, cols, role: "scratch", hint, key: undefined, batched: false };
+  scratch(rows: Size, cols: Size, hint: string, dims?: readonly Size[]): Buf {
+    const buf: Buf = { id: this.nextId++, rows, cols, role: "scratch", hint, key: undefined, batched: false, ...(dims ? { dims } : {}) };
     this.scratchBufs.push(buf);
     return buf;
   }
@@ -110,22 +112,24 @@ export class Lowering implements SoftmaxHost {
 
   /** Lowers the outputs of one kernel. */
   lower(requests: readonly OutputRequest[]): Lowered {
-    const roots = requests.map((o) => this.a.node(this.stable.run(o.expr)));
-    this.a.count(roots);
-    const bufs = requests.map((o, k): Buf | undefined =>
-      roots[k]!.shape === SCALAR
+    const roots = requests.map((o) => (o.index ? undefined : this.a.node(this.stable.run(o.expr))));
+    this.a.count(roots.filter((r): r is Expr => r !== undefined));
+    const bufs = requests.map((o, k): Buf | undefined => {
+      const shape = o.index ? o.index.shape : roots[k]!.shape;
+      return shape === SCALAR
         ? undefined
-        : { id: this.nextId++, rows: o.expr.shape.rows, cols: o.expr.shape.cols, role: "output", hint: o.key, key: o.key, batched: false },
-    );
+        : { id: this.nextId++, rows: shape.rows, cols: shape.cols, role: "output", hint: o.key, key: o.key, batched: false, ...(o.index ? { dims: o.index.indices.map((i) => o.index!.sizes.get(i)!) } : {}) };
+    });
     roots.forEach((root, k) => {
       const buf = bufs[k];
-      if (!buf || this.isLeaf(root) || this.pending.has(root) || root.kind === "transpose") return; // inv(X)' is read through its inverse
+      if (!root || !buf || this.isLeaf(root) || this.pending.has(root) || root.kind === "transpose") return; // inv(X)' is read through its inverse
       const accumulates = root.kind === "matmul" && !this.productOf(root).lazy;
       if (this.options.outputsHoldShared || ((this.a.uses.get(root) ?? 0) <= 1 && !(this.options.narrowOutputs && accumulates))) this.pending.set(root, buf);
     });
     const outputs = requests.map((o, k): LoweredOutput => {
-      const root = roots[k]!;
+      const root = roots[k];
       const buf = bufs[k];
+      if (!root) return lowerIndexOutput(this, o, buf);
       if (!buf) return { key: o.key, shape: root.shape, buf: undefined, value: this.scalar(root) };
       const have = this.stored.get(root);
       if (have && have.buf === buf && !have.t) return { key: o.key, shape: root.shape, buf, value: undefined };
@@ -133,8 +137,22 @@ export class Lowering implements SoftmaxHost {
       else this.mapInto(buf, (r, c, ctx) => this.el(root, r, c, ctx));
       return { key: o.key, shape: root.shape, buf, value: undefined };
     });
-    const { steps, scratch } = this.options.outputsHoldShared ? reuseOutputs(this.steps, this.scratchBufs, this.f) : { steps: this.steps, scratch: this.scratchBufs };
+    // outputs hold intermediates only in kernels without loop nests (whose buffers are never renamed)
+    const reuse = this.options.outputsHoldShared && !requests.some((o) => o.index);
+    const { steps, scratch } = reuse ? reuseOutputs(this.steps, this.scratchBufs, this.f) : { steps: this.steps, scratch: this.scratchBufs };
     return { steps, outputs, inputBufs: this.inputBufs, inputScals: this.inputScals, scratch, stableForms: this.a.usedForms };
+  }
+
+  // -------------------------------------------------------------------------
+  // LoopHost (loop nests over index notation, loops.ts)
+
+  constant(e: Expr): El {
+    return this.scalar(this.stable.run(e));
+  }
+
+  named(name: string): BufView {
+    const def = this.program.defs.get(name);
+    return def ? this.store(this.a.node(B.sym(name, def.expr.shape))) : { buf: this.inputBuf(name), t: false };
   }
 
   private isLeaf(n: Expr): boolean {

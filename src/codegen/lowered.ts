@@ -3,14 +3,25 @@
  * and the emitters read): the steps in dependency order, where each output ends up, the
  * buffers and scalars read from the inputs, and the scratch the steps need.
  */
-import type { Expr } from "../core/expr.js";
-import type { Shape } from "../core/shape.js";
+import type { Expr, Index } from "../core/expr.js";
+import type { Shape, Size } from "../core/shape.js";
 import type { Buf, El, Scal, Step } from "./ir.js";
 import type { StableKind } from "./stable.js";
+
+/** A result in index notation (no matrix form): lowered to loop nests (loops.ts). */
+export interface IndexOutput {
+  readonly expr: Expr;
+  /** The free indices, in the output's row-major order. */
+  readonly indices: readonly Index[];
+  readonly sizes: ReadonlyMap<Index, Size>;
+  /** The result's shape (rows × cols; the product of the indices' sizes in all). */
+  readonly shape: Shape;
+}
 
 export interface OutputRequest {
   readonly key: string;
   readonly expr: Expr;
+  readonly index?: IndexOutput | undefined;
 }
 
 export interface LoweredOutput {

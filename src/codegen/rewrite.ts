@@ -3,7 +3,7 @@
  * let an output hold an intermediate, and to redirect batch sums to f64 scratch).
  */
 import type { ElFactory } from "./elements.js";
-import type { Buf, El, Scal, Step } from "./ir.js";
+import type { Buf, El, NEl, Scal, Step } from "./ir.js";
 
 /** Everything an element expression reads. */
 export function elReads(e: El, bufs: Set<Buf>, scals: Set<Scal>): void {
@@ -77,8 +77,21 @@ export function stepReads(s: Step): { bufs: Set<Buf>; scals: Set<Scal> } {
       for (const b of [s.factors, s.perm, ...(s.b ? [s.b.buf] : [])]) bufs.add(b);
       scals.add(s.sign);
       break;
+    case "nest":
+      nestReads(s.body, bufs, scals);
+      if (s.accumulate && "role" in s.target) bufs.add(s.target);
+      break;
   }
   return { bufs, scals };
+}
+
+function nestReads(e: NEl, bufs: Set<Buf>, scals: Set<Scal>): void {
+  if (e.k === "read") bufs.add(e.buf);
+  else if (e.k === "scal") scals.add(e.s);
+  else if (e.k === "add") e.terms.forEach((t) => nestReads(t, bufs, scals));
+  else if (e.k === "mul") e.factors.forEach((t) => nestReads(t, bufs, scals));
+  else if (e.k === "pow") [e.base, e.exponent].forEach((t) => nestReads(t, bufs, scals));
+  else if (e.k === "fn") nestReads(e.arg, bufs, scals);
 }
 
 export function stepWrites(s: Step): { buf: Buf | undefined; scal: Scal | undefined } {
@@ -95,6 +108,8 @@ export function stepWrites(s: Step): { buf: Buf | undefined; scal: Scal | undefi
       return { buf: undefined, scal: s.target };
     case "linemax":
       return { buf: s.target, scal: undefined };
+    case "nest":
+      return "role" in s.target ? { buf: s.target, scal: undefined } : { buf: undefined, scal: s.target };
     default:
       return { buf: s.target, scal: undefined };
   }
@@ -130,6 +145,9 @@ export function renameBuffer(steps: readonly Step[], from: Buf, to: Buf, f: ElFa
         return { ...s, target: swap(s.target), factors: swap(s.factors), perm: swap(s.perm), b: s.b && { buf: swap(s.b.buf), t: s.b.t } };
       case "linemax":
         return { ...s, target: swap(s.target), u: el(s.u) };
+      case "nest":
+        // kernels with loop nests never rename buffers (lower.ts skips reuseOutputs for them)
+        throw new Error("internal: a loop nest's buffers are not renamed");
     }
   });
 }

@@ -20,6 +20,7 @@ import type { KernelCall, KernelStatement, Program } from "../core/program.js";
 import { withExactBudget } from "../core/rational.js";
 import { SCALAR, type Shape } from "../core/shape.js";
 import { parseProgram } from "../parse/parse.js";
+import type { IndexOutput } from "./lowered.js";
 import { isIdentifier } from "./names.js";
 import type { Binding } from "../reverse/backprop.js"; // [reverse]
 import { jointDerivatives } from "../calculus/choose.js"; // [reverse]
@@ -36,6 +37,8 @@ export interface OutputSpec {
   readonly reverse: boolean;
   /** The name it is differentiated by (derivative outputs). */
   readonly wrt: string | undefined;
+  /** A derivative without a matrix form: its index notation (then `expr` is that), lowered to loop nests. */
+  readonly index?: IndexOutput;
 }
 
 export interface BatchSpec {
@@ -120,13 +123,14 @@ function derivativeOutputs(program: Program, stmt: KernelStatement, call: Exclud
   const where = joint || results.length === 1 ? (results[0]?.backprop?.where ?? []) : [];
   for (const [k, w] of call.wrt.entries()) {
     const result = results[k]!;
-    if (!result.matrix)
-      fail(
-        `kernel ${stmt.name}: the ${call.op} of ${ofName} by ${w} has no matrix form (a product of three or more indices), so no kernel can be generated for it`,
-        stmt.span,
-        stmt.source,
-      );
     const title = titleOf(call, ofName, w);
+    const reverse = call.op === "grad" || call.op === "vjp";
+    if (!result.matrix) {
+      // no matrix form: the index notation, as the CLI prints it, becomes loop nests
+      const index: IndexOutput = { expr: result.index, indices: result.indices, sizes: result.sizes, shape: result.shape };
+      outputs.push({ key: w, expr: result.index, shape: result.shape, title, reverse, wrt: w, index });
+      continue;
+    }
     const expr = where.length > 0 ? (result.backprop?.named ?? result.matrix) : result.matrix;
     outputs.push({ key: w, expr, shape: result.shape, title, reverse: call.op === "grad" || call.op === "vjp", wrt: w });
   }
@@ -157,6 +161,8 @@ export function kernelSpecs(program: Program): KernelSpec[] {
   for (const stmt of program.kernels) {
     if (stmt.call.op !== "batch") continue;
     const of = byName.get(stmt.call.kernel)!;
+    if (of.outputs.some((o) => o.index))
+      fail(`kernel ${stmt.name}: ${of.name} is computed in index notation (loop nests), which is not batched yet; call ${of.name} once per sample`, stmt.span, stmt.source);
     out.push({ ...of, name: stmt.name, batch: { of: of.name, names: stmt.call.names }, span: stmt.span, source: stmt.source });
   }
   return out.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));

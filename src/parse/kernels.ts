@@ -8,8 +8,15 @@ import type { AstExpr, Statement } from "./ast.js";
 import { elab } from "./expressions.js";
 import { fail, where, type Scope } from "./scope.js";
 
-function nameArg(a: AstExpr, what: string, scope: Scope): string {
+/**
+ * A name a kernel operator takes. What to differentiate by (`wrt`) may also be an undeclared
+ * scalar the value uses (`grad(x^3*y, x)`) and, for grad and vjp, a definition (the
+ * derivative by that intermediate value), as on the command line.
+ */
+function nameArg(a: AstExpr, what: string, scope: Scope, wrt?: { definitions: boolean }): string {
   if (a.type !== "name") return fail("syntax", `${what} must be a declared name`, a.span, scope.source);
+  if (wrt && scope.defs.has(a.name) && wrt.definitions) return a.name;
+  if (wrt && scope.uses.has(a.name) && !scope.defs.has(a.name) && !scope.sizes.has(a.name)) return a.name;
   if (!scope.decls.has(a.name)) fail("name", `'${a.name}' is not declared (${what} must be a declared value)`, a.span, scope.source);
   return a.name;
 }
@@ -23,10 +30,10 @@ function elabKernel(s: Extract<Statement, { type: "kernel" }>, scope: Scope): Ke
     if (v.args.length < min) fail("arity", `${op} takes ${min === 3 ? "an expression, the names to differentiate by, and a last name" : "an expression and at least one name"}`, v.span, scope.source);
     const of = elab(v.args[0]!, scope);
     if (op === "vjp" || op === "jvp") {
-      const wrt = v.args.slice(1, -1).map((a) => nameArg(a, "what to differentiate by", scope));
+      const wrt = v.args.slice(1, -1).map((a) => nameArg(a, "what to differentiate by", scope, { definitions: op === "vjp" }));
       const last = nameArg(v.args[v.args.length - 1]!, op === "vjp" ? "the cotangent" : "the tangent", scope);
       call = op === "vjp" ? { op, of, wrt, cotangent: last } : { op, of, wrt, tangent: last };
-    } else call = { op, of, wrt: v.args.slice(1).map((a) => nameArg(a, "what to differentiate by", scope)) };
+    } else call = { op, of, wrt: v.args.slice(1).map((a) => nameArg(a, "what to differentiate by", scope, { definitions: op === "grad" })) };
   } else call = { op: "expr", expr: elab(v, scope) };
   return { name: s.name, call, span: s.span, source: scope.source };
 }

@@ -44,6 +44,13 @@ const SPECS: Record<string, string> = {
     "kernel solves = grad(a'*inv(X)*b + logdet(X), X, a)",
     "kernel left = a'*inv(X)*inv(A)",
   ].join("\n"),
+  // loop nests over index notation (a Hessian without a matrix form), by an undeclared scalar too
+  loops: [
+    "x: vector(n); W1: matrix(n,n); W2: matrix(n,n); z = tanh(W1*x); L = sum(tanh(W2*z).^2)",
+    "kernel nested = hessian(L, x)",
+    "kernel literal = jacobian([sum(x), 1], x)",
+    "kernel scalars = grad(c^3*sum(x), c)",
+  ].join("\n"),
 };
 
 describe("generated TypeScript typechecks under the project's tsconfig", () => {

@@ -349,4 +349,23 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     at: "1:30",
     message: `unexpected ';'; ${EXPECTED}`,
   },
+  // --- loop-nest kernels (derivatives without a matrix form)
+  {
+    what: "a batch of a kernel computed in index notation",
+    argv: ["gen", "-"],
+    stdin: "x: vector(n); W: matrix(n,n); z = tanh(W*x); L = sum(tanh(W*z).^2)\nkernel h = hessian(L, x)\nkernel hb = batch(h, x)\n",
+    exit: 1,
+    kind: "unsupported",
+    at: "<stdin>: 3:1",
+    message: "kernel hb: h is computed in index notation (loop nests), which is not batched yet; call h once per sample",
+  },
+  {
+    what: "a loop-nest kernel on the wasm target",
+    argv: ["gen", "-", "--target", "wasm"],
+    stdin: "x: vector(n); W: matrix(n,n); z = tanh(W*x); L = sum(tanh(W*z).^2)\nkernel h = hessian(L, x)\n",
+    exit: 1,
+    kind: "unsupported",
+    at: "<stdin>: 2:1",
+    message: "kernel h: the wasm target does not compute a loop nest over index notation (a derivative without a matrix form) yet; generate this kernel for the js target (the default)",
+  },
 ];

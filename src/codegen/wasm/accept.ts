@@ -73,6 +73,8 @@ function stepGap(s: Step): string | undefined {
       return "a row-wise (or column-wise) softmax or log-sum-exp (the maximum of each row of the JS target)";
     case "softmax":
       return elGap(s.u);
+    case "nest":
+      return "a loop nest over index notation (a derivative without a matrix form)";
   }
 }
 

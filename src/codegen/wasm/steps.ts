@@ -36,6 +36,7 @@ export function stepCode(fn: Fn, s: Step): Ref[] {
     case "luDet":
     case "solve":
     case "linemax":
+    case "nest":
       throw new Error(`internal: step ${s.k} on the wasm target (acceptWasm refuses it)`);
   }
 }
