@@ -9,22 +9,17 @@
  * Kernels: `compile(text)` at run time, `generate(text)` as a TypeScript module, and
  * `jacobi/vite` at build time (`import { softmaxVjp } from "./softmax.jacobi"`).
  */
-export { cancel, check, compile, derivativeValue, diff, evaluate, expand, formSize, generate, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
+export { cancel, check, derivativeValue, diff, evaluate, expand, formSize, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
+export { compile, generate } from "./api-kernels.js";
+export type { CompileOptions, Dtype, GenerateOptions, KernelArray, KernelFunction, KernelInputs, KernelOutput } from "./api-kernels.js";
 export type {
   CheckReport,
-  CompileOptions,
   DerivativeOptions,
   DerivativeRequest,
   Derivatives,
-  Dtype,
   EachOptions,
-  GenerateOptions,
   Gradients,
   HessianBlock,
-  KernelArray,
-  KernelFunction,
-  KernelInputs,
-  KernelOutput,
   NamedCotangent,
   NestedValue,
   PrintOptions,

@@ -15,21 +15,16 @@ import { SCALAR, type Size } from "../core/shape.js";
 import { ElFactory } from "./elements.js";
 import type { Buf, BufView, El, Ix, Scal, Step } from "./ir.js";
 import type { Lowered, LoweredOutput, LowerOptions, OutputRequest } from "./lowered.js";
-import { CTX_1D, CTX_2D, lazySrc, productSrc, type Ctx, type Src } from "./products.js";
+import { CTX_1D, lazySrc, loopOver, productSrc, type Ctx, type Src } from "./products.js";
 import { reuseOutputs } from "./reuse.js";
-import { emitSoftmaxGroup, lineMaxOf, type SoftmaxHost } from "./softmax.js";
+import { emitNorm2, emitSoftmaxGroup, lineMaxOf, type SoftmaxHost } from "./softmax.js";
 import { Stabilizer } from "./stable.js";
 import { Analysis } from "./analysis.js";
+import { Buffers } from "./buffers.js";
 import { splitDiagonal } from "./diagonal.js";
 import { hasInverse, Linalg } from "./linalg.js";
 import * as B from "../core/build.js";
 import { lowerIndexOutput, type LoopHost } from "./loops.js";
-
-/** Loop indices and context of a loop over a value of this shape. */
-function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
-  if (rows !== 1 && cols !== 1) return ["r", "c", CTX_2D];
-  return cols === 1 ? ["r", "z", CTX_1D] : ["z", "c", CTX_1D];
-}
 
 export class Lowering implements SoftmaxHost, LoopHost {
   readonly f = new ElFactory();
@@ -41,17 +36,15 @@ export class Lowering implements SoftmaxHost, LoopHost {
   private readonly lineMaxima = new Map<string, Buf>();
   private readonly products = new Map<Expr, Src>();
   private readonly hints = new Map<Expr, string>();
-  private readonly inputBufs = new Map<string, Buf>();
-  private readonly inputScals = new Map<string, Scal>();
-  private readonly scratchBufs: Buf[] = [];
+  private readonly bufs: Buffers;
   private readonly a: Analysis;
   private readonly linalg = new Linalg({ f: this.f, push: (s) => this.push(s), scratch: (r, c, h) => this.scratch(r, c, h), newScal: (h) => this.newScal(h), store: (n) => this.store(this.a.node(n)), markStored: (n, v) => this.markStored(n, v) });
-  private nextId = 1;
 
   constructor(
     readonly program: Program,
     readonly options: LowerOptions,
   ) {
+    this.bufs = new Buffers(program);
     this.stable = new Stabilizer(program);
     this.a = new Analysis(this.stable);
     for (const [name, body] of this.stable.defs) {
@@ -68,13 +61,11 @@ export class Lowering implements SoftmaxHost, LoopHost {
   }
 
   scratch(rows: Size, cols: Size, hint: string, dims?: readonly Size[]): Buf {
-    const buf: Buf = { id: this.nextId++, rows, cols, role: "scratch", hint, key: undefined, batched: false, ...(dims ? { dims } : {}) };
-    this.scratchBufs.push(buf);
-    return buf;
+    return this.bufs.scratch(rows, cols, hint, dims);
   }
 
   newScal(hint: string): Scal {
-    return { id: this.nextId++, hint, input: false, batched: false };
+    return this.bufs.newScal(hint);
   }
 
   exprSrc(e: Expr): Src {
@@ -116,9 +107,7 @@ export class Lowering implements SoftmaxHost, LoopHost {
     this.a.count(roots.filter((r): r is Expr => r !== undefined));
     const bufs = requests.map((o, k): Buf | undefined => {
       const shape = o.index ? o.index.shape : roots[k]!.shape;
-      return shape === SCALAR
-        ? undefined
-        : { id: this.nextId++, rows: shape.rows, cols: shape.cols, role: "output", hint: o.key, key: o.key, batched: false, ...(o.index ? { dims: o.index.indices.map((i) => o.index!.sizes.get(i)!) } : {}) };
+      return shape === SCALAR ? undefined : this.bufs.output(shape, o.key, o.index?.indices.map((i) => o.index!.sizes.get(i)!));
     });
     roots.forEach((root, k) => {
       const buf = bufs[k];
@@ -139,8 +128,8 @@ export class Lowering implements SoftmaxHost, LoopHost {
     });
     // outputs hold intermediates only in kernels without loop nests (whose buffers are never renamed)
     const reuse = this.options.outputsHoldShared && !requests.some((o) => o.index);
-    const { steps, scratch } = reuse ? reuseOutputs(this.steps, this.scratchBufs, this.f) : { steps: this.steps, scratch: this.scratchBufs };
-    return { steps, outputs, inputBufs: this.inputBufs, inputScals: this.inputScals, scratch, stableForms: this.a.usedForms };
+    const { steps, scratch } = reuse ? reuseOutputs(this.steps, this.bufs.scratchBufs, this.f) : { steps: this.steps, scratch: this.bufs.scratchBufs };
+    return { steps, outputs, inputBufs: this.bufs.inputBufs, inputScals: this.bufs.inputScals, scratch, stableForms: this.a.usedForms };
   }
 
   // -------------------------------------------------------------------------
@@ -152,7 +141,7 @@ export class Lowering implements SoftmaxHost, LoopHost {
 
   named(name: string): BufView {
     const def = this.program.defs.get(name);
-    return def ? this.store(this.a.node(B.sym(name, def.expr.shape))) : { buf: this.inputBuf(name), t: false };
+    return def ? this.store(this.a.node(B.sym(name, def.expr.shape))) : { buf: this.bufs.input(name), t: false };
   }
 
   private isLeaf(n: Expr): boolean {
@@ -178,26 +167,6 @@ export class Lowering implements SoftmaxHost, LoopHost {
 
   // -------------------------------------------------------------------------
   // Values
-
-  private inputBuf(name: string): Buf {
-    let b = this.inputBufs.get(name);
-    if (!b) {
-      const decl = this.program.decls.get(name);
-      if (!decl) throw new Error(`internal: ${name} is not a declared value`);
-      b = { id: this.nextId++, rows: decl.shape.rows, cols: decl.shape.cols, role: "input", hint: name, key: name, batched: false };
-      this.inputBufs.set(name, b);
-    }
-    return b;
-  }
-
-  private inputScal(name: string): Scal {
-    let s = this.inputScals.get(name);
-    if (!s) {
-      s = { id: this.nextId++, hint: name, input: true, batched: false };
-      this.inputScals.set(name, s);
-    }
-    return s;
-  }
 
   readView(v: BufView, row: Ix, col: Ix): El {
     return v.t ? this.f.read(v.buf, col, row) : this.f.read(v.buf, row, col);
@@ -228,7 +197,7 @@ export class Lowering implements SoftmaxHost, LoopHost {
         if (form?.kind === "logsigmoid") return f.fn("logsigmoid", this.el(form.u, row, col, ctx));
         if (form?.kind === "rowmax" || form?.kind === "colmax") return f.read(this.lineMax(form.u, form.kind === "rowmax"), form.kind === "rowmax" ? row : col, "z");
         if (form) throw new Error(`internal: ${form.kind} is stored, not computed per element`);
-        return f.read(this.inputBuf(n.name), row, col);
+        return f.read(this.bufs.input(n.name), row, col);
       }
       case "add":
         return f.add(n.terms.map((t) => this.el(t, row, col, ctx)));
@@ -283,7 +252,7 @@ export class Lowering implements SoftmaxHost, LoopHost {
         else if (form?.kind === "rowmax" || form?.kind === "colmax") v = f.read(this.lineMax(form.u, form.kind === "rowmax"), "z", "z");
         else if (form) v = f.num(1); // the softmax of a single number
         else if (this.program.sizes.has(n.name)) v = f.size(n.name);
-        else v = f.scal(this.inputScal(n.name));
+        else v = f.scal(this.bufs.inputScal(n.name));
         break;
       }
       case "sum": {
@@ -353,7 +322,7 @@ export class Lowering implements SoftmaxHost, LoopHost {
     const have = this.stored.get(n);
     if (have) return have;
     let view: BufView;
-    if (n.kind === "sym" && !this.a.form(n)) view = { buf: this.inputBuf(n.name), t: false };
+    if (n.kind === "sym" && !this.a.form(n)) view = { buf: this.bufs.input(n.name), t: false };
     else if (n.kind === "transpose") {
       const inner = this.store(this.a.node(n.arg));
       view = { buf: inner.buf, t: !inner.t };
@@ -399,16 +368,10 @@ export class Lowering implements SoftmaxHost, LoopHost {
   // -------------------------------------------------------------------------
   // Scaled norm, softmax and log-sum-exp
 
-  /** sqrt(Σ u²) computed with scaling (order does not matter: a stored u is read flat). */
+  /** sqrt(Σ u²) computed with scaling (softmax.ts). */
   private norm2(e: Expr): El {
     const u = this.a.node(e);
-    const { rows, cols } = u.shape;
-    let uEl = rows === 1 ? this.el(u, "z", "r", CTX_1D) : cols === 1 ? this.el(u, "r", "z", CTX_1D) : undefined;
-    // read twice (maximum, scaled squares): a costly or two-index u is stored once
-    if (!uEl || uEl.costly) uEl = this.f.flat(this.store(u).buf);
-    const target = this.newScal(this.hints.get(u) ? `${this.hints.get(u)}Norm` : "norm");
-    this.push({ k: "norm2", target, rows, cols, u: uEl });
-    return this.f.scal(target);
+    return emitNorm2(this, u, this.hints.get(u));
   }
 
   /** The maximum (minimum) of each row (or column) of u, computed once into a vector; a softmax's shift when `shift`. */

@@ -22,6 +22,12 @@ export interface Ctx {
 export const CTX_1D: Ctx = { twoD: false };
 export const CTX_2D: Ctx = { twoD: true };
 
+/** Loop indices and context of a loop over a value of this shape. */
+export function loopOver(rows: Size, cols: Size): [Ix, Ix, Ctx] {
+  if (rows !== 1 && cols !== 1) return ["r", "c", CTX_2D];
+  return cols === 1 ? ["r", "z", CTX_1D] : ["z", "c", CTX_1D];
+}
+
 /** A matrix-level value during lowering: read element by element, or stored in a buffer. */
 export interface Src {
   readonly rows: Size;

@@ -1,7 +1,9 @@
 /**
  * Stable softmax and log-sum-exp in a kernel: one pass for the maximum of u, one for
  * exp(u - max) and its sum, one to scale (the softmax) or take the log (lse = max +
- * log(sum)). Each group of a u is emitted once, for every softmax and lse of it.
+ * log(sum)). Each group of a u is emitted once, for every softmax and lse of it. The
+ * other reductions that read u in passes of their own are here too: the scaled 2-norm
+ * (the maximum of |u|, then the scaled squares) and the maxima of rows or columns.
  */
 import type { Expr } from "../core/expr.js";
 import type { Group } from "./analysis.js";
@@ -73,4 +75,15 @@ export function lineMaxOf(host: SoftmaxHost, memo: Map<string, Buf>, u: Expr, by
     memo.set(key, target);
   }
   return target;
+}
+
+/** sqrt(Σ u²) of a node, computed with scaling (order does not matter: a stored u is read flat); `hint` names u. */
+export function emitNorm2(host: SoftmaxHost, u: Expr, hint: string | undefined): El {
+  const { rows, cols } = u.shape;
+  let uEl = rows === 1 ? host.el(u, "z", "r", CTX_1D) : cols === 1 ? host.el(u, "r", "z", CTX_1D) : undefined;
+  // read twice (maximum, scaled squares): a costly or two-index u is stored once
+  if (!uEl || uEl.costly) uEl = host.f.flat(host.store(u).buf);
+  const target = host.newScal(hint ? `${hint}Norm` : "norm");
+  host.push({ k: "norm2", target, rows, cols, u: uEl });
+  return host.f.scal(target);
 }

@@ -26,6 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["notebook"],
   ["files.ts"], // bounded file reads (Node), for the command line and the Vite plugin
   ["cli"],
+  ["api-kernels.ts"], // compile and generate, which api.ts re-exports
   ["api.ts", "vite.ts"], // the library and the Vite plugin
   ["index.ts"], // the package's entry
 ];
