@@ -10,12 +10,11 @@ import { derive, type DerivativeSpec } from "../../src/calculus/derive.js";
 import { printedLength } from "../../src/calculus/choose.js";
 import { subjectOf } from "../../src/core/program.js";
 import { evaluate } from "../../src/eval/evaluate.js";
-import type { Value } from "../../src/eval/value.js";
 import { parseProgram } from "../../src/parse/parse.js";
 import { toLatex } from "../../src/print/latex.js";
 import { toText } from "../../src/print/text.js";
 import { envOf, expectedByFd, judgeValue } from "../support/derivatives.js";
-import { randomBindings, randomSizes, rngFrom, type ValueRanges } from "../support/random.js";
+import { probability, randomBindings, randomSizes, rngFrom, type ValueRanges } from "../support/random.js";
 
 interface FormCase {
   readonly what: string;
@@ -29,14 +28,6 @@ interface FormCase {
 }
 
 const LOGISTIC = "X: matrix(m,n); w: vector(n); y: vector(m); p = sigmoid(X*w); -sum(y .* log(p) + (1 - y) .* log(1 - p))";
-
-/** y drawn as a probability vector (positive, summing to one) of the size of n. */
-const probability = (name: string, size: string) => (sizes: ReadonlyMap<string, number>): ValueRanges => {
-  const n = sizes.get(size)!;
-  const raw = Array.from({ length: n }, (_, k) => 1 + ((k * 7919) % 5));
-  const total = raw.reduce((a, b) => a + b, 0);
-  return { fixed: new Map<string, Value>([[name, { rows: n, cols: 1, data: Float64Array.from(raw, (v) => v / total) }]]) };
-};
 
 const CASES: readonly FormCase[] = [
   { what: "logistic regression's gradient", program: LOGISTIC, spec: { kind: "grad", wrt: "w" }, form: "X'*(p - y)", before: "X'*(p .* (1 - y) - y .* (1 - p))" },

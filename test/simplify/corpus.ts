@@ -5,7 +5,7 @@
  * sources (read from the projects' repositories):
  *   sympy/simplify/tests/test_trigsimp.py, test_simplify.py, test_radsimp.py (SymPy, BSD)
  *   test/unit-tests/function/algebra/simplify.test.js (mathjs, Apache-2.0)
- * and the forms of jacobi's issue 18 ("textbook forms").
+ * and the scalar forms of jacobi's issue 18 ("textbook forms"; its matrix forms are corpus-matrix.ts).
  * Left out: cases with I, coth, Subs, integrals, assumptions (integer n, positive x),
  * non-commutative products, and inverse-function cases that do not hold on all reals
  * (asin(sin(a)) = a only for |a| ≤ π/2).
@@ -31,7 +31,7 @@ export function cases(from: string, rows: readonly (readonly [string, string])[]
 }
 
 /** The corpus's groups, by source: the README's table has a row for each. */
-export const CORPUS: Readonly<Record<"sympy trigsimp" | "sympy simplify, radsimp" | "mathjs simplify" | "issue 18", readonly CorpusCase[]>> = {
+export const CORPUS: Readonly<Record<"sympy trigsimp" | "sympy simplify, radsimp" | "mathjs simplify" | "issue 18, scalar forms", readonly CorpusCase[]>> = {
   "sympy trigsimp": [
     ...cases(`${TRIG} test_trigsimp1`, [
       ["1 - sin(x)^2", "cos(x)^2"],
@@ -255,7 +255,7 @@ export const CORPUS: Readonly<Record<"sympy trigsimp" | "sympy simplify, radsimp
     ]),
   ],
   "mathjs simplify": MATHJS_CASES,
-  "issue 18": cases("jacobi issue 18, scalar forms", [
+  "issue 18, scalar forms": cases("jacobi issue 18, scalar forms", [
     ["x^2*y^3*z - y*z*x^2*y", "x^2*y^2*z*(y - 1)"],
     ["y*x^2 + 2*x^2", "x^2*(y + 2)"],
     ["(-1)/(-(y + z))", "1/(y + z)"],

@@ -65,6 +65,14 @@ export function randomBindings(program: Program, sizes: ReadonlyMap<string, numb
   return out;
 }
 
+/** Ranges with `name` fixed to a probability vector (positive, summing to one) of the size `size` (softmax's cross-entropy labels). */
+export const probability = (name: string, size: string) => (sizes: ReadonlyMap<string, number>): ValueRanges => {
+  const n = sizes.get(size)!;
+  const raw = Array.from({ length: n }, (_, k) => 1 + ((k * 7919) % 5));
+  const total = raw.reduce((a, b) => a + b, 0);
+  return { fixed: new Map<string, Value>([[name, { rows: n, cols: 1, data: Float64Array.from(raw, (v) => v / total) }]]) };
+};
+
 /** A value as nested arrays, row-major: what `--format json` prints. */
 export function nested(v: Value): number | number[] | number[][] {
   if (v.rows === 1 && v.cols === 1) return v.data[0]!;
