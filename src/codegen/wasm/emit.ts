@@ -22,8 +22,8 @@ import type { Lowered } from "../lowered.js";
 import { BATCH } from "../sizes.js";
 import type { NameTable } from "../names.js";
 import type { KernelSpec } from "../spec.js";
-import { acceptWasm } from "./accept.js";
-import { buildWasm } from "./build.js";
+import { wasmGap } from "./accept.js";
+import { buildWasm, type WasmKernel } from "./build.js";
 import type { Binaryen, Dtype } from "./values.js";
 
 export interface WasmContext {
@@ -53,7 +53,8 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** The module-level instance: `{ run, heap(entries) }`, or undefined where WebAssembly SIMD is missing. */
-function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: boolean): string[] {
+function instanceDeclaration(name: string, kernel: WasmKernel, dtype: Dtype, ts: boolean): string[] {
+  const { bytes } = kernel;
   const array = dtype === "f64" ? "Float64Array" : "Float32Array";
   const width = dtype === "f64" ? 8 : 4;
   const as = (t: string): string => (ts ? ` as ${t}` : "");
@@ -63,8 +64,9 @@ function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: 
     `const bytes = Uint8Array.from(atob("${base64(bytes)}"), (ch) => ch.charCodeAt(0));`,
     // a module that uses v128 does not validate without SIMD: then the JavaScript loops run
     `if (typeof WebAssembly !== "object" || !WebAssembly.validate(bytes)) return undefined;`,
-    // the one import: Math.log, for log-sum-exp's one logarithm a call
-    `const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { math: { log: Math.log } }).exports;`,
+    // the imports: the host's Math functions, and functions of the table's kernel forms, called lane by lane
+    `const math = { ${kernel.imports.map((i) => `${i.name}: ${ts ? i.code.replace(/^\(u\) =>/, "(u: number): number =>") : i.code}`).join(", ")} };`,
+    `const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { math }).exports;`,
     `const memory = exports.memory${as("WebAssembly.Memory")};`,
     `let heap = new ${array}(memory.buffer);`,
     `const views${ts ? `: ${array}[]` : ""} = [];`,
@@ -87,10 +89,11 @@ function instanceDeclaration(name: string, bytes: Uint8Array, dtype: Dtype, ts: 
   ];
 }
 
-/** The kernel's wasm body (throws a positioned JacobiError for a kernel outside the target). */
+/** The kernel's wasm body; a kernel with steps the target does not know runs its JavaScript loops (said in a comment). */
 export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
-  acceptWasm(c.spec, c.lowered, c.schedule);
-  const kernel = buildWasm(binaryen, c.lowered, c.schedule, c.dtype);
+  const gap = wasmGap(c.lowered, c.schedule);
+  if (gap) return { declarations: [`// ${c.fnName}: JavaScript loops on the wasm target too (it does not compute ${gap} yet)`], wrap: (js) => [...js] };
+  const kernel = buildWasm(binaryen, c.spec, c.lowered, c.schedule, c.dtype);
   const { naming } = c;
   const instance = c.module.fresh(`${c.fnName}_wasm`);
   const align = c.dtype === "f64" ? 2 : 4;
@@ -99,12 +102,24 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   const outputs = new Set(c.lowered.outputs.flatMap((o) => (o.buf ? [o.buf] : [])));
   const sizeCode = (s: Size): string => naming.size(s);
   const full = (b: Buf): boolean => c.schedule?.full.has(b) ?? false;
-  const lengthOf = (b: Buf): string =>
-    inputs.has(b) || outputs.has(b) ? `${naming.buf(b)}.length` : [...(full(b) ? [BATCH] : []), b.rows, b.cols].map(sizeCode).join(" * ");
+  /** The JavaScript array a buffer is copied from (inputs) or into (outputs), if any. */
+  const arrayOf = (b: Buf): string | undefined => {
+    if (inputs.has(b) || outputs.has(b)) return naming.buf(b);
+    const s = kernel.sampleScalars.get(b);
+    if (s) return naming.scal(s);
+    const key = kernel.stacked.get(b);
+    return key === undefined ? undefined : c.scalarHomes.get(key)!.code;
+  };
+  const copiedIn = (b: Buf): boolean => inputs.has(b) || kernel.sampleScalars.has(b);
+  const copiedOut = (b: Buf): boolean => outputs.has(b) || kernel.stacked.has(b);
+  const lengthOf = (b: Buf): string => {
+    const array = arrayOf(b);
+    return array !== undefined ? `${array}.length` : [...(full(b) ? [BATCH] : []), b.rows, b.cols].map(sizeCode).join(" * ");
+  };
   // the sizes are named now, so that the kernel computes them before the body
   const sizeArgs = kernel.sizes.map(sizeCode);
   const lines: string[] = [];
-  const offsets = kernel.bufs.map((b) => naming.fresh(`${inputs.has(b) || outputs.has(b) ? naming.buf(b) : b.hint}At`));
+  const offsets = kernel.bufs.map((b) => naming.fresh(`${arrayOf(b) ?? b.hint}At`));
   const slotsAt = offsets[offsets.length - 1]!;
   const heap = naming.fresh("heap");
   const end = naming.fresh("end");
@@ -115,13 +130,13 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   const last = kernel.bufs.length - 1;
   lines.push(`const ${end} = ${last < 0 ? "0" : `${offsets[last]} + ${lengthOf(kernel.bufs[last]!)}`};`, `const ${heap} = ${instance}.heap(${end});`);
   kernel.bufs.forEach((b, k) => {
-    if (inputs.has(b)) lines.push(`${heap}.set(${naming.buf(b)}, ${offsets[k]});`);
+    if (copiedIn(b)) lines.push(`${heap}.set(${arrayOf(b)!}, ${offsets[k]});`);
   });
   const args = [...sizeArgs, ...offsets.map((o) => `${o} * ${width}`), ...kernel.scalars.map((s) => naming.scal(s))];
   lines.push(`${instance}.run(${args.join(", ")});`);
   let viewIndex = 0;
   kernel.bufs.forEach((b, k) => {
-    if (outputs.has(b)) lines.push(`${naming.buf(b)}.set(${instance}.view(${viewIndex++}, ${offsets[k]}, ${naming.buf(b)}.length));`);
+    if (copiedOut(b)) lines.push(`${arrayOf(b)!}.set(${instance}.view(${viewIndex++}, ${offsets[k]}, ${arrayOf(b)!}.length));`);
   });
   // the scalar outputs' values: scalars the return reads, or a batch's sums
   kernel.slots.forEach((slot, k) => {
@@ -129,7 +144,7 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
     lines.push("scal" in slot ? `const ${naming.scal(slot.scal)} = ${at};` : `${c.scalarHomes.get(slot.sum)!.code} = ${at};`);
   });
   return {
-    declarations: instanceDeclaration(instance, kernel.bytes, c.dtype, c.typescript),
+    declarations: instanceDeclaration(instance, kernel, c.dtype, c.typescript),
     wrap: (js, ret) => [`if (${instance} !== undefined) {`, ...lines, ...ret, "}", ...js],
   };
 }
