@@ -28,6 +28,7 @@ export type {
   PrintOptions,
   ProgramLike,
   ValueLike,
+  WasmKernelFunction,
 } from "./api.js";
 export { JacobiError } from "./core/errors.js";
 export type { Expr } from "./core/expr.js";

@@ -19,7 +19,7 @@ import type { Naming } from "../emit-el.js";
 import type { Buf } from "../ir.js";
 import type { Schedule } from "../batch.js";
 import type { Lowered } from "../lowered.js";
-import { BATCH } from "../sizes.js";
+import { BATCH, template } from "../sizes.js";
 import type { NameTable } from "../names.js";
 import type { KernelSpec } from "../spec.js";
 import { wasmGap } from "./accept.js";
@@ -43,6 +43,8 @@ export interface WasmBody {
   readonly declarations: readonly string[];
   /** The kernel's loops: the WebAssembly call and `ret` (the kernel's return), or (without SIMD) the JavaScript loops given. */
   wrap(js: readonly string[], ret: readonly string[]): string[];
+  /** Statements after the kernel function (its `inputs` views). */
+  readonly after: readonly string[];
 }
 
 /** base64 of bytes, in Node and in browsers. */
@@ -72,6 +74,9 @@ function instanceDeclaration(name: string, kernel: WasmKernel, dtype: Dtype, ts:
     `const views${ts ? `: ${array}[]` : ""} = [];`,
     "return {",
     `run: exports.run${as("(...args: number[]) => void")},`,
+    `buffer()${ts ? ": ArrayBuffer" : ""} {`,
+    "return memory.buffer;",
+    "},",
     `heap(entries${ts ? ": number" : ""})${ts ? `: ${array}` : ""} {`,
     `const missing = entries * ${width} - memory.buffer.byteLength;`,
     "if (missing > 0) memory.grow(Math.ceil(missing / 65536));",
@@ -92,7 +97,16 @@ function instanceDeclaration(name: string, kernel: WasmKernel, dtype: Dtype, ts:
 /** The kernel's wasm body; a kernel with steps the target does not know runs its JavaScript loops (said in a comment). */
 export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   const gap = wasmGap(c.lowered, c.schedule);
-  if (gap) return { declarations: [`// ${c.fnName}: JavaScript loops on the wasm target too (it does not compute ${gap} yet)`], wrap: (js) => [...js] };
+  if (gap) {
+    // inputs(sizes): plain arrays, of the lengths the kernel checks
+    const full = (b: Buf): boolean => c.schedule?.full.has(b) ?? false;
+    const lengthOf = (b: Buf): string => [...(full(b) ? [BATCH] : []), b.rows, b.cols].filter((s) => s !== 1).map((s) => c.naming.size(s)).join(" * ") || "1";
+    const bufs = [...c.lowered.inputBufs.values()];
+    const sizes = [...new Set(bufs.flatMap((b) => [...(full(b) ? [BATCH] : []), b.rows, b.cols]).filter((s): s is string => typeof s === "string"))].map((s) => c.naming.size(s));
+    const views = bufs.map((b) => ({ key: c.naming.buf(b), at: "0", length: lengthOf(b) }));
+    const after = viewsFunction({ c, instance: undefined, sizes, layout: [], views, heap: "", end: "" });
+    return { declarations: [`// ${c.fnName}: JavaScript loops on the wasm target too (it does not compute ${gap} yet)`], wrap: (js) => [...js], after };
+  }
   const kernel = buildWasm(binaryen, c.spec, c.lowered, c.schedule, c.dtype);
   const { naming } = c;
   const instance = c.module.fresh(`${c.fnName}_wasm`);
@@ -112,10 +126,8 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   };
   const copiedIn = (b: Buf): boolean => inputs.has(b) || kernel.sampleScalars.has(b);
   const copiedOut = (b: Buf): boolean => outputs.has(b) || kernel.stacked.has(b);
-  const lengthOf = (b: Buf): string => {
-    const array = arrayOf(b);
-    return array !== undefined ? `${array}.length` : [...(full(b) ? [BATCH] : []), b.rows, b.cols].map(sizeCode).join(" * ");
-  };
+  // entries of each buffer from the sizes (the inputs' and outputs' lengths are checked to be these before)
+  const lengthOf = (b: Buf): string => [...(full(b) ? [BATCH] : []), b.rows, b.cols].filter((s) => s !== 1).map(sizeCode).join(" * ") || "1";
   // the sizes are named now, so that the kernel computes them before the body
   const sizeArgs = kernel.sizes.map(sizeCode);
   const lines: string[] = [];
@@ -123,14 +135,23 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   const slotsAt = offsets[offsets.length - 1]!;
   const heap = naming.fresh("heap");
   const end = naming.fresh("end");
-  kernel.bufs.forEach((_, k) => {
-    const at = k === 0 ? "0" : `${offsets[k - 1]} + ((${lengthOf(kernel.bufs[k - 1]!)} + ${align - 1}) & -${align})`;
-    lines.push(`const ${offsets[k]} = ${at};`);
-  });
+  // the layout: every buffer 16-byte aligned, one after the other
+  const layout = kernel.bufs.map((_, k) => `const ${offsets[k]} = ${k === 0 ? "0" : `${offsets[k - 1]} + ((${lengthOf(kernel.bufs[k - 1]!)} + ${align - 1}) & -${align})`};`);
   const last = kernel.bufs.length - 1;
-  lines.push(`const ${end} = ${last < 0 ? "0" : `${offsets[last]} + ${lengthOf(kernel.bufs[last]!)}`};`, `const ${heap} = ${instance}.heap(${end});`);
+  layout.push(`const ${end} = ${offsets[last]} + ${lengthOf(kernel.bufs[last]!)};`);
+  // an input that is a view of the memory at its place (from kernel.inputs(sizes)) is there already; one elsewhere
+  // in the memory (views taken for other sizes) is copied out first, before the layout overwrites it
+  const memory = naming.fresh("memory");
+  const sources = kernel.bufs.map((b) => (copiedIn(b) ? naming.fresh(arrayOf(b)!) : undefined));
+  lines.push(...layout, `const ${memory} = ${instance}.buffer();`);
   kernel.bufs.forEach((b, k) => {
-    if (copiedIn(b)) lines.push(`${heap}.set(${arrayOf(b)!}, ${offsets[k]});`);
+    const a = arrayOf(b);
+    if (copiedIn(b)) lines.push(`const ${sources[k]!} = ${a}.buffer === ${memory} && ${a}.byteOffset !== ${offsets[k]} * ${width} ? ${a}.slice() : ${a};`);
+  });
+  lines.push(`const ${heap} = ${instance}.heap(${end});`);
+  kernel.bufs.forEach((_, k) => {
+    const a = sources[k];
+    if (a !== undefined) lines.push(`if (${a}.buffer !== ${heap}.buffer) ${heap}.set(${a}, ${offsets[k]});`);
   });
   const args = [...sizeArgs, ...offsets.map((o) => `${o} * ${width}`), ...kernel.scalars.map((s) => naming.scal(s))];
   lines.push(`${instance}.run(${args.join(", ")});`);
@@ -143,8 +164,41 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
     const at = `${heap}[${slotsAt} + ${k}]`;
     lines.push("scal" in slot ? `const ${naming.scal(slot.scal)} = ${at};` : `${c.scalarHomes.get(slot.sum)!.code} = ${at};`);
   });
+  const inputViews = kernel.bufs.flatMap((b, k) => (copiedIn(b) ? [{ key: arrayOf(b)!, at: offsets[k]!, length: lengthOf(b) }] : []));
+  const sizes = [...new Set(kernel.bufs.flatMap((b) => [...(full(b) ? [BATCH] : []), b.rows, b.cols]).filter((s): s is string => typeof s === "string"))].map(sizeCode);
   return {
     declarations: instanceDeclaration(instance, kernel, c.dtype, c.typescript),
     wrap: (js, ret) => [`if (${instance} !== undefined) {`, ...lines, ...ret, "}", ...js],
+    after: viewsFunction({ c, instance, sizes, layout, views: inputViews, heap, end }),
   };
+}
+
+/**
+ * `kernel.inputs(sizes)`: views of the module's memory where a call with these sizes reads
+ * its inputs (plain arrays where WebAssembly SIMD is missing). A call given them skips
+ * their copy; they stay valid until a call with larger sizes grows the memory.
+ */
+function viewsFunction(o: { c: WasmContext; instance: string | undefined; sizes: readonly string[]; layout: readonly string[]; views: readonly { key: string; at: string; length: string }[]; heap: string; end: string }): string[] {
+  const { c, instance, sizes, views } = o;
+  const ts = c.typescript;
+  const array = c.dtype === "f64" ? "Float64Array" : "Float32Array";
+  const width = c.dtype === "f64" ? 8 : 4;
+  const param = c.naming.fresh("sizes");
+  const type = (fields: readonly string[], t: string): string => `{ ${fields.map((f) => `${f}: ${t}`).join("; ")} }`;
+  const object = (make: (v: (typeof views)[number]) => string): string => `{ ${views.map((v) => `${v.key}: ${make(v)}`).join(", ")} }`;
+  return [
+    `/** Views of ${c.fnName}'s WebAssembly memory where a call with these sizes reads its inputs: fill them in place and pass them, and the call skips copying them in. Valid until a call with larger sizes grows the memory (take new views then). */`,
+    `${c.fnName}.inputs = function (${param}${ts ? `: ${type(sizes, "number")}` : ""})${ts ? `: ${type(views.map((v) => v.key), array)}` : ""} {`,
+    ...(sizes.length > 0 ? [`const { ${sizes.join(", ")} } = ${param};`] : []),
+    ...sizes.map((s) => `if (!Number.isInteger(${s}) || ${s} < 1) throw new RangeError(${template([`${c.spec.name}.inputs: the size ${s} must be a positive whole number, not `, { code: s }])});`),
+    ...(instance === undefined
+      ? [`return ${object((v) => `new ${array}(${v.length})`)};`]
+      : [
+          ...o.layout,
+          `if (${instance} === undefined) return ${object((v) => `new ${array}(${v.length})`)};`,
+          `const ${o.heap} = ${instance}.heap(${o.end});`,
+          `return ${object((v) => `new ${array}(${o.heap}.buffer, ${v.at} * ${width}, ${v.length})`)};`,
+        ]),
+    "};",
+  ];
 }
