@@ -198,16 +198,15 @@ function zero(fn: Fn, buf: Buf, full: boolean): Ref[] {
   ];
 }
 
-/**
- * The toolchain's package. Named through a variable, so that bundlers leave it out of the
- * library's browser bundle: kernels for the browser are built ahead (jacobi gen, the Vite
- * plugin) and need nothing at run time.
- */
-const BINARYEN = "binaryen";
 let loading: Promise<Binaryen> | undefined;
-/** binaryen, loaded on first use (it is large, and only generation with the wasm target needs it). */
+/**
+ * binaryen, loaded on first use (it is large, and only generation with the wasm target
+ * needs it): in Node from node_modules; in a browser bundle a chunk of its own that the
+ * bundler splits off (binaryen's package is an ES module that runs in browsers), fetched
+ * only when a kernel is first compiled for the wasm target.
+ */
 export function loadBinaryen(): Promise<Binaryen> {
-  loading ??= (import(/* @vite-ignore */ BINARYEN) as Promise<{ default: Binaryen }>).then(
+  loading ??= (import("binaryen") as Promise<{ default: Binaryen }>).then(
     (mod) => mod.default,
     (e: unknown) => {
       loading = undefined;
