@@ -94,6 +94,15 @@ function instanceDeclaration(name: string, kernel: WasmKernel, dtype: Dtype, ts:
   ];
 }
 
+/** A module-level name for the instance that no local of the kernel function has (the kernel's names are taken first). */
+function instanceName(c: WasmContext): string {
+  const hint = `${c.fnName.replace(/\$/g, "")}_wasm`;
+  for (;;) {
+    const name = c.module.fresh(hint);
+    if (c.naming.fresh(name) === name) return name;
+  }
+}
+
 /** The kernel's wasm body; a kernel with steps the target does not know runs its JavaScript loops (said in a comment). */
 export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   const gap = wasmGap(c.lowered, c.schedule);
@@ -109,7 +118,7 @@ export function wasmBody(binaryen: Binaryen, c: WasmContext): WasmBody {
   }
   const kernel = buildWasm(binaryen, c.spec, c.lowered, c.schedule, c.dtype);
   const { naming } = c;
-  const instance = c.module.fresh(`${c.fnName}_wasm`);
+  const instance = instanceName(c);
   const align = c.dtype === "f64" ? 2 : 4;
   const width = c.dtype === "f64" ? 8 : 4;
   const inputs = new Set(c.lowered.inputBufs.values());
