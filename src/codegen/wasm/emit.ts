@@ -6,13 +6,15 @@
  *   if (softmax_wasm !== undefined) {      // WebAssembly with SIMD is there
  *     …offsets of the buffers…            // laid out from the sizes, 16-byte aligned
  *     const heap = softmax_wasm.heap(end); // linear memory, grown only when too small
- *     heap.set(x, xAt);                    // inputs in
+ *     heap.set(x, xAt);                    // inputs in (skipped for a view of the memory at xAt:
+ *                                          // softmax.inputs(sizes) gives those views)
  *     softmax_wasm.run(n, xAt * 8, …);     // the module's loops
  *     out.set(softmax_wasm.view(0, outAt, n)); // outputs out (views kept between calls)
  *   } else { …the JavaScript loops… }      // no WebAssembly SIMD: the JS kernel
  *
- * The module's bytes are embedded (base64) and instantiated when the module loads; no
- * allocation happens per call once the memory is large enough.
+ * The module's bytes are embedded (base64) and instantiated when the module loads, with
+ * its imports (the host's Math functions the module calls); no allocation happens per
+ * call once the memory is large enough.
  */
 import type { Size } from "../../core/shape.js";
 import type { Naming } from "../emit-el.js";
