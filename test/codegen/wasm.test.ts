@@ -224,6 +224,9 @@ describe("wasm target: jacobi gen and the Vite plugin", () => {
   it("specModule with target wasm: a module whose kernels compute on WebAssembly", async () => {
     const { code, declarations } = await specModule(matvecText, { target: "wasm", label: "matvec.jacobi" });
     expect(declarations).not.toContain("_wasm");
+    // kernel.inputs(sizes), the zero-copy views, is declared with the kernel
+    expect(declarations).toContain("export declare namespace matvec {\n  function inputs(sizes: { m: number; n: number }): { W: Float64Array; x: Float64Array };\n}");
+    expect((await specModule(matvecText, { label: "matvec.jacobi" })).declarations).not.toContain("inputs(");
     const url = `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
     const mod = (await import(/* @vite-ignore */ url)) as Record<string, AnyKernel>;
     expect(Array.from(mod["matvec"]!({ W: Float64Array.of(1, 2, 3, 4, 5, 6), x: Float64Array.of(1, 0, -1) }) as Float64Array)).toEqual([-2, -2]);
