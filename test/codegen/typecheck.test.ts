@@ -86,5 +86,5 @@ describe("generated TypeScript typechecks under the project's tsconfig", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });
