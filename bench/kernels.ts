@@ -22,7 +22,7 @@ const f32Kernel = (file: string, kernel: string): ((inputs: any, out?: any) => a
 const specText = (file: string): string => readFileSync(join(ROOT, "examples", `${file}.jacobi`), "utf8");
 /** A kernel of examples/NAME.jacobi on the wasm target (what `jacobi gen --target wasm` writes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const wasmKernel = (file: string, kernel: string, dtype: "f64" | "f32"): Promise<(inputs: any, out?: any) => any> => compileWasm(specText(file), { kernel, dtype });
+const wasmKernel = (file: string, kernel: string, dtype: "f64" | "f32"): Promise<((inputs: any, out?: any) => any) & { inputs(sizes: Record<string, number>): any }> => compileWasm(specText(file), { kernel, dtype });
 
 async function tfTimings(run: (backend: Backend) => Timing | undefined): Promise<Record<string, Timing | undefined>> {
   const result: Record<string, Timing | undefined> = {};
@@ -187,8 +187,24 @@ export async function matvecRows(): Promise<[string, Row][]> {
     const w64 = await wasmKernel("matvec", "matvec", "f64");
     const [o1, o2] = [new Float64Array(4), new Float64Array(4)];
     agree("W*x 4×4 (jacobi wasm)", w64(inputs, o2), matvecK.matvec(inputs, o1), 1e-14);
-    const t = mg({ "jacobi W*x 4×4": () => matvecK.matvec(inputs, o1), "jacobi wasm W*x 4×4": () => w64(inputs, o2) });
+    // zero-copy: the inputs filled in place in views of the kernel's memory (kernel.inputs), so the call copies nothing in
+    const views = w64.inputs({ m: 4, n: 4 });
+    views.W.set(W);
+    views.x.set(x);
+    const o3 = new Float64Array(4);
+    agree("W*x 4×4 (jacobi wasm, inputs in its memory)", w64(views, o3), o1, 1e-14);
+    const t = mg({ "jacobi W*x 4×4": () => matvecK.matvec(inputs, o1), "jacobi wasm W*x 4×4": () => w64(inputs, o2), "jacobi wasm W*x 4×4 in its memory": () => w64(views, o3) });
     rows.push(["`W*x` at 4×4 (the cost of a call)", { jacobi: t["jacobi W*x 4×4"], "jacobi wasm": t["jacobi wasm W*x 4×4"] }]);
+    rows.push(["`W*x` at 4×4, inputs in its memory (the cost of a call)", { jacobi: t["jacobi W*x 4×4"], "jacobi wasm": t["jacobi wasm W*x 4×4 in its memory"] }]);
+    // the copy at 128×784 (W: 100352 entries), with and without it
+    const [Wb, xb] = [vec(128 * 784), vec(784)];
+    const big = w64.inputs({ m: 128, n: 784 });
+    big.W.set(Wb);
+    big.x.set(xb);
+    const [o4, o5] = [new Float64Array(128), new Float64Array(128)];
+    agree("W*x 128×784 (jacobi wasm, inputs in its memory)", w64(big, o5), w64({ W: Wb, x: xb }, o4), 0);
+    const tb = mg({ "jacobi wasm W*x 128×784 copied in": () => w64({ W: Wb, x: xb }, o4), "jacobi wasm W*x 128×784 in its memory": () => w64(big, o5) });
+    rows.push(["`W*x` at 128×784, inputs in its memory vs copied in (the cost of a call)", { jacobi: tb["jacobi wasm W*x 128×784 copied in"], "jacobi wasm": tb["jacobi wasm W*x 128×784 in its memory"] }]);
   }
   return rows;
 }

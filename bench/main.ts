@@ -9,6 +9,8 @@ import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import { join } from "node:path";
 import { compile } from "../src/codegen/index.js";
 import { agree, checks, elapsed, log, mg, notes, numpyInfo, ONLY, QUICK, raw, ROOT, vec, wanted } from "./context.js";
+/** The rows of the wasm target's per-call cost (the 4×4 product, and the inputs' copy): time against time, not a peer. */
+const CALL_COST = "(the cost of a call)";
 import { deepBenchmarks } from "./deep.js";
 import * as hand from "./hand.js";
 import { importTimes } from "./imports.js";
@@ -172,7 +174,7 @@ function summary(all: All): string[] {
     `| softmax, n = 1e3 … 1e6 | ${cols(all.softmax)} |`,
     `| softmax VJP, n = 1e3 … 1e6 | ${cols(all.vjp)} |`,
     `| softmax Jacobian, n = 10 … 4000 | ${cols(all.jacobian)} |`,
-    ...all.matvec.filter(([label]) => !label.includes("4×4")).map(([label, r]) => `| ${label.replace(/ \(.*\)$/, "")}, 128×784 | ${cols([[label, r]])} |`),
+    ...all.matvec.filter(([label]) => !label.includes(CALL_COST)).map(([label, r]) => `| ${label.replace(/ \(.*\)$/, "")}, 128×784 | ${cols([[label, r]])} |`),
     `| network (784, 128, 10), batch 64 | ${cols(big, "hand blocked")} |`,
     `| network (2, 3, 3), one sample | ${cols(small, "hand idiomatic")} |`,
     "",
@@ -190,8 +192,8 @@ function summary(all: All): string[] {
       return `| ${label as string} | ${ratio(r["jacobi wasm"], r["jacobi"])} | ${ratio(r["jacobi wasm f32"], r["jacobi wasm"])} | ${ratio(r["jacobi wasm"], r["tfjs-wasm"])} | ${ratio(r["jacobi wasm"], r["numpy f64"])} | ${ratio(r["jacobi wasm f32"], r["numpy f32"])} |`;
     }),
     ...all.matvec.map(([label, r]) =>
-      label.includes("4×4")
-        ? `| ${label.replace(/`W\*x` at 4×4 \(the cost of a call\)/, "`W*x` at 4×4 (the cost of a call)")} | ${ratio(r["jacobi wasm"], r["jacobi"])} (${cell(r["jacobi wasm"])} vs ${cell(r["jacobi"])}) | — | — | — | — |`
+      label.includes(CALL_COST)
+        ? `| ${label} | ${ratio(r["jacobi wasm"], r["jacobi"])} (${cell(r["jacobi wasm"])} vs ${cell(r["jacobi"])}) | — | — | — | — |`
         : `| ${label.replace(/ \(.*\)$/, "")} | ${ratio(r["jacobi wasm"], r["jacobi"])} | ${ratio(r["jacobi wasm f32"], r["jacobi wasm"])} | ${ratio(r["jacobi wasm"], r["tfjs-wasm"])} | ${ratio(r["jacobi wasm"], r["numpy f64"])} | ${ratio(r["jacobi wasm f32"], r["numpy f32"])} |`,
     ),
   ];
@@ -202,10 +204,10 @@ const cpuRatio = (a: Timing | undefined, b: Timing | undefined): string => (a?.c
 
 /** f64 wasm time / f32 wasm time on each product at 128×784. */
 function f32Aim(rows: readonly [string, Row][]): string {
-  const speedups = rows.filter(([l]) => !l.includes("4×4")).map(([l, r]) => [l.replace(/ \(.*\)$/, ""), ratioValue(r["jacobi wasm"], r["jacobi wasm f32"])] as const);
+  const speedups = rows.filter(([l]) => !l.includes(CALL_COST)).map(([l, r]) => [l.replace(/ \(.*\)$/, ""), ratioValue(r["jacobi wasm"], r["jacobi wasm f32"])] as const);
   if (speedups.some(([, v]) => v === undefined)) return "not measured";
   const all = speedups.every(([, v]) => v! >= 1.7);
-  const cpu = rows.filter(([l]) => !l.includes("4×4")).map(([, r]) => cpuRatio(r["jacobi wasm"], r["jacobi wasm f32"]));
+  const cpu = rows.filter(([l]) => !l.includes(CALL_COST)).map(([, r]) => cpuRatio(r["jacobi wasm"], r["jacobi wasm f32"]));
   return `${all ? "reached" : "not reached"}: ${speedups.map(([l, v]) => `${l} ${v!.toFixed(2)}×`).join(", ")} (CPU time: ${cpu.join(", ")})`;
 }
 

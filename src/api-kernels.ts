@@ -18,6 +18,19 @@ export type GenerateOptions = codegen.GenerateOptions;
  */
 export type KernelFunction<Out extends KernelOutput = KernelOutput> = codegen.KernelFunction<Out>;
 
+/**
+ * A kernel of the wasm target (`compile(text, { target: "wasm" })`): the kernel, and
+ * `kernel.inputs(sizes)`, views of its WebAssembly memory where a call with those sizes
+ * reads its input arrays. Filled in place and passed to the call, they are not copied in
+ * (zero-copy inputs); they stay valid until a call with larger sizes grows the memory.
+ * @example
+ * const matvec = await compile("W: matrix(m, n); x: vector(n); kernel matvec = W*x", { target: "wasm" });
+ * const inputs = matvec.inputs({ m: 128, n: 784 }); // { W: Float64Array(100352), x: Float64Array(784) }
+ * inputs.x.set(features); // fill in place, every call
+ * matvec(inputs, out);    // nothing copied in
+ */
+export type WasmKernelFunction<Out extends KernelOutput = KernelOutput> = codegen.WasmKernelFunction<Out>;
+
 /** A kernel's arrays: Float64Array (f64 kernels) or Float32Array (f32 kernels); matrices row-major. */
 export type KernelArray = codegen.KernelArray;
 
@@ -41,15 +54,16 @@ export type Dtype = codegen.Dtype;
  * const grads = compile<{ loss: number; W: Float64Array; x: Float64Array }>("W: matrix(2,2); x: vector(2); L = sum(W*x); kernel g = grad(L, W, x)");
  * With `{ target: "wasm" }` the kernel's loops run as WebAssembly SIMD (the same inputs,
  * outputs and errors; JavaScript where WebAssembly SIMD is missing), and `compile`
- * returns a Promise of the kernel, since it first loads the WebAssembly toolchain.
+ * returns a Promise of the kernel (a {@link WasmKernelFunction}, with zero-copy input
+ * views), since it first loads the WebAssembly toolchain (binaryen, in Node and in browsers).
  * @throws JacobiError with a position for an error in the text; a usage error when the
- *   text has several kernels and `options.kernel` names none of them; for the wasm
- *   target, a positioned error for a kernel it does not compute (see the README).
+ *   text has several kernels and `options.kernel` names none of them, or (wasm target)
+ *   when binaryen cannot be loaded where it runs.
  */
-export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions & { readonly target: "wasm" }): Promise<KernelFunction<Out>>;
+export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions & { readonly target: "wasm" }): Promise<WasmKernelFunction<Out>>;
 export function compile<Out extends KernelOutput = KernelOutput>(text: string, options?: CompileOptions & { readonly target?: "js" }): KernelFunction<Out>;
-export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions = {}): KernelFunction<Out> | Promise<KernelFunction<Out>> {
-  return options.target === "wasm" ? (codegen.compileWasm(text, options) as Promise<KernelFunction<Out>>) : (codegen.compile(text, options) as KernelFunction<Out>);
+export function compile<Out extends KernelOutput = KernelOutput>(text: string, options: CompileOptions = {}): KernelFunction<Out> | Promise<WasmKernelFunction<Out>> {
+  return options.target === "wasm" ? (codegen.compileWasm(text, options) as Promise<WasmKernelFunction<Out>>) : (codegen.compile(text, options) as KernelFunction<Out>);
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 export { cancel, check, derivativeValue, diff, evaluate, expand, formSize, grad, gradients, hessian, hessianBlocks, jacobian, jvp, parse, simplify, toLatex, toText, vjp } from "./api.js";
 export { compile, generate } from "./api-kernels.js";
-export type { CompileOptions, Dtype, GenerateOptions, KernelArray, KernelFunction, KernelInputs, KernelOutput } from "./api-kernels.js";
+export type { CompileOptions, Dtype, GenerateOptions, KernelArray, KernelFunction, KernelInputs, KernelOutput, WasmKernelFunction } from "./api-kernels.js";
 export type {
   CheckReport,
   DerivativeOptions,

@@ -64,11 +64,21 @@ function header(label: string | undefined, dtype: Dtype, what: string): string[]
 
 /** A kernel's declarations: its types, its documentation, and its signature without a body. */
 function declarationLines(c: KernelCode): string[] {
-  const types = c.declarations.filter((line) => !line.startsWith("let ")); // module-level scratch is not exported
+  // module-level scratch and the wasm target's instance (`const NAME_wasm = (() => { … })();`) are not exported
+  let inInstance = false;
+  const types = c.declarations.filter((line, k, all) => {
+    if (line.startsWith("const ") && line.endsWith("= (() => {")) inInstance = true;
+    const skip = inInstance || line.startsWith("let ") || line.startsWith("// ") || (all[k + 1]?.startsWith("const ") === true && line.startsWith("/**"));
+    if (line === "})();") inInstance = false;
+    return !skip;
+  });
   const at = c.fn.findIndex((line) => line.startsWith(`export function ${c.name}(`));
   if (at < 0 || !c.fn[at]!.endsWith("{")) throw new Error(`internal: no signature line for kernel ${c.name}`);
   const signature = c.fn[at]!.replace(/^export function /, "export declare function ").replace(/\s*\{$/, ";");
-  return [...types, "", ...c.fn.slice(0, at), signature, ""];
+  // the wasm target's `kernel.inputs(sizes)`, declared as a member of the function
+  const views = c.fn.findIndex((line) => line.startsWith(`${c.name}.inputs = function (`));
+  const member = views < 0 ? [] : [c.fn[views - 1]!, `export declare namespace ${c.name} {`, `${c.fn[views]!.replace(`${c.name}.inputs = function (`, "function inputs(").replace(/\s*\{$/, ";")}`, "}"];
+  return [...types, "", ...c.fn.slice(0, at), signature, ...member, ""];
 }
 
 /**
@@ -83,7 +93,7 @@ export async function specModule(text: string, options: { readonly dtype?: Dtype
   const wasm = options.target === "wasm" ? { wasm: await wasmTarget() } : {};
   const js = kernelCodes(spec.kernels, { dtype, typescript: false, ...wasm });
   const code = [...header(options.label, dtype, "Generated"), ...js.flatMap((c) => [...c.declarations, ...c.fn, ""]), exportList(js), ""].join("\n");
-  const ts = kernelCodes(spec.kernels, { dtype, typescript: true });
+  const ts = kernelCodes(spec.kernels, { dtype, typescript: true, ...wasm });
   const declarations = await formatTypeScript([...header(options.label, dtype, "Declarations generated"), ...ts.flatMap(declarationLines)].join("\n"));
   return { code, declarations };
 }

@@ -25,6 +25,16 @@ export type KernelOutput = KernelArray | number | { [name: string]: KernelArray 
 /** A compiled kernel: `(inputs, out?) => out`, writing into `out` when it is given. */
 export type KernelFunction<Out extends KernelOutput = KernelOutput> = (inputs: KernelInputs, out?: Out) => Out;
 
+/**
+ * A kernel of the wasm target: a {@link KernelFunction}, and `inputs(sizes)`: views of its
+ * WebAssembly memory where a call with those sizes reads each input array (plain arrays
+ * where WebAssembly SIMD is missing). Fill them in place and pass them: the call skips
+ * copying them in. They stay valid until a call with larger sizes grows the memory.
+ */
+export type WasmKernelFunction<Out extends KernelOutput = KernelOutput> = KernelFunction<Out> & {
+  inputs(sizes: Readonly<Record<string, number>>): Record<string, KernelArray>;
+};
+
 export interface CompileOptions {
   /** Float64Array (default) or Float32Array inputs and outputs. */
   readonly dtype?: Dtype;
@@ -77,6 +87,6 @@ export function compile(text: string, options: CompileOptions = {}, wasm?: (c: W
 }
 
 /** `compile` for the wasm target: binaryen is loaded first, so the kernel comes as a Promise. */
-export async function compileWasm(text: string, options: CompileOptions = {}): Promise<KernelFunction> {
-  return compile(text, options, await wasmTarget());
+export async function compileWasm(text: string, options: CompileOptions = {}): Promise<WasmKernelFunction> {
+  return compile(text, options, await wasmTarget()) as WasmKernelFunction;
 }

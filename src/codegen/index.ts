@@ -11,7 +11,7 @@ import { moduleCode } from "./module.js";
 import { parseSpec } from "./spec.js";
 import { wasmTarget, type Target } from "./wasm/index.js";
 
-export { compile, compileAll, compiledSource, compileWasm, type CompileOptions, type KernelArray, type KernelFunction, type KernelInputs, type KernelOutput } from "./compile.js";
+export { compile, compileAll, compiledSource, compileWasm, type CompileOptions, type KernelArray, type KernelFunction, type KernelInputs, type KernelOutput, type WasmKernelFunction } from "./compile.js";
 export type { Target } from "./wasm/index.js";
 export { parseSpec, type KernelSpec, type SpecFile } from "./spec.js";
 export { genFlags, regenerateCommand } from "./module.js";

@@ -128,6 +128,14 @@ export function emitBatched(c: Context, schedule: Schedule): string[] {
       offsetLines.push(`const ${o} = ${[b, ...per].join(" * ")};`);
     }
     naming.offsets = offsets;
+    // a per-sample input scalar is its sample's entry inside the loop
+    const sampleScalars = [...c.lowered.inputScals.values()].filter((s) => c.spec.batch!.names.includes(s.hint));
+    for (const s of sampleScalars) {
+      const array = naming.scal(s);
+      const entry = naming.fresh(`${array}_b`);
+      offsetLines.push(`const ${entry} = ${array}[${b}];`);
+      naming.scals.set(s, entry);
+    }
     for (const s of seg.steps) e.step(s);
     const finals: string[] = [];
     for (const f of seg.scalarOutputs) {
@@ -136,6 +144,7 @@ export function emitBatched(c: Context, schedule: Schedule): string[] {
       finals.push(...v.pre, home.kind === "summed" ? `${home.code} += ${v.text};` : `${home.code}[${b}] = ${v.text};`);
     }
     naming.offsets = undefined;
+    for (const s of sampleScalars) naming.scals.set(s, safeName(s.hint));
     lines.push(`for (let ${b} = 0; ${b} < ${batch}; ${b}++) {`, ...offsetLines, ...e.lines, ...finals, "}");
   }
   const post = new StepEmitter(naming, loops);

@@ -77,6 +77,7 @@ export function emitKernel(spec: KernelSpec, options: EmitOptions, module: NameT
     ...(wasm ? wasm.wrap([...scratchCode.lines, ...stepLines], returnLines) : [...scratchCode.lines, ...stepLines]),
     ...returnLines,
     "}",
+    ...(wasm?.after ?? []),
   ];
   return { name: fnName, declarations: [...sig.types, ...scratchCode.declarations, ...(wasm?.declarations ?? [])], fn };
 }

@@ -7,7 +7,9 @@
  *   core/build.ts        exact                        eval/numeric.ts     value
  *   print/text.ts        the key                      print/latex.ts      latex
  *   codegen/emit-el.ts   kernel                       derive/notation.ts  derivative (as a law)
- * A row without one of its fields does not compile (`functionTable` maps over the names).
+ *   codegen/wasm/lanes.ts  wasm (optional)
+ * A row without one of its fields does not compile (`functionTable` maps over the names),
+ * except `wasm`: without it the WebAssembly target calls the row's kernel form, lane by lane.
  * Other spellings of a function (`arcsin` for asin) are FUNCTION_ALIASES, read by the
  * parser only; `log(u, b)` is read by the parser as log(u)/log(b).
  *
@@ -49,6 +51,33 @@ export interface KernelForm {
   readonly prec: "add" | "mul" | "unary" | "atom";
 }
 
+/**
+ * The operations the WebAssembly target computes a function in, on every SIMD lane at
+ * once (f64x2 / f32x4): native SIMD instructions, and the target's vectorized exp, log
+ * and tanh (codegen/wasm/exp.ts, with their error bounds). min and max are
+ * Math.min/Math.max's (NaN wins; -0 < +0).
+ */
+export interface Lanes<E> {
+  num(x: number): E;
+  add(a: E, b: E): E;
+  sub(a: E, b: E): E;
+  mul(a: E, b: E): E;
+  div(a: E, b: E): E;
+  min(a: E, b: E): E;
+  max(a: E, b: E): E;
+  neg(a: E): E;
+  abs(a: E): E;
+  sqrt(a: E): E;
+  exp(a: E): E;
+  log(a: E): E;
+  tanh(a: E): E;
+  /** `a > b ? yes : no`, lane by lane (a NaN compares false). */
+  greater(a: E, b: E, yes: E, no: E): E;
+}
+
+/** How the WebAssembly target computes a function in SIMD operations (a value may be used more than once). */
+export type WasmForm = <E>(u: E, k: Lanes<E>) => E;
+
 /** LaTeX: an operator name before `\left(u\right)`, or delimiters around u (`|u|`). */
 export type LatexForm = string | { readonly left: string; readonly right: string };
 
@@ -65,6 +94,8 @@ export interface FunctionRow<N extends string> {
   readonly exact: ((u: Rational) => Rational | undefined) | undefined;
   readonly latex: LatexForm;
   readonly kernel: KernelForm;
+  /** The WebAssembly target's SIMD form; without it, each lane calls `kernel` (the host's Math, imported). */
+  readonly wasm?: WasmForm;
 }
 
 /** The table's type: one complete row for each name, laws checked against the names. */
@@ -107,6 +138,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: at(Q.ONE), // exp(0) = 1
     latex: "\\exp",
     kernel: mathCall("exp"),
+    wasm: (u, k) => k.exp(u),
   },
   log: {
     arity: 1,
@@ -116,6 +148,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: at(Q.ZERO, Q.ONE), // log(1) = 0
     latex: "\\log",
     kernel: mathCall("log"),
+    wasm: (u, k) => k.log(u),
   },
   sin: {
     arity: 1,
@@ -197,6 +230,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: at(Q.ZERO), // tanh(0) = 0
     latex: "\\tanh",
     kernel: mathCall("tanh"),
+    wasm: (u, k) => k.tanh(u),
   },
   sigmoid: {
     arity: 1,
@@ -207,6 +241,7 @@ export const FUNCTION_TABLE = functionTable({
     latex: "\\operatorname{sigmoid}",
     // 1/(1 + e^-u): finite for every u (e^-u overflows to Infinity, giving 0)
     kernel: { code: "1 / (1 + Math.exp(-u))", prec: "mul" },
+    wasm: (u, k) => k.div(k.num(1), k.add(k.num(1), k.exp(k.neg(u)))),
   },
   abs: {
     arity: 1,
@@ -216,6 +251,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: Q.abs,
     latex: { left: "\\left|", right: "\\right|" },
     kernel: mathCall("abs"),
+    wasm: (u, k) => k.abs(u),
   },
   sign: {
     arity: 1,
@@ -225,6 +261,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: (u) => Q.rat(u.num > 0n ? 1 : u.num < 0n ? -1 : 0),
     latex: "\\operatorname{sign}",
     kernel: mathCall("sign"),
+    wasm: (u, k) => k.greater(u, k.num(0), k.num(1), k.greater(k.num(0), u, k.num(-1), u)), // ±0 and NaN are their own sign
   },
   softplus: {
     arity: 1,
@@ -244,6 +281,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: (u) => (u.num > 0n ? u : Q.ZERO),
     latex: "\\operatorname{relu}",
     kernel: { code: "Math.max(u, 0)", prec: "atom" },
+    wasm: (u, k) => k.max(u, k.num(0)),
   },
   step: {
     arity: 1,
@@ -254,6 +292,7 @@ export const FUNCTION_TABLE = functionTable({
     exact: (u) => (u.num > 0n ? Q.ONE : Q.ZERO),
     latex: "\\operatorname{step}",
     kernel: { code: "Math.sign(Math.max(u, 0))", prec: "atom" },
+    wasm: (u, k) => k.greater(k.max(u, k.num(0)), k.num(0), k.num(1), k.max(u, k.num(0))), // sign(max(u, 0)): 0 or NaN where not > 0
   },
   cbrt: {
     arity: 1,

@@ -1,6 +1,7 @@
 /**
  * Generated modules typecheck under the project's compiler options (strict, no unused
- * locals or parameters): f64 and f32, batched kernels, mangled names, random specs.
+ * locals or parameters): f64 and f32, batched kernels, mangled names, random specs; the
+ * wasm target's modules of the examples and the specs below.
  * (The committed generated/ is covered by `npx tsc -p tsconfig.json` itself.)
  */
 import { execFileSync } from "node:child_process";
@@ -51,6 +52,14 @@ const SPECS: Record<string, string> = {
     "kernel literal = jacobian([sum(x), 1], x)",
     "kernel scalars = grad(c^3*sum(x), c)",
   ].join("\n"),
+  // the wasm target's imports (Math functions, arrow functions of kernel forms), per-sample scalars, inputs views
+  functions: [
+    "W: matrix(m, n); x: vector(n); a: scalar",
+    "kernel waves = sec(W*x) .* sin(x'*x) + softplus(a) + (1 + x'*x)^a",
+    "kernel normed = grad(norm2(W*x) * a + sum(cos(W*x)), W, a)",
+    "kernel normedBatch = batch(normed, x, a)",
+    "kernel values = batch(waves, x, a)",
+  ].join("\n"),
 };
 
 describe("generated TypeScript typechecks under the project's tsconfig", () => {
@@ -58,15 +67,17 @@ describe("generated TypeScript typechecks under the project's tsconfig", () => {
     const dir = mkdtempSync(join(tmpdir(), "jacobi-typecheck-"));
     try {
       const files: string[] = [];
-      const add = async (name: string, text: string): Promise<void> => {
+      const add = async (name: string, text: string, targets: readonly ("js" | "wasm")[] = ["js"]): Promise<void> => {
         for (const dtype of ["f64", "f32"] as const) {
-          const file = `${name}_${dtype}.ts`;
-          writeFileSync(join(dir, file), await generateModule(text, { dtype, label: `${name}.jacobi` }));
-          files.push(file);
+          for (const target of targets) {
+            const file = `${name}_${dtype}_${target}.ts`;
+            writeFileSync(join(dir, file), await generateModule(text, { dtype, label: `${name}.jacobi`, target }));
+            files.push(file);
+          }
         }
       };
-      for (const name of ["softmax", "matvec", "mlp"]) await add(name, read(`examples/${name}.jacobi`));
-      for (const [name, text] of Object.entries(SPECS)) await add(name, text);
+      for (const name of ["softmax", "matvec", "mlp"]) await add(name, read(`examples/${name}.jacobi`), ["js", "wasm"]);
+      for (const [name, text] of Object.entries(SPECS)) await add(name, text, ["js", "wasm"]);
       const random = rng(42);
       for (let k = 0; files.length < 60; k++) {
         const r = randomSpec(random);
@@ -89,5 +100,5 @@ describe("generated TypeScript typechecks under the project's tsconfig", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000);
 });

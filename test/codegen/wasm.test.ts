@@ -3,11 +3,11 @@
  * evaluator and finite differences at random sizes (past the SIMD lanes and the 2×4
  * blocks), with preallocated outputs, changing sizes, inputs shifted by ±1000, and the
  * JavaScript kernel's length errors; the JavaScript fallback where WebAssembly SIMD is
- * missing; positioned refusals for the kernels it does not take.
+ * missing (the kernels it takes beyond these: wasm-all.test.ts).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compile, generate, JacobiError } from "../../src/index.js";
+import { compile, generate } from "../../src/index.js";
 import { compiledSource } from "../../src/codegen/compile.js";
 import { parseSpec, type KernelSpec } from "../../src/codegen/spec.js";
 import { wasmTarget } from "../../src/codegen/wasm/index.js";
@@ -199,47 +199,18 @@ describe("wasm target: where WebAssembly SIMD is missing", () => {
   });
 });
 
-describe("wasm target: the kernels it does not take", () => {
-  const refusal = async (text: string, kernel: string): Promise<JacobiError> => {
-    try {
-      await compile(text, { kernel, target: "wasm" });
-    } catch (e) {
-      if (e instanceof JacobiError) return e;
-      throw e;
-    }
-    throw new Error(`${kernel} was accepted`);
-  };
-  it("refuses cos, cosh and the other functions it does not have, at the kernel statement", async () => {
-    const text = "x: vector(n)\nkernel twice = 2*x\nkernel waves = cos(1 + x .^ 2)\n";
-    const e = await refusal(text, "waves");
-    expect(e.message).toBe("kernel waves: the wasm target does not compute the function cos yet; generate this kernel for the js target (the default)");
-    expect([e.position?.line, e.position?.col]).toEqual([3, 1]);
-    expect(e.format()).toMatch(/\^/);
-    expect((await refusal("x: vector(n); kernel t = cosh(x)", "t")).message).toMatch(/the function cosh/);
-    expect((await refusal("x: vector(n); kernel waves = sin(x)", "waves")).message).toMatch(/the function sin/);
-    const e2 = await generate(text, { target: "wasm", label: "spec.jacobi" }).catch((err: unknown) => err);
-    expect(e2).toBeInstanceOf(JacobiError);
-    expect((e2 as JacobiError).format()).toMatch(/spec\.jacobi: ?3:1: kernel waves: the wasm target does not compute the function cos/);
-  });
-  it("refuses a norm (the JS target's scaled sum of squares), at the kernel statement", async () => {
-    for (const value of ["norm2(x)", "sqrt(x'*x)", "x/norm2(x)"]) {
-      const e = await refusal(`x: vector(n)\nkernel k = ${value}\n`, "k");
-      expect(e.message).toBe("kernel k: the wasm target does not compute a norm (the scaled sum of squares of the JS target) yet; generate this kernel for the js target (the default)");
-      expect([e.position?.line, e.position?.col]).toEqual([2, 1]);
-    }
-  });
-});
-
 describe("wasm target: jacobi gen and the Vite plugin", () => {
-  it("jacobi gen --target wasm writes the module; a kernel it does not take is a positioned error; a bad target a usage error", async () => {
+  it("jacobi gen --target wasm writes the module (cosh through the host's Math); a bad spec is a positioned error; a bad target a usage error", async () => {
     const written = new Map<string, string>();
     const err: string[] = [];
-    const files: Record<string, string> = { "matvec.jacobi": matvecText, "bad.jacobi": "x: vector(n)\nkernel t = cosh(x)\n" };
+    const files: Record<string, string> = { "matvec.jacobi": matvecText, "waves.jacobi": "x: vector(n)\nkernel t = cosh(x)\n", "bad.jacobi": "x: vector(n)\nkernel t = cosh(x\n" };
     const io: Io = { out: () => {}, err: (t) => void err.push(t), readFile: (p) => files[p]!, writeFile: (p, t) => void written.set(p, t) };
     expect(await runCli(["gen", "matvec.jacobi", "--out", "o", "--target", "wasm"], io)).toBe(0);
     expect(written.get("o/matvec.ts")).toMatch(/const matvec_wasm = \(\(\) => \{/);
+    expect(await runCli(["gen", "waves.jacobi", "--out", "o", "--target", "wasm"], io)).toBe(0);
+    expect(written.get("o/waves.ts")).toContain("const math = { f0: Math.cosh };");
     expect(await runCli(["gen", "bad.jacobi", "--out", "o", "--target", "wasm"], io)).toBe(1);
-    expect(err.join("\n")).toMatch(/bad\.jacobi: 2:1: kernel t: the wasm target does not compute the function cosh yet/);
+    expect(err.join("\n")).toMatch(/bad\.jacobi: 2:/);
     expect(await runCli(["gen", "matvec.jacobi", "--out", "o", "--target", "gpu"], io)).toBe(2);
   });
 
@@ -253,6 +224,9 @@ describe("wasm target: jacobi gen and the Vite plugin", () => {
   it("specModule with target wasm: a module whose kernels compute on WebAssembly", async () => {
     const { code, declarations } = await specModule(matvecText, { target: "wasm", label: "matvec.jacobi" });
     expect(declarations).not.toContain("_wasm");
+    // kernel.inputs(sizes), the zero-copy views, is declared with the kernel
+    expect(declarations).toContain("export declare namespace matvec {\n  function inputs(sizes: { m: number; n: number }): { W: Float64Array; x: Float64Array };\n}");
+    expect((await specModule(matvecText, { label: "matvec.jacobi" })).declarations).not.toContain("inputs(");
     const url = `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
     const mod = (await import(/* @vite-ignore */ url)) as Record<string, AnyKernel>;
     expect(Array.from(mod["matvec"]!({ W: Float64Array.of(1, 2, 3, 4, 5, 6), x: Float64Array.of(1, 0, -1) }) as Float64Array)).toEqual([-2, -2]);

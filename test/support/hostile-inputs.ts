@@ -359,13 +359,4 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     at: "<stdin>: 3:1",
     message: "kernel hb: h is computed in index notation (loop nests), which is not batched yet; call h once per sample",
   },
-  {
-    what: "a loop-nest kernel on the wasm target",
-    argv: ["gen", "-", "--target", "wasm"],
-    stdin: "x: vector(n); W: matrix(n,n); z = tanh(W*x); L = sum(tanh(W*z).^2)\nkernel h = hessian(L, x)\n",
-    exit: 1,
-    kind: "unsupported",
-    at: "<stdin>: 2:1",
-    message: "kernel h: the wasm target does not compute a loop nest over index notation (a derivative without a matrix form) yet; generate this kernel for the js target (the default)",
-  },
 ];

@@ -1,105 +1,64 @@
 /**
- * Which kernels the WebAssembly target takes: the loop IR of arithmetic (sums,
- * products, integer and square-root powers, the diagonal δ, exp, log, tanh and sigmoid) in maps,
- * reductions, the stable softmax and log-sum-exp, matrix-vector and matrix-matrix
- * products; scalar outputs, and batches whose scalar outputs are summed. The rest
- * is refused with the kernel statement's position, saying what is missing; such a
- * kernel is generated for the JavaScript target.
+ * Which kernels the WebAssembly target builds a module for: every step and element
+ * expression of the loop IR that this directory knows (all there are when this was
+ * written: maps, reductions, norms, literals, matrix products, softmax and log-sum-exp;
+ * every function of the table, each power). A kernel with a step or an element kind
+ * added to the IR later, before the target learns it, is not refused: it runs its
+ * JavaScript loops (the generated code says so), as where WebAssembly SIMD is missing.
  */
-import { JacobiError } from "../../core/errors.js";
 import type { El, Step } from "../ir.js";
 import type { Schedule } from "../batch.js";
 import type { Lowered } from "../lowered.js";
-import type { KernelSpec } from "../spec.js";
 
-/** Powers the target computes: x^p for these p (negative: 1/x^|p|). */
-export const WASM_POWERS: ReadonlySet<number> = new Set([-3, -2, -1, 0.5, 1, 2, 3]);
+const STEPS: ReadonlySet<string> = new Set(["scalar", "reduce", "norm2", "map", "literal", "gemv", "gemm", "softmax"]);
+const ELS: ReadonlySet<string> = new Set(["num", "scal", "size", "read", "flat", "delta", "add", "mul", "pow", "fn"]);
 
-/** Functions the target computes (vectorized; see exp.ts for the error bound). */
-export const WASM_FUNCTIONS: ReadonlySet<string> = new Set(["exp", "log", "sigmoid", "tanh"]);
-
-/** Why the element expression is outside the target, or undefined. */
+/** The element kind the target does not know, if any. */
 function elGap(e: El): string | undefined {
-  switch (e.k) {
-    case "num":
-    case "scal":
-    case "size":
-    case "read":
-    case "flat":
-    case "delta":
-      return undefined;
-    case "add":
-      return firstGap(e.terms);
-    case "mul":
-      return firstGap(e.factors);
-    case "pow":
-      if (e.exponent.k !== "num") return "a power with a computed exponent";
-      if (!WASM_POWERS.has(e.exponent.value)) return `the power ^${e.exponent.value}`;
-      return elGap(e.base);
-    case "fn":
-      return WASM_FUNCTIONS.has(e.fn) ? elGap(e.arg) : `the function ${e.fn}`;
+  if (!ELS.has(e.k)) return `the element expression ${e.k}`;
+  const parts = e.k === "add" ? e.terms : e.k === "mul" ? e.factors : e.k === "pow" ? [e.base, e.exponent] : e.k === "fn" ? [e.arg] : [];
+  for (const p of parts) {
+    const gap = elGap(p);
+    if (gap) return gap;
+  }
+  return undefined;
+}
+
+/** The element expressions of a step. */
+function elsOf(s: Step): readonly El[] {
+  switch (s.k) {
+    case "scalar":
+      return [s.value];
+    case "reduce":
+      return [s.body];
+    case "map":
+      return s.diag ? [s.body, s.diag] : [s.body];
+    case "gemv":
+      return [s.vec];
+    case "literal":
+      return s.items;
+    case "norm2":
+    case "softmax":
+      return [s.u];
+    default:
+      return [];
   }
 }
 
-const firstGap = (es: readonly El[]): string | undefined => {
-  for (const e of es) {
+/** Why the kernel runs its JavaScript loops on the wasm target (what the target does not know), or undefined. */
+export function wasmGap(lowered: Lowered, schedule: Schedule | undefined): string | undefined {
+  const steps = schedule ? [...schedule.pre, ...schedule.segments.flatMap((g) => (g.k === "whole" ? [g.step] : g.steps)), ...schedule.post] : lowered.steps;
+  const els = [
+    ...lowered.outputs.flatMap((o) => (o.value ? [o.value] : [])),
+    ...(schedule?.segments ?? []).flatMap((g) => (g.k === "loop" ? g.scalarOutputs.map((o) => o.value) : [])),
+  ];
+  for (const s of steps) {
+    if (!STEPS.has(s.k)) return `the step ${s.k}`;
+    els.push(...elsOf(s));
+  }
+  for (const e of els) {
     const gap = elGap(e);
     if (gap) return gap;
   }
   return undefined;
-};
-
-function stepGap(s: Step): string | undefined {
-  switch (s.k) {
-    case "scalar":
-      return elGap(s.value);
-    case "reduce":
-      return elGap(s.body);
-    case "map":
-      return elGap(s.body) ?? (s.diag ? elGap(s.diag) : undefined);
-    case "gemv":
-      return elGap(s.vec);
-    case "gemm":
-      return undefined;
-    case "literal":
-      return "a matrix literal";
-    case "norm2":
-      return "a norm (the scaled sum of squares of the JS target)";
-    case "lu":
-    case "luDet":
-    case "solve":
-      return "det, logdet, inv or a solve (the LU factorization of the JS target)";
-    case "linemax":
-      return "a row-wise (or column-wise) softmax or log-sum-exp (the maximum of each row of the JS target)";
-    case "softmax":
-      return elGap(s.u);
-    case "nest":
-      return "a loop nest over index notation (a derivative without a matrix form)";
-  }
-}
-
-/** Throws a positioned JacobiError when the kernel is outside the WebAssembly target. */
-export function acceptWasm(spec: KernelSpec, lowered: Lowered, schedule: Schedule | undefined): void {
-  const refuse = (what: string): never => {
-    throw new JacobiError(
-      "unsupported",
-      `kernel ${spec.name}: the wasm target does not compute ${what} yet; generate this kernel for the js target (the default)`,
-      spec.span,
-      spec.source,
-    );
-  };
-  if (schedule && (schedule.stackedScalars.size > 0 || schedule.constantScalars.size > 0)) refuse("a batch's per-sample or constant scalar outputs");
-  const steps = schedule ? [...schedule.pre, ...schedule.segments.flatMap((g) => (g.k === "whole" ? [g.step] : g.steps)), ...schedule.post] : lowered.steps;
-  for (const s of steps) {
-    const gap = stepGap(s);
-    if (gap) refuse(gap);
-  }
-  for (const o of lowered.outputs) {
-    const gap = o.value ? elGap(o.value) : undefined;
-    if (gap) refuse(gap);
-  }
-  for (const g of schedule?.segments ?? []) for (const o of g.k === "loop" ? g.scalarOutputs : []) {
-    const gap = elGap(o.value);
-    if (gap) refuse(gap);
-  }
 }

@@ -10,6 +10,8 @@ import type { Schedule } from "../batch.js";
 import type { Buf, El, Scal, Step } from "../ir.js";
 import type { Lowered } from "../lowered.js";
 import { BATCH } from "../sizes.js";
+import type { KernelSpec } from "../spec.js";
+import type { HostImport } from "./lanes.js";
 import { stepCode } from "./steps.js";
 import { Fn, type Binaryen, type Dtype, type Ref } from "./values.js";
 
@@ -21,7 +23,16 @@ export interface WasmKernel {
   readonly scalars: readonly Scal[];
   /** Values the module leaves in its last buffer (`slots`) for the kernel's scalar outputs: computed scalars, or a batch's sums by output key. */
   readonly slots: readonly ({ readonly scal: Scal } | { readonly sum: string })[];
+  /** A batch's per-sample input scalars: the buffer (B entries) each is laid out in. */
+  readonly sampleScalars: ReadonlyMap<Buf, Scal>;
+  /** A batch's per-sample scalar outputs: the buffer (B entries) of each, by output key. */
+  readonly stacked: ReadonlyMap<Buf, string>;
+  /** The host's functions the module imports (module "math"). */
+  readonly imports: readonly HostImport[];
 }
+
+/** A buffer of one entry per sample (a batch's per-sample scalar). */
+const perSample = (hint: string, role: Buf["role"]): Buf => ({ id: -1, rows: BATCH, cols: 1, role, hint, key: undefined, batched: false });
 
 /** The steps in the order they run (a batch's: before the loops, the segments, after). */
 const stepsOf = (lowered: Lowered, schedule: Schedule | undefined): Step[] =>
@@ -65,18 +76,21 @@ function usesOf(lowered: Lowered, schedule: Schedule | undefined): { bufs: Buf[]
       buf(s.mat.buf);
       el(s.vec);
     } else if (s.k === "gemm") [s.target, s.a.buf, s.b.buf].forEach(buf);
-    else if (s.k === "softmax") {
+    else if (s.k === "softmax" || s.k === "norm2") {
       size(s.rows);
       size(s.cols);
       el(s.u);
-      if (s.out) buf(s.out);
+      if (s.k === "softmax" && s.out) buf(s.out);
+    } else if (s.k === "literal") {
+      buf(s.target);
+      s.items.forEach(el);
     }
   };
   if (schedule) size(BATCH);
   stepsOf(lowered, schedule).forEach(step);
   for (const g of schedule?.segments ?? []) if (g.k === "loop") g.scalarOutputs.forEach((o) => el(o.value));
   for (const o of lowered.outputs) if (o.buf) buf(o.buf);
-  else if (o.value && !schedule) el(o.value);
+  else if (o.value) el(o.value);
   return { bufs, sizes };
 }
 
@@ -91,41 +105,49 @@ function scalsOf(e: El, into: Set<Scal>): Set<Scal> {
 }
 
 /** The module of a kernel the target accepts (see acceptWasm). */
-export function buildWasm(binaryen: Binaryen, lowered: Lowered, schedule: Schedule | undefined, dtype: Dtype): WasmKernel {
+export function buildWasm(binaryen: Binaryen, spec: KernelSpec, lowered: Lowered, schedule: Schedule | undefined, dtype: Dtype): WasmKernel {
   const { bufs, sizes } = usesOf(lowered, schedule);
+  const batchNames = new Set(spec.batch?.names ?? []);
+  const sampleScalars = new Map([...lowered.inputScals.values()].filter((s) => batchNames.has(s.hint)).map((s) => [perSample(s.hint, "input"), s]));
+  const stacked = new Map([...(schedule?.stackedScalars ?? [])].map((key) => [perSample(key, "output"), key]));
   const slots: WasmKernel["slots"] = schedule
     ? [...schedule.summedScalars].map((sum) => ({ sum }))
     : [...lowered.outputs.reduce((set, o) => (o.value ? scalsOf(o.value, set) : set), new Set<Scal>())].map((scal) => ({ scal }));
   // the slots live in a buffer of their own, the last one
   const slotBuf: Buf = { id: -1, rows: Math.max(1, slots.length), cols: 1, role: "scratch", hint: "scalars", key: undefined, batched: false };
-  const allBufs = [...bufs, slotBuf];
-  const scalars = [...lowered.inputScals.values()];
+  const allBufs = [...bufs, ...sampleScalars.keys(), ...stacked.keys(), slotBuf];
+  const scalars = [...lowered.inputScals.values()].filter((s) => !batchNames.has(s.hint));
   const m = new binaryen.Module();
   try {
     m.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128);
     m.setMemory(1, 65536, "memory");
     const fn = new Fn(binaryen, m, dtype, { sizes, bufs: allBufs, scalars });
     if (schedule) fn.aliases = schedule.aliases;
-    const body = [...fn.prologue, ...(schedule ? batchCode(fn, schedule) : lowered.steps.flatMap((s) => stepCode(fn, s)))];
+    const body = [...fn.prologue, ...(schedule ? batchCode(fn, schedule, lowered, sampleScalars, stacked) : lowered.steps.flatMap((s) => stepCode(fn, s)))];
     const sums = new Map((schedule ? [...schedule.summedScalars] : []).map((key) => [key, fn.sum(key)]));
     slots.forEach((slot, k) => body.push(fn.store(slotBuf, fn.i32(k), "scal" in slot ? m.local.get(fn.scal(slot.scal), fn.F) : m.local.get(sums.get(slot.sum)!, fn.F))));
-    if (fn.usesLog) m.addFunctionImport("log", "math", "log", binaryen.createType([binaryen.f64]), binaryen.f64);
+    for (const i of fn.imports.list) m.addFunctionImport(i.name, "math", i.name, binaryen.createType(Array.from({ length: i.arity }, () => binaryen.f64)), binaryen.f64);
     m.addFunction("run", binaryen.createType(fn.paramTypes), binaryen.none, fn.varTypes, m.block(null, body));
     m.addFunctionExport("run", "run");
     if (!m.validate()) throw new Error("internal: the generated WebAssembly module does not validate");
     binaryen.setOptimizeLevel(3);
     binaryen.setShrinkLevel(0);
     m.optimize();
-    return { bytes: m.emitBinary(), sizes, bufs: allBufs, scalars, slots };
+    return { bytes: m.emitBinary(), sizes, bufs: allBufs, scalars, slots, sampleScalars, stacked, imports: fn.imports.list };
   } finally {
     m.dispose();
   }
 }
 
-/** A batch: sums zeroed, shared steps, the segments (loops over the samples with every-sample buffers at the sample, or whole-batch products), the steps after. */
-function batchCode(fn: Fn, schedule: Schedule): Ref[] {
+/**
+ * A batch: sums zeroed, shared steps, the segments (loops over the samples with every-sample buffers at the sample,
+ * per-sample input scalars read, scalar outputs summed or stored; or whole-batch products), the steps after, and
+ * the scalar outputs that are the same for every sample.
+ */
+function batchCode(fn: Fn, schedule: Schedule, lowered: Lowered, sampleScalars: ReadonlyMap<Buf, Scal>, stacked: ReadonlyMap<Buf, string>): Ref[] {
   const { m } = fn;
   const out: Ref[] = [];
+  const stackedOf = new Map([...stacked].map(([buf, key]) => [key, buf]));
   for (const b of schedule.summed) out.push(...zero(fn, b, schedule.full.has(b)));
   for (const key of schedule.summedScalars) out.push(m.local.set(fn.sum(key), fn.fconst(0)));
   out.push(...schedule.pre.flatMap((s) => stepCode(fn, s)));
@@ -141,12 +163,26 @@ function batchCode(fn: Fn, schedule: Schedule): Ref[] {
       return { buf, local, set: m.local.set(local, m.i32.add(fn.get(fn.param(buf)), m.i32.mul(fn.get(b), per))) };
     });
     bases.forEach(({ buf, local }) => fn.sampleBases.set(buf, local));
-    const body = [...bases.map((x) => x.set), ...g.steps.flatMap((s) => stepCode(fn, s))];
-    for (const o of g.scalarOutputs) body.push(m.local.set(fn.sum(o.key), fn.f.add(m.local.get(fn.sum(o.key), fn.F), fn.scalar(o.value, {}))));
+    const scalarsIn = [...sampleScalars].map(([buf, s]) => m.local.set(fn.scal(s), fn.load(buf, fn.get(b))));
+    const body = [...bases.map((x) => x.set), ...scalarsIn, ...g.steps.flatMap((s) => stepCode(fn, s))];
+    for (const o of g.scalarOutputs) {
+      const at = stackedOf.get(o.key);
+      body.push(at ? fn.store(at, fn.get(b), fn.scalar(o.value, {})) : m.local.set(fn.sum(o.key), fn.f.add(m.local.get(fn.sum(o.key), fn.F), fn.scalar(o.value, {}))));
+    }
     fn.sampleBases.clear();
     out.push(m.local.set(b, fn.i32(0)), fn.loop(b, fn.size(BATCH), 1, body));
   }
   out.push(...schedule.post.flatMap((s) => stepCode(fn, s)));
+  for (const o of lowered.outputs) {
+    if (!schedule.constantScalars.has(o.key)) continue;
+    const at = stackedOf.get(o.key);
+    const value = (): Ref => fn.scalar(o.value!, {});
+    if (!at) out.push(m.local.set(fn.sum(o.key), fn.f.mul(fn.sizeValue(BATCH), value())));
+    else {
+      const i = fn.local(fn.b.i32);
+      out.push(m.local.set(i, fn.i32(0)), fn.loop(i, fn.size(BATCH), 1, [fn.store(at, fn.get(i), value())]));
+    }
+  }
   return out;
 }
 
@@ -162,16 +198,15 @@ function zero(fn: Fn, buf: Buf, full: boolean): Ref[] {
   ];
 }
 
-/**
- * The toolchain's package. Named through a variable, so that bundlers leave it out of the
- * library's browser bundle: kernels for the browser are built ahead (jacobi gen, the Vite
- * plugin) and need nothing at run time.
- */
-const BINARYEN = "binaryen";
 let loading: Promise<Binaryen> | undefined;
-/** binaryen, loaded on first use (it is large, and only generation with the wasm target needs it). */
+/**
+ * binaryen, loaded on first use (it is large, and only generation with the wasm target
+ * needs it): in Node from node_modules; in a browser bundle a chunk of its own that the
+ * bundler splits off (binaryen's package is an ES module that runs in browsers), fetched
+ * only when a kernel is first compiled for the wasm target.
+ */
 export function loadBinaryen(): Promise<Binaryen> {
-  loading ??= (import(/* @vite-ignore */ BINARYEN) as Promise<{ default: Binaryen }>).then(
+  loading ??= (import("binaryen") as Promise<{ default: Binaryen }>).then(
     (mod) => mod.default,
     (e: unknown) => {
       loading = undefined;

@@ -7,6 +7,8 @@
  *            M' at a time, SIMD along the output)
  *   gemm     A*B and A'*B: 2 rows × 4 k's per pass, SIMD along the output row;
  *            A*B': 2×4 blocks of SIMD dot products; A'*B': scalar
+ *   norm2    a max-|u| pass, then Σ (u/m)² (as the JS target: finite wherever the norm is)
+ *   literal  the entries one by one
  * Every vector loop is followed by a scalar loop for the entries left over.
  */
 import type { Size } from "../../core/shape.js";
@@ -30,14 +32,16 @@ export function stepCode(fn: Fn, s: Step): Ref[] {
       return gemmScalar(fn, s.target, s.a, s.b, s.accumulate);
     case "softmax":
       return softmax(fn, s);
-    case "literal":
     case "norm2":
+      return norm2(fn, s);
+    case "literal":
+      return s.items.map((item, k) => fn.store(s.target, fn.i32(k), fn.scalar(item, {})));
     case "lu":
     case "luDet":
     case "solve":
     case "linemax":
     case "nest":
-      throw new Error(`internal: step ${s.k} on the wasm target (acceptWasm refuses it)`);
+      throw new Error(`internal: step ${s.k} on the wasm target (wasmGap sends its kernel to the JavaScript loops)`);
   }
 }
 
@@ -143,6 +147,39 @@ function softmax(fn: Fn, s: Extract<Step, { k: "softmax" }>): Ref[] {
     m.local.set(sum, f.add(fn.get(sum, fn.F), fn.hsum(vsum))),
     ...pass3,
     ...(s.lse ? [m.local.set(fn.scal(s.lse), f.add(fn.get(max, fn.F), fn.log(fn.get(sum, fn.F))))] : []),
+  ];
+}
+
+/** m = max |u| (NaN kept); the norm m sqrt(Σ (u/m)²) where 0 < m < ∞, else m (0, ∞ or NaN), as on the JS target. */
+function norm2(fn: Fn, s: Extract<Step, { k: "norm2" }>): Ref[] {
+  const { m, v, f } = fn;
+  const [V, F] = [fn.b.v128, fn.F];
+  const i = fn.local(fn.b.i32);
+  const env: Env = { r: i, c: i, lanes: new Set(["r", "c"] as const) };
+  const senv: Env = { r: i, c: i };
+  const n = (): Ref => count(fn, s.rows, s.cols);
+  const [vmax, vsum, U] = [fn.local(V), fn.local(V), fn.local(V)];
+  const [max, sum, u] = [fn.local(F), fn.local(F), fn.local(F)];
+  const vok = vectorizes(s.u, env);
+  // wasm's max is NaN when either side is: a NaN entry makes the norm NaN
+  const pass1 = run(fn, i, n, vok ? () => [m.local.set(vmax, v.max(fn.get(vmax, V), v.abs(fn.vector(s.u, env))))] : undefined, () => [m.local.set(max, f.max(fn.get(max, F), f.abs(fn.scalar(s.u, senv))))]);
+  const pass2 = run(
+    fn,
+    i,
+    n,
+    vok ? () => [m.local.set(U, v.div(fn.vector(s.u, env), v.splat(fn.get(max, F)))), m.local.set(vsum, v.add(fn.get(vsum, V), v.mul(fn.get(U, V), fn.get(U, V))))] : undefined,
+    () => [m.local.set(u, f.div(fn.scalar(s.u, senv), fn.get(max, F))), m.local.set(sum, f.add(fn.get(sum, F), f.mul(fn.get(u, F), fn.get(u, F))))],
+  );
+  const scaled = (): Ref => m.i32.and(f.gt(fn.get(max, F), fn.fconst(0)), f.lt(fn.get(max, F), fn.fconst(Infinity)));
+  return [
+    m.local.set(vmax, fn.vzero()),
+    m.local.set(max, fn.fconst(0)),
+    m.local.set(vsum, fn.vzero()),
+    m.local.set(sum, fn.fconst(0)),
+    ...pass1,
+    ...Array.from({ length: fn.lanes }, (_, k) => m.local.set(max, f.max(fn.get(max, F), v.extract_lane(fn.get(vmax, V), k)))),
+    m.if(scaled(), m.block(null, [...pass2, m.local.set(sum, f.add(fn.get(sum, F), fn.hsum(vsum)))])),
+    m.local.set(fn.scal(s.target), m.select(scaled(), f.mul(fn.get(max, F), f.sqrt(fn.get(sum, F))), fn.get(max, F))),
   ];
 }
 

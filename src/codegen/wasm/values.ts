@@ -5,7 +5,7 @@
  */
 import type { Size } from "../../core/shape.js";
 import type { Buf, El, Ix, Scal } from "../ir.js";
-import { sexp, slog, stanh, vexp, vlog, vtanh } from "./exp.js";
+import { functionCode, hostCall, Imports } from "./lanes.js";
 // binaryen's module and expression types, without loading binaryen (it is loaded on demand)
 import type { Binaryen, Dtype, Locals, Module, Ref } from "./types.js";
 
@@ -93,19 +93,22 @@ export class Fn implements Locals {
     for (let k = 1; k < this.lanes; k++) s = combine(s, lane(k));
     return s;
   }
-  /** The natural logarithm of one entry, by the host's Math.log (imported as math.log). */
+  /** The natural logarithm of one entry, by the host's Math.log (imported). */
   log(x: Ref): Ref {
-    this.usesLog = true;
-    const call = (y: Ref): Ref => this.m.call("log", [y], this.b.f64);
-    return this.dtype === "f64" ? call(x) : this.m.f32.demote(call(this.m.f64.promote(x)));
+    return hostCall(this, "Math.log", [x], false);
   }
-  usesLog = false;
+  /** The host's functions the module calls. */
+  readonly imports = new Imports();
 
   size(s: Size): Ref {
     if (typeof s === "number") return this.i32(s);
     const k = this.sizes.indexOf(s);
     if (k < 0) throw new Error(`internal: size ${s} is not a parameter`);
     return this.get(k);
+  }
+  /** A size as a number of the element type. */
+  sizeValue(s: Size): Ref {
+    return this.dtype === "f64" ? this.m.f64.convert_u.i32(this.size(s)) : this.m.f32.convert_u.i32(this.size(s));
   }
   /** The accumulator of a batch's summed scalar output. */
   sum(key: string): number {
@@ -201,7 +204,7 @@ export class Fn implements Locals {
       case "scal":
         return this.get(this.scal(e.s), this.F);
       case "size":
-        return this.dtype === "f64" ? this.m.f64.convert_u.i32(this.size(e.size)) : this.m.f32.convert_u.i32(this.size(e.size));
+        return this.sizeValue(e.size);
       case "read":
         return this.load(e.buf, this.index(e.buf, this.ix(e.row, env), this.ix(e.col, env)));
       case "flat":
@@ -213,14 +216,9 @@ export class Fn implements Locals {
       case "mul":
         return e.factors.map((t) => this.scalar(t, env)).reduce((a, b) => f.mul(a, b));
       case "pow":
-        return this.power(this.scalar(e.base, env), numericExponent(e), (a, b) => f.mul(a, b), (a, b) => f.div(a, b), (a) => f.sqrt(a), this.fconst(1));
+        return this.power(e, (x) => this.scalar(x, env), false);
       case "fn":
-        if (e.fn === "exp") return sexp(this, this.scalar(e.arg, env));
-        if (e.fn === "tanh") return stanh(this, this.scalar(e.arg, env));
-        if (e.fn === "log") return slog(this, this.scalar(e.arg, env));
-        // σ(u) = 1/(1 + e^-u): finite for every u (e^-u overflows to Infinity, giving 0)
-        if (e.fn === "sigmoid") return f.div(this.fconst(1), f.add(this.fconst(1), sexp(this, f.neg(this.scalar(e.arg, env)))));
-        throw new Error(`internal: ${e.fn} on the wasm target`);
+        return functionCode(this, e.fn, this.scalar(e.arg, env), false);
     }
   }
 
@@ -241,36 +239,35 @@ export class Fn implements Locals {
       case "mul":
         return e.factors.map((t) => this.vector(t, env)).reduce((a, b) => v.mul(a, b));
       case "pow":
-        return this.power(this.vector(e.base, env), numericExponent(e), (a, b) => v.mul(a, b), (a, b) => v.div(a, b), (a) => v.sqrt(a), v.splat(this.fconst(1)));
-      case "fn": {
-        const one = (): Ref => v.splat(this.fconst(1));
-        if (e.fn === "exp") return vexp(this, this.vector(e.arg, env));
-        if (e.fn === "tanh") return vtanh(this, this.vector(e.arg, env));
-        if (e.fn === "log") return vlog(this, this.vector(e.arg, env));
-        if (e.fn === "sigmoid") return v.div(one(), v.add(one(), vexp(this, v.neg(this.vector(e.arg, env)))));
-        throw new Error(`internal: ${e.fn} on the wasm target`);
-      }
+        return this.power(e, (x) => this.vector(x, env), true);
+      case "fn":
+        return functionCode(this, e.fn, this.vector(e.arg, env), true);
       case "delta":
         throw new Error(`internal: ${e.k} is not vectorized`);
     }
   }
 
-  /** base^p for the powers of WASM_POWERS (the base is used through a local when repeated). */
-  private power(base: Ref, p: number, mul: (a: Ref, b: Ref) => Ref, div: (a: Ref, b: Ref) => Ref, sqrt: (a: Ref) => Ref, one: Ref): Ref {
-    if (p === 0.5) return sqrt(base);
+  /**
+   * base^p as the JS target computes it: p = ±1/2 by sqrt, p = ±1, ±2, ±3 by multiplying
+   * (the base through a local), 1/… for p < 0, any other power by Math.pow (per lane).
+   */
+  private power(e: Extract<El, { k: "pow" }>, code: (x: El) => Ref, vector: boolean): Ref {
+    const o = vector ? this.v : this.f;
+    const type = vector ? this.b.v128 : this.F;
+    if (e.exponent.k !== "num") return hostCall(this, "Math.pow", [code(e.base), code(e.exponent)], vector);
+    const p = e.exponent.value;
     const n = Math.abs(p);
-    let value = base;
-    if (n > 1) {
-      const type = this.b.getExpressionType(base);
+    const one = (): Ref => (vector ? this.v.splat(this.fconst(1)) : this.fconst(1));
+    let value: Ref;
+    if (n === 0.5) value = o.sqrt(code(e.base));
+    else if (n === 1 || n === 2 || n === 3) {
       const t = this.local(type);
-      value = this.m.local.tee(t, base, type);
-      for (let k = 1; k < n; k++) value = mul(value, this.get(t, type));
-    }
-    return p < 0 ? div(one, value) : value;
+      value = this.m.local.tee(t, code(e.base), type);
+      for (let k = 1; k < n; k++) value = o.mul(value, this.get(t, type));
+    } else value = hostCall(this, "Math.pow", [code(e.base), { f64: n }], vector);
+    return p < 0 ? o.div(one(), value) : value;
   }
 }
-
-const numericExponent = (e: Extract<El, { k: "pow" }>): number => (e.exponent as Extract<El, { k: "num" }>).value;
 
 /** How a read moves along the vectorized index: consecutive entries, the same entry, or neither. */
 function readKind(buf: Buf, row: Ix, col: Ix, env: Env): "contiguous" | "broadcast" | "strided" {
