@@ -194,7 +194,8 @@ function viewsFunction(o: { c: WasmContext; instance: string | undefined; sizes:
   const ts = c.typescript;
   const array = c.dtype === "f64" ? "Float64Array" : "Float32Array";
   const width = c.dtype === "f64" ? 8 : 4;
-  const param = c.naming.fresh("sizes");
+  // a kernel without sizes takes the argument unread (an underscore: not an unused-parameter error)
+  const param = sizes.length > 0 ? c.naming.fresh("sizes") : "_sizes";
   const type = (fields: readonly string[], t: string): string => `{ ${fields.map((f) => `${f}: ${t}`).join("; ")} }`;
   const object = (make: (v: (typeof views)[number]) => string): string => `{ ${views.map((v) => `${v.key}: ${make(v)}`).join(", ")} }`;
   return [
