@@ -105,13 +105,25 @@ export function kernelDoc(spec: KernelSpec, o: DocOptions): string[] {
   add("");
   const inputs = o.inputs.map((i) => `${i.key}: ${shapeText(i.shape)}${i.batched ? " per sample" : ""}`);
   add(`Sizes: ${inputs.length > 0 ? inputs.join(", ") : "no inputs"}${o.givenSizes.length > 0 ? `; sizes given by name: ${o.givenSizes.join(", ")}` : ""}.`);
-  for (const out of spec.outputs) add(`Returns ${spec.multi ? `${out.key}: ` : ""}${shapeText(out.shape)}${out.shape === SCALAR ? " (a number)" : ` (${arrayType}, row-major)`}.`);
+  for (const out of spec.outputs) add(`Returns ${spec.multi ? `${out.key}: ` : ""}${returnsText(out, arrayType)}.`);
   if (o.stable.size > 0) add(`Numerically stable forms: ${[...o.stable].sort().map((k) => STABLE_TEXT[k]).join("; ")}.`);
   add("");
   add(`@param inputs the named inputs (${arrayType}s, matrices row-major; numbers for scalars)`);
   if (o.outName) add(`@param ${o.outName} optional preallocated output${spec.multi ? "s" : ""}, written and returned`);
   add(`@throws {RangeError} when an input's length does not fit the sizes (the message names the input)`);
   return ["/**", ...lines, " */"];
+}
+
+/** What an output is: a shape, or for more than two indices its dimensions and layout ("an m×k×n×k array (… row-major over i, j, a, b)"). */
+function returnsText(out: KernelSpec["outputs"][number], arrayType: string): string {
+  const ix = out.index?.indices ?? [];
+  if (ix.length > 2) {
+    const dims = ix.map((i) => String(out.index!.sizes.get(i)!));
+    // "an m×k…", "an 8×…", "an 11×…"; "a k×…", "a 2×…"
+    const an = /^([aefhilmnorsx]|8|11$|18$)/i.test(dims[0]!) ? "an" : "a";
+    return `${an} ${dims.join("×")} array (${arrayType} of ${dims.join("*")} entries, row-major over ${ix.join(", ")})`;
+  }
+  return `${shapeText(out.shape)}${out.shape === SCALAR ? " (a number)" : ` (${arrayType}, row-major)`}`;
 }
 
 function summary(spec: KernelSpec): string {

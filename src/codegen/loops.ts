@@ -35,6 +35,8 @@ export interface LoopHost {
   constant(e: Expr): El;
   /** Where a declared value or a definition is stored. */
   named(name: string): BufView;
+  /** Where a matrix-level expression (an inverse read at indices) is stored, computed once. */
+  matrix(e: Expr): BufView;
 }
 
 /** Index → its place in the nest being built, with the sizes of the indices in scope (free and bound). */
@@ -52,6 +54,9 @@ function inside(places: Places, e: Extract<Expr, { kind: "series" }>, loop: numb
 }
 
 const INDEX_KINDS = new Set(["entry", "delta", "series"]);
+
+/** An entry of a matrix-level value (`inv(A)[i,j]`) is index-level; `det(A)` is a constant. */
+const isIndexed = (e: Expr): boolean => INDEX_KINDS.has(e.kind) || (e.kind === "matfn" && e.at.length > 0);
 
 /** An output in index notation (`o.index`), lowered to loop nests into its buffer (or a scalar). */
 export function lowerIndexOutput(host: LoopHost, o: OutputRequest, buf: Buf | undefined): LoweredOutput {
@@ -151,7 +156,7 @@ export class LoopLowering {
   private isIndexLevel(e: Expr): boolean {
     let v = this.indexLevel.get(e);
     if (v === undefined) {
-      v = INDEX_KINDS.has(e.kind) || kids(e).some((k) => this.isIndexLevel(k));
+      v = isIndexed(e) || kids(e).some((k) => this.isIndexLevel(k));
       this.indexLevel.set(e, v);
     }
     return v;
@@ -193,6 +198,13 @@ export class LoopLowering {
         const view = this.host.named(e.name);
         const at = e.at.map((i) => place(i, places));
         return { k: "read", buf: view.buf, at: view.t && at.length === 2 ? [at[1]!, at[0]!] : at };
+      }
+      case "matfn": {
+        // inv(A)[i,j]: the inverse computed once at matrix level, read at the entry's places
+        if (e.fn !== "inv" || e.at.length !== 2) throw new Error(`internal: ${e.fn} read at indices`);
+        const view = this.host.matrix(B.inv(e.arg));
+        const at = e.at.map((i) => place(i, places));
+        return { k: "read", buf: view.buf, at: view.t ? [at[1]!, at[0]!] : at };
       }
       default:
         throw new Error(`internal: ${e.kind} in index notation`);

@@ -144,6 +144,10 @@ export class Lowering implements SoftmaxHost, LoopHost {
     return def ? this.store(this.a.node(B.sym(name, def.expr.shape))) : { buf: this.bufs.input(name), t: false };
   }
 
+  matrix(e: Expr): BufView {
+    return this.store(this.a.node(this.stable.run(e)));
+  }
+
   private isLeaf(n: Expr): boolean {
     if (n.kind === "num" || n.kind === "eye") return true;
     if (n.kind === "sym") return !this.a.form(n);

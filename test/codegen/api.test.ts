@@ -255,12 +255,13 @@ describe("the gen command", () => {
   });
 
   it("reports usage errors and spec errors with positions", async () => {
-    // a Jacobian with four indices (X' by X) has no matrix form, so no kernel yet
-    const m = memoryIo({ "a.jacobi": "X: matrix(n,k)\nkernel k = jacobian(X', X)" });
+    // a gradient of a matrix is a spec error (the kernel's line, with a caret)
+    const m = memoryIo({ "a.jacobi": "X: matrix(n,k)\nkernel k = grad(X, X)" });
     expect(await runCli(["gen", "a.jacobi"], m.io)).toBe(2);
     expect(await runCli(["gen", "--out", "o"], m.io)).toBe(2);
     expect(await runCli(["gen", "a.jacobi", "--out", "o"], m.io)).toBe(1);
-    expect(m.err.join("\n")).toMatch(/a\.jacobi: 2:1: kernel k: the jacobian of f by X has no matrix form/);
+    expect(m.err.join("\n")).toMatch(/a\.jacobi: 2:1: grad needs a scalar value, not matrix\(n,k\)/);
+    expect(m.err.join("\n")).toMatch(/\n  kernel k = grad\(X, X\)\n  \^+/);
   });
 });
 

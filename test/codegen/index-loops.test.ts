@@ -185,6 +185,15 @@ describe("loop nests from index notation", () => {
     expect(asArray(out).length).toBe(4);
   });
 
+  it("the JSDoc of an output with more than two indices gives its dimensions and layout, and the kernel fills that many entries", async () => {
+    const text = "A: matrix(m,n); X: matrix(n,k)\nkernel j = jacobian(A*X, X)";
+    const code = await generateModule(text);
+    expect(code).toContain(" * Returns an m×k×n×k array (Float64Array of m*k*n*k entries, row-major over i, j, a, b).");
+    expect(code).not.toMatch(/Returns matrix\(m,k\)/);
+    const out = asArray(compile(text)({ A: new Float64Array(2 * 3), X: new Float64Array(3 * 4), m: 2 }));
+    expect(out.length).toBe(2 * 4 * 3 * 4);
+  });
+
   it("on the wasm target, a loop nest runs its JavaScript loops (the module says so)", async () => {
     expect(await generateModule(`${MLP}\nkernel h = hessian(L, x)`, { target: "wasm" })).toMatch(/h: JavaScript loops on the wasm target too \(it does not compute the step nest yet\)/);
   });

@@ -9,6 +9,7 @@ import { type Program, subjectOf } from "../../src/core/program.js";
 import type { Shape, Size } from "../../src/core/shape.js";
 import { bindProgram } from "../../src/eval/bind.js";
 import { evaluate, evaluateAt, type Bindings, type Env } from "../../src/eval/evaluate.js";
+import { tensorValue } from "../../src/eval/tensor.js";
 import type { Value } from "../../src/eval/value.js";
 import { toText } from "../../src/print/text.js";
 import { HESSIAN_JUDGE, hessianDifferences, judgeAll, jvpOf, programDifferences, vjpOf, type JudgeOptions, type Verdict } from "./fd.js";
@@ -36,9 +37,17 @@ export function indexFormValue(index: Expr, out: readonly Index[], sizes: Readon
   return { rows, cols, data };
 }
 
-/** The value of a derivative result: its matrix form when it has one, else its index form. */
+/**
+ * The value of a derivative result: its matrix form when it has one, else its index form
+ * (a result with more than two indices by the product's own tensor evaluator, row-major
+ * over its free indices, the value's first: data only, rows 1 × cols = entries).
+ */
 export function resultValue(r: DerivativeResult, env: Env): { value: Value; form: "matrix" | "index" } {
   if (r.matrix) return { value: evaluate(r.matrix, env), form: "matrix" };
+  if (r.dims) {
+    const t = tensorValue(r.index, r.indices, r.dims, env);
+    return { value: { rows: 1, cols: t.data.length, data: t.data }, form: "index" };
+  }
   return { value: indexFormValue(r.index, r.indices, r.sizes, env, r.shape), form: "index" };
 }
 
