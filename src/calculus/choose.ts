@@ -8,11 +8,11 @@
  */
 import type { DerivativeResult, DerivativeSpec } from "./result.js";
 import { JacobiError } from "../core/errors.js";
-import { children, withWorkBudget, type Expr, type Index } from "../core/expr.js";
+import { withWorkBudget, type Expr, type Index } from "../core/expr.js";
 import { LIMITS } from "../core/limits.js";
 import type { Program } from "../core/program.js";
 import type { Size } from "../core/shape.js";
-import { forEachNode } from "../core/traverse.js";
+import { forEachNode, treeSize } from "../core/traverse.js";
 import { Lowerer, NoIndexForm } from "../indexform/lower.js";
 import { backprop, type Backprop, type Binding } from "../reverse/backprop.js";
 import { pushForward } from "../reverse/forward.js";
@@ -25,14 +25,7 @@ import { dimensionIndices, indexNamesFor, presentIndices, withIndexNames } from 
  * time); Infinity when writing it out would repeat too much.
  */
 export function printedLength(e: Expr, maxNodes = 5000): number {
-  let size = 0;
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (++size > maxNodes) return Infinity;
-    for (const c of children(x)) stack.push(c);
-  }
-  return size;
+  return treeSize(e, maxNodes);
 }
 
 /** The work a sweep may take: it is linear in the program, so an eighth of a derivative's budget. */

@@ -128,3 +128,18 @@ export function bottomUp(e: Expr, parts: Parts, isDone: (e: Expr) => boolean, co
     }
   }
 }
+
+/**
+ * The size of an expression written out as a tree (shared parts counted each time they
+ * occur), up to a limit: Infinity past it, so a DAG that would print huge is cut short.
+ */
+export function treeSize(e: Expr, limit = Infinity): number {
+  let size = 0;
+  const stack = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (++size > limit) return Infinity;
+    for (const c of children(x)) stack.push(c);
+  }
+  return size;
+}

@@ -9,7 +9,7 @@ import { JacobiError } from "../core/errors.js";
 import { children as childrenOf, type Expr } from "../core/expr.js";
 import type { Program } from "../core/program.js";
 import { describeShape, SCALAR, type Shape } from "../core/shape.js";
-import { forEachNode } from "../core/traverse.js";
+import { forEachNode, treeSize } from "../core/traverse.js";
 import { collect } from "../simplify/collect.js";
 import { Sweep, type Binding } from "./sweep.js";
 import { NoReverseRule } from "./view.js";
@@ -91,18 +91,6 @@ export function backprop(program: Program, f: Expr, wrt: readonly string[], seed
  */
 const MAX_WRITTEN = 20_000;
 
-/** Does the expression, written out as a tree, have more than `limit` nodes? */
-function treeSizeOver(e: Expr, limit: number): boolean {
-  let size = 0;
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (++size > limit) return true;
-    for (const c of childrenOf(x)) stack.push(c);
-  }
-  return false;
-}
-
 /** A bound intermediate's name until the names d1, d2, … are given. */
 export const placeholder = (k: number, shape: Shape): Expr => B.sym(`$cotangent${k}`, shape);
 
@@ -128,7 +116,7 @@ export function finish(program: Program, keys: readonly string[], raw: readonly 
   const renamed = (e: Expr): Expr => (rename.size === 0 ? e : B.mapBottomUp(e, (x) => rename.get(x) ?? x));
   bindings = kept.map((b) => ({ ...b, name: rename.get(b.name)!, expr: renamed(b.expr) }));
   const named = new Map(keys.map((w, k) => [w, renamed(results[k]!)]));
-  for (const e of [...named.values(), ...bindings.map((b) => b.expr)]) if (treeSizeOver(e, MAX_WRITTEN)) throw new NoReverseRule("a result too large to write");
+  for (const e of [...named.values(), ...bindings.map((b) => b.expr)]) if (treeSize(e, MAX_WRITTEN) === Infinity) throw new NoReverseRule("a result too large to write");
   // written out: each binding replaced by its (written-out) value
   const values = new Map<Expr, Expr>();
   const writeOut = (e: Expr): Expr => (values.size === 0 ? e : B.mapBottomUp(e, (x) => values.get(x) ?? x));

@@ -17,7 +17,8 @@ import type { Rational } from "../core/rational.js";
 import type { Tracer } from "../core/trace.js";
 import { rule, Rewriter, type Rule } from "./rewrite.js";
 import { SCALAR } from "../core/shape.js";
-import { FORM_RULES, treeSize } from "./forms.js";
+import { FORM_RULES } from "./forms.js";
+import { treeSize } from "../core/traverse.js";
 
 
 /** The smaller of two powers of one base, when they lean the same way (x^-2, x^-1 -> x^-1). */

@@ -10,25 +10,14 @@
  */
 import * as B from "../core/build.js";
 import { JacobiError } from "../core/errors.js";
-import { children, type Call, type Expr } from "../core/expr.js";
+import { type Call, type Expr } from "../core/expr.js";
+import { treeSize } from "../core/traverse.js";
 import { SCALAR } from "../core/shape.js";
 import { expand } from "./poly.js";
 import { rule, type Rule } from "./rewrite.js";
 
 /** Sums up to this size (as a tree) are offered to `expand`: the rest stay as they are. */
 const EXPAND_MAX_NODES = 400;
-
-/** The size of an expression written out as a tree, up to a limit (Infinity past it). */
-export function treeSize(e: Expr, limit = Infinity): number {
-  let size = 0;
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (++size > limit) return Infinity;
-    for (const c of children(x)) stack.push(c);
-  }
-  return size;
-}
 
 export const FORM_RULES: readonly Rule[] = [
   // Σ products of sums -> the expanded sum, where the expansion is smaller: p .* (1 - y) - y .* (1 - p) = p - y

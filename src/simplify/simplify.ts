@@ -9,11 +9,11 @@
  * parts (its memo spans calls).
  */
 import { JacobiError } from "../core/errors.js";
-import { children, type Expr, type FnName } from "../core/expr.js";
+import { type Expr, type FnName } from "../core/expr.js";
 import * as Q from "../core/rational.js";
 import { LIMITS } from "../core/limits.js";
 import { SCALAR } from "../core/shape.js";
-import { forEachNode } from "../core/traverse.js";
+import { forEachNode, treeSize } from "../core/traverse.js";
 import * as B from "../core/build.js";
 import { cancel, expand } from "./poly.js";
 import { Rewriter, type Rule, type Step } from "./rewrite.js";
@@ -51,18 +51,6 @@ export interface SimplifyOptions {
  */
 const CANCEL_MAX_NODES = 300;
 const CANCEL_MAX_NAMES = 5;
-
-/** The size of an expression written out as a tree (shared parts count each time), up to a limit. */
-function treeSize(e: Expr, limit: number): number {
-  let size = 0;
-  const stack = [e];
-  while (stack.length > 0) {
-    const x = stack.pop()!;
-    if (++size > limit) return Infinity;
-    for (const c of children(x)) stack.push(c);
-  }
-  return size;
-}
 
 /** How many distinct variables (names and entries like x[2]) an expression has, up to a limit. */
 function variables(e: Expr, limit: number): number {
