@@ -264,9 +264,13 @@ export type NestedValue = Nested;
 
 /** What {@link derivativeValue} differentiates: the kind, the name, and a jvp's tangent or a vjp's cotangent. */
 export interface DerivativeRequest {
+  /** Which derivative: the CLI command of the same name. */
   readonly kind: "diff" | "grad" | "jacobian" | "hessian" | "jvp" | "vjp";
+  /** The variable (a declared value, or a definition for grad, vjp, jacobian and hessian). */
   readonly wrt: string;
+  /** A jvp's tangent: a name among the values (undeclared: the variable's shape). */
   readonly tangent?: string;
+  /** A vjp's cotangent: a name among the values (undeclared: the value's shape). */
   readonly cotangent?: string;
 }
 

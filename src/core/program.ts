@@ -80,8 +80,11 @@ export interface Claim {
 export interface Assumption {
   /** The statement as written, without `assume` (`sum(y) = 1`). */
   readonly text: string;
+  /** Where the statement stands in the program text (for errors about it). */
   readonly span: Span;
+  /** The left side, replaced in results by the right. */
   readonly lhs: Expr;
+  /** The right side, of the left side's shape. */
   readonly rhs: Expr;
 }
 
