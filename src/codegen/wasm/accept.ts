@@ -1,10 +1,11 @@
 /**
  * Which kernels the WebAssembly target builds a module for: every step and element
- * expression of the loop IR that this directory knows (all there are when this was
- * written: maps, reductions, norms, literals, matrix products, softmax and log-sum-exp;
- * every function of the table, each power). A kernel with a step or an element kind
- * added to the IR later, before the target learns it, is not refused: it runs its
- * JavaScript loops (the generated code says so), as where WebAssembly SIMD is missing.
+ * expression of the loop IR that this directory knows (maps, reductions, norms,
+ * literals, matrix products, softmax and log-sum-exp; every function of the table, each
+ * power). A kernel with a step it does not know — today the LU steps (det, logdet, inv,
+ * solves), the row maxima of a row-wise softmax or log-sum-exp, loop nests over index
+ * notation, and any step added later — is not refused: it runs its JavaScript loops
+ * (the generated code says so), as where WebAssembly SIMD is missing.
  */
 import type { El, Step } from "../ir.js";
 import type { Schedule } from "../batch.js";
